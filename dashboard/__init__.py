@@ -1,0 +1,54 @@
+"""The Dash app factory: pages, local assets, compression and the plain Flask routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from flask_compress import Compress
+
+from . import data
+from .config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+TITLE = "Digital Rights Dashboard"
+
+
+def create_app(config: Config | None = None) -> dash.Dash:
+    """Build the app. Nothing heavy happens here: data loads on the first request that needs it."""
+    config = config or Config.from_env()
+    data.configure(config.data_dir)
+    app = dash.Dash(
+        __name__,
+        title=TITLE,
+        use_pages=True,
+        pages_folder=str(Path(__file__).parent / "pages"),
+        assets_folder=str(ROOT / "assets"),
+        serve_locally=True,
+        external_stylesheets=[],  # Bootstrap ships in assets/vendor: nothing from a CDN
+        suppress_callback_exceptions=False,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    server = app.server
+    server.config["DRD"] = config
+    server.secret_key = config.secret_key
+    server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/javascript",
+                                           "application/json", "text/csv", "image/svg+xml"]
+    Compress(server)
+    app.layout = layout
+    return app
+
+
+def layout() -> html.Div:
+    return html.Div([
+        html.A("Skip to content", href="#main", className="visually-hidden-focusable"),
+        dbc.Navbar(dbc.Container([
+            dbc.NavbarBrand(TITLE, href="/"),
+            dbc.Nav([dbc.NavLink(page["name"], href=page["relative_path"], active="exact")
+                     for page in dash.page_registry.values() if page.get("nav", True)
+                     and page["path"] not in ("/404",) and "<" not in page["path"]], navbar=True),
+        ], fluid=True), color="dark", dark=True, className="mb-3"),
+        html.Main(dbc.Container(dash.page_container, fluid=True), id="main"),
+    ])

@@ -1,0 +1,83 @@
+"""The one place the app reads the engine's results: loaded on first use, cached per process.
+
+Pages, exports and the API call these functions; none of them recomputes scores. Nothing is read at
+import time. `refresh()` drops the cache (e.g. after a correction is accepted).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from indicators import Dataset, Results, load_dataset, score
+from indicators.cli import explain
+
+_lock = threading.Lock()
+_state: dict[str, "Bundle"] = {}
+_settings: dict[str, object] = {"data_dir": None, "extra_corrections": None}
+
+
+@dataclass(frozen=True)
+class Bundle:
+    dataset: Dataset
+    results: Results
+
+
+def configure(data_dir: Path | None = None, extra_corrections=None) -> None:
+    """Point the cache at a data directory; `extra_corrections` is a callable returning a corrections
+    frame (same columns as corrections.csv) added to the file's, e.g. the review store's accepted ones."""
+    with _lock:
+        _settings["data_dir"] = data_dir
+        _settings["extra_corrections"] = extra_corrections
+        _state.clear()
+
+
+def refresh() -> None:
+    with _lock:
+        _state.clear()
+
+
+def bundle() -> Bundle:
+    with _lock:
+        if "bundle" not in _state:
+            dataset = load_dataset(_settings["data_dir"])
+            corrections = dataset.corrections
+            extra = _settings["extra_corrections"]
+            if extra is not None:
+                more = extra()
+                if more is not None and not more.empty:
+                    key = ["iso3", "year", "indicator"]
+                    corrections = pd.concat([corrections, more], ignore_index=True).drop_duplicates(key, keep="last")
+            _state["bundle"] = Bundle(dataset, score(dataset, corrections=corrections))
+        return _state["bundle"]
+
+
+def dataset() -> Dataset:
+    return bundle().dataset
+
+
+def results() -> Results:
+    return bundle().results
+
+
+def years() -> list[int]:
+    return results().years
+
+
+def countries() -> pd.DataFrame:
+    """iso3-indexed: name, region, income_group, pilot."""
+    return dataset().countries
+
+
+def nodes(year: int | None = None) -> pd.DataFrame:
+    frame = results().nodes
+    return frame if year is None else frame[frame["year"] == year]
+
+
+def drilldown(iso3: str, year: int) -> dict:
+    """The drill-down for one country and year (see indicators.cli.explain)."""
+    b = bundle()
+    return explain(b.dataset, b.results, iso3, year)

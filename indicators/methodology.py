@@ -1,0 +1,211 @@
+"""The methodology as data: indicators, pillars, actors, band labels and parameters.
+
+Every table lives in `data/methodology/` as a CSV; this module loads and validates them into a frozen
+`Methodology`. Cross-table checks (an indicator's pillar exists, its source exists) happen here too, so
+a broken methodology is reported in one go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .validation import Field, Issue, check_reference, read_table
+
+DIRECTIONS = frozenset({"higher_better", "higher_worse"})
+METHODS = frozenset({"linear", "log", "categorical", "bands"})
+BANDS = range(1, 7)
+
+
+def parse_mapping(text: str) -> dict[float, float]:
+    """Parse '0=1;1=3.5;2=6' into {0.0: 1.0, 1.0: 3.5, 2.0: 6.0}; raise ValueError when malformed."""
+    mapping: dict[float, float] = {}
+    for part in text.split(";"):
+        key, sep, value = part.partition("=")
+        if not sep:
+            raise ValueError(f"'{part}' is not of the form value=score")
+        score = float(value)
+        if not 1 <= score <= 6:
+            raise ValueError(f"score {score:g} for '{key}' is outside 1..6")
+        mapping[float(key)] = score
+    if not mapping:
+        raise ValueError("is empty")
+    return mapping
+
+
+def _mapping_problem(text: str) -> str | None:
+    try:
+        parse_mapping(text)
+    except ValueError as exc:
+        return f"mapping {exc}"
+    return None
+
+
+INDICATOR_FIELDS = [
+    Field("code", "code"),
+    Field("name"),
+    Field("pillar", "code"),
+    Field("actor", "code"),
+    Field("direction", choices=DIRECTIONS),
+    Field("method", choices=METHODS),
+    Field("lo", "float", required=False),
+    Field("hi", "float", required=False),
+    Field("mapping", required=False, extra=_mapping_problem),
+    Field("weight", "float", minimum=0),
+    Field("window", "int", required=False, minimum=0, maximum=50),
+    Field("source_id"),
+    Field("source_variable", required=False),
+    Field("unit", required=False),
+    Field("description", required=False),
+]
+PILLAR_FIELDS = [Field("code", "code"), Field("name"), Field("weight", "float", minimum=0),
+                 Field("order", "int"), Field("question", required=False)]
+ACTOR_FIELDS = [Field("code", "code"), Field("name"), Field("counts_as_abuse", "bool"),
+                Field("description", required=False)]
+BAND_FIELDS = [Field("node", "code"), Field("band", "int", minimum=1, maximum=6), Field("label")]
+PARAMETER_FIELDS = [Field("name", "code"), Field("value"), Field("description", required=False)]
+PARAMETERS = {  # name -> (converter, minimum, maximum)
+    "methodology_version": (str, None, None),
+    "first_year": (int, 1990, 2100),
+    "last_year": (int, 1990, 2100),
+    "window_years": (int, 0, 50),
+    "min_coverage": (float, 0.0, 1.0),
+}
+
+
+@dataclass(frozen=True)
+class Parameters:
+    methodology_version: str
+    first_year: int
+    last_year: int
+    window_years: int
+    min_coverage: float
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.last_year + 1))
+
+
+@dataclass(frozen=True)
+class Methodology:
+    """Validated methodology tables. DataFrames are not to be mutated; functions return new ones."""
+
+    indicators: pd.DataFrame   # one row per indicator, index = code
+    pillars: pd.DataFrame      # index = code, sorted by `order`
+    actors: pd.DataFrame       # index = code
+    bands: pd.DataFrame        # node, band, label
+    parameters: Parameters
+
+    @property
+    def pillar_codes(self) -> list[str]:
+        return list(self.pillars.index)
+
+    @property
+    def actor_codes(self) -> list[str]:
+        return list(self.actors.index)
+
+    def band_label(self, node: str, score: float | None) -> str:
+        """Label of the band a score falls in: nearest whole step, so 4.49 -> band 4, 4.5 -> band 5."""
+        if score is None or pd.isna(score):
+            return "No data"
+        band = band_of(score)
+        table = self.bands
+        rows = table[(table["node"] == node) & (table["band"] == band)]
+        if rows.empty:
+            rows = table[(table["node"] == "overall") & (table["band"] == band)]
+        return str(rows["label"].iloc[0])
+
+    def window(self, indicator: str) -> int:
+        value = self.indicators.at[indicator, "window"]
+        return self.parameters.window_years if pd.isna(value) else int(value)
+
+
+def band_of(score: float) -> int:
+    """The band (1..6) of a score: the nearest whole step, halves rounded up."""
+    return int(min(6, max(1, int(score + 0.5))))
+
+
+def load_methodology(directory: Path, known_sources: set[str] | None,
+                     issues: list[Issue]) -> Methodology | None:
+    """Read and check the methodology tables in `directory`; append problems to `issues`."""
+    prefix = "methodology/"
+    raw_ind = read_table(directory / "indicators.csv", INDICATOR_FIELDS, issues, key=["code"],
+                         name=prefix + "indicators.csv")
+    raw_pil = read_table(directory / "pillars.csv", PILLAR_FIELDS, issues, key=["code"],
+                         name=prefix + "pillars.csv")
+    raw_act = read_table(directory / "actors.csv", ACTOR_FIELDS, issues, key=["code"],
+                         name=prefix + "actors.csv")
+    raw_band = read_table(directory / "bands.csv", BAND_FIELDS, issues, key=["node", "band"],
+                          name=prefix + "bands.csv")
+    raw_par = read_table(directory / "parameters.csv", PARAMETER_FIELDS, issues, key=["name"],
+                         name=prefix + "parameters.csv")
+    if any(t is None for t in (raw_ind, raw_pil, raw_act, raw_band, raw_par)):
+        return None
+
+    label = prefix + "indicators.csv"
+    check_reference(raw_ind, "pillar", set(raw_pil["code"]), label, "pillar (methodology/pillars.csv)", issues)
+    check_reference(raw_ind, "actor", set(raw_act["code"]), label, "actor (methodology/actors.csv)", issues)
+    if known_sources is not None:
+        check_reference(raw_ind, "source_id", known_sources, label, "source_id (sources.csv)", issues)
+    for _, row in raw_ind.iterrows():
+        line = int(row["_line"])
+        if row["method"] in {"linear", "log"}:
+            for bound in ("lo", "hi"):
+                if row[bound] == "":
+                    issues.append(Issue(label, line, bound, f"a goalpost is required for method '{row['method']}'"))
+            try:
+                if row["lo"] and row["hi"] and float(row["lo"]) >= float(row["hi"]):
+                    issues.append(Issue(label, line, "hi", f"must be above lo ({row['lo']})"))
+                if row["method"] == "log" and row["lo"] and float(row["lo"]) < 0:
+                    issues.append(Issue(label, line, "lo", "log goalposts need lo >= 0"))
+            except ValueError:
+                pass  # already reported as not a number
+        elif row["mapping"] == "":
+            issues.append(Issue(label, line, "mapping", f"a mapping is required for method '{row['method']}'"))
+    nodes = {"overall"} | set(raw_pil["code"])
+    check_reference(raw_band, "node", nodes, prefix + "bands.csv", "node (overall or a pillar)", issues)
+    have = raw_band[raw_band["node"] == "overall"]["band"].tolist()
+    if sorted(have) != [str(b) for b in BANDS]:
+        issues.append(Issue(prefix + "bands.csv", None, "band", "the node 'overall' needs labels for bands 1 to 6"))
+
+    params = {}
+    for _, row in raw_par.iterrows():
+        spec = PARAMETERS.get(row["name"])
+        if spec is None:
+            issues.append(Issue(prefix + "parameters.csv", int(row["_line"]), "name",
+                                f"'{row['name']}' is not a known parameter ({', '.join(PARAMETERS)})"))
+            continue
+        convert, low, high = spec
+        try:
+            value = convert(row["value"])
+        except ValueError:
+            issues.append(Issue(prefix + "parameters.csv", int(row["_line"]), "value",
+                                f"'{row['value']}' is not a valid {convert.__name__}"))
+            continue
+        if low is not None and not low <= value <= high:
+            issues.append(Issue(prefix + "parameters.csv", int(row["_line"]), "value",
+                                f"{row['name']} = {value} is outside {low}..{high}"))
+        params[row["name"]] = value
+    for name in PARAMETERS:
+        if name not in params and not any(i.message.startswith(f"'{name}'") for i in issues):
+            issues.append(Issue(prefix + "parameters.csv", None, "name", f"parameter '{name}' is missing"))
+    if issues:
+        return None
+
+    indicators = raw_ind.drop(columns="_line").copy()
+    for column in ("lo", "hi", "weight", "window"):
+        indicators[column] = pd.to_numeric(indicators[column].replace("", None), errors="coerce")
+    indicators = indicators.set_index("code")
+    pillars = raw_pil.drop(columns="_line").assign(
+        weight=lambda d: d["weight"].astype(float), order=lambda d: d["order"].astype(int)
+    ).sort_values("order").set_index("code")
+    actors = raw_act.drop(columns="_line").assign(
+        counts_as_abuse=lambda d: d["counts_as_abuse"].isin({"1", "true", "True"})).set_index("code")
+    bands = raw_band.drop(columns="_line").assign(band=lambda d: d["band"].astype(int))
+    parameters = Parameters(**params)
+    if parameters.first_year > parameters.last_year:
+        issues.append(Issue(prefix + "parameters.csv", None, "value", "first_year is after last_year"))
+        return None
+    return Methodology(indicators, pillars, actors, bands, parameters)

@@ -1,0 +1,128 @@
+"""Shared fixtures: the repository's data, a live server and a headless Chromium page.
+
+Browser tests use Debian's Chromium (/usr/bin/chromium, or $CHROMIUM_PATH) through Playwright's
+Python client; they are skipped, saying why, only when no Chromium is installed. Every page
+blocks requests to anything but the loopback server and records console errors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+AXE = Path(__file__).parent / "browser" / "vendor" / "axe.min.js"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    from indicators import load_dataset
+    return load_dataset(DATA)
+
+
+@pytest.fixture(scope="session")
+def results(dataset):
+    from indicators import score
+    return score(dataset)
+
+
+class LiveServer:
+    """The app served by werkzeug on 127.0.0.1 and a free port, in a thread."""
+
+    def __init__(self, app):
+        from werkzeug.serving import make_server
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app.server, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def app_config(tmp_path_factory):
+    from dashboard.config import Config
+    return Config(data_dir=DATA, instance_dir=tmp_path_factory.mktemp("instance"), secret_key="test-secret")
+
+
+@pytest.fixture(scope="session")
+def live_server(app_config):
+    from dashboard import create_app
+    server = LiveServer(create_app(app_config))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class PageRecorder:
+    """Console errors and blocked (non-loopback) requests seen by one page."""
+
+    def __init__(self):
+        self.console_errors: list[str] = []
+        self.blocked: list[str] = []
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh page (1280x800) that may reach only the live server; asserts no console errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+    recorder = PageRecorder()
+
+    def route(route_obj):
+        host = urlparse(route_obj.request.url).hostname
+        if host in ("127.0.0.1", "localhost"):
+            route_obj.continue_()
+        else:
+            recorder.blocked.append(route_obj.request.url)
+            route_obj.abort()
+
+    context.route("**/*", route)
+    pg = context.new_page()
+    pg.on("console", lambda msg: recorder.console_errors.append(msg.text) if msg.type == "error" else None)
+    pg.on("pageerror", lambda exc: recorder.console_errors.append(str(exc)))
+    pg.recorder = recorder
+    pg.base_url = live_server.url
+    yield pg
+    context.close()
+    assert not recorder.blocked, f"the page reached outside loopback: {recorder.blocked}"
+    assert not recorder.console_errors, f"browser console errors: {recorder.console_errors}"
+
+
+def axe_violations(pg, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core in `pg` and return the violations of the given impacts."""
+    pg.add_script_tag(content=AXE.read_text())
+    result = pg.evaluate("async () => JSON.stringify(await axe.run(document))")
+    violations = json.loads(result)["violations"]
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"][:5]]}
+            for v in violations if v["impact"] in impacts]
