@@ -143,7 +143,11 @@ def read_table(path: Path, fields: list[Field], issues: list[Issue],
 
 def check_reference(frame: pd.DataFrame, column: str, allowed: set[str], label: str, what: str,
                     issues: list[Issue]) -> None:
-    """Every non-empty value of `column` must be in `allowed` (a foreign key)."""
-    bad = frame[(frame[column] != "") & ~frame[column].isin(allowed)]
+    """Every non-empty value of `column` must be in `allowed` (a foreign key).
+
+    A cell already reported (e.g. a malformed code) is not reported again as unknown.
+    """
+    reported = {i.line for i in issues if i.file == label and i.field == column}
+    bad = frame[(frame[column] != "") & ~frame[column].isin(allowed) & ~frame["_line"].isin(reported)]
     for line, value in zip(bad["_line"], bad[column]):
         issues.append(Issue(label, int(line), column, f"'{value}' is not a known {what}"))

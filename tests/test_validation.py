@@ -1,0 +1,112 @@
+"""Broken files are rejected with every problem named by file, line and field, all at once."""
+
+import subprocess
+import sys
+
+import pytest
+
+from datadir import INDICATORS, write_data_dir
+from indicators import DataValidationError, load_dataset
+
+GOOD = [("AAA", 2021, "a_lin", 3), ("BBB", 2021, "a_lin", 2)]
+
+
+def issues_of(path):
+    with pytest.raises(DataValidationError) as err:
+        load_dataset(path)
+    return err.value.issues
+
+
+def find(issues, file, line, field):
+    hits = [i for i in issues if i.file == file and i.line == line and i.field == field]
+    assert hits, f"no issue for {file}:{line}:{field} in {[str(i) for i in issues]}"
+    return hits[0]
+
+
+def test_good_data_loads(tmp_path):
+    ds = load_dataset(write_data_dir(tmp_path, GOOD))
+    assert len(ds.observations) == 2
+
+
+def test_broken_observations_report_every_problem(tmp_path):
+    root = write_data_dir(tmp_path, GOOD)
+    (root / "observations.csv").write_text(
+        "iso3,year,indicator,value,source_id,note\n"
+        "AAA,2021,a_lin,3,SRC,\n"           # line 2: fine
+        "AAA,2021,no_such,1,SRC,\n"         # line 3: unknown indicator
+        "Aa1,2021,a_lin,1,SRC,\n"           # line 4: bad iso3
+        "AAA,2021,a_lin,2,SRC,\n"           # line 5: duplicate of line 2
+        "BBB,2021,a_lin,three,SRC,\n"       # line 6: text in a value column
+        "BBB,2020,a_lin,1,NOPE,\n"          # line 7: source_id with no source
+        "ZZZ,2020,a_lin,1,SRC,\n"           # line 8: country not in countries.csv
+        "BBB,2020,c_cat,7,SRC,\n"           # line 9: not a category
+        "BBB,20x0,a_lin,1,SRC,\n"           # line 10: bad year
+    )
+    issues = issues_of(root)
+    f = "observations.csv"
+    assert "'no_such' is not a known indicator" in find(issues, f, 3, "indicator").message
+    assert "not an ISO 3166-1 alpha-3 code" in find(issues, f, 4, "iso3").message
+    assert "duplicate of line 2" in find(issues, f, 5, "iso3, year, indicator").message
+    assert "'three' is not a number" in find(issues, f, 6, "value").message
+    assert "'NOPE' is not a known source_id" in find(issues, f, 7, "source_id").message
+    assert "'ZZZ' is not a known country" in find(issues, f, 8, "iso3").message
+    assert "7 is not a category of c_cat" in find(issues, f, 9, "value").message
+    assert "'20x0' is not a number" in find(issues, f, 10, "year").message
+    assert str(find(issues, f, 6, "value")).startswith("observations.csv, line 6, field 'value':")
+
+
+def test_broken_methodology_and_sources(tmp_path):
+    bad = [list(r) for r in INDICATORS]
+    bad[0][2] = "nonsense_pillar"   # line 2: unknown pillar
+    bad[1][6], bad[1][7] = 5, 1     # line 3: hi below lo
+    bad[2][8] = "0=1;1=nine"        # line 4: malformed mapping
+    bad[3][9] = -1                  # line 5: negative weight
+    bad[4][11] = "MISSING"          # line 6: unknown source
+    root = write_data_dir(tmp_path, GOOD, indicators=[tuple(r) for r in bad])
+    sources = (root / "sources.csv").read_text().replace("https://example.org/data", "example.org")
+    (root / "sources.csv").write_text(sources)
+    issues = issues_of(root)
+    f = "methodology/indicators.csv"
+    assert "not a known pillar" in find(issues, f, 2, "pillar").message
+    assert "must be above lo" in find(issues, f, 3, "hi").message
+    assert "mapping" in find(issues, f, 4, "mapping").message
+    assert "below the minimum" in find(issues, f, 5, "weight").message
+    assert "not a known source_id" in find(issues, f, 6, "source_id").message
+    assert "not an http(s) URL" in find(issues, "sources.csv", 2, "url").message
+
+
+def test_missing_column_and_missing_file(tmp_path):
+    root = write_data_dir(tmp_path, GOOD)
+    (root / "countries.csv").write_text("iso3,name\nAAA,Aland\n")
+    (root / "sources.csv").unlink()
+    issues = issues_of(root)
+    assert any(i.file == "countries.csv" and i.field == "pilot" and "missing from the header" in i.message
+               for i in issues)
+    assert any(i.file == "sources.csv" and "file not found" in i.message for i in issues)
+
+
+def test_bad_corrections_are_reported(tmp_path):
+    root = write_data_dir(tmp_path, GOOD, corrections=[("AAA", 2021, "a_lin", "high", "", "x", "01/02/2026", "")])
+    issues = issues_of(root)
+    assert "'high' is not a number" in find(issues, "corrections.csv", 2, "value").message
+    assert "empty but required" in find(issues, "corrections.csv", 2, "reason").message
+    assert "not a date" in find(issues, "corrections.csv", 2, "date").message
+
+
+def test_cli_validate_exit_codes(tmp_path):
+    good = write_data_dir(tmp_path / "good", GOOD)
+    ok = subprocess.run([sys.executable, "-m", "indicators", "validate", "--data", str(good)],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0 and ok.stdout.startswith("OK:")
+    bad = write_data_dir(tmp_path / "bad", GOOD + [("AAA", 2021, "bogus", 1), ("QQ", 2021, "a_lin", 1)])
+    res = subprocess.run([sys.executable, "-m", "indicators", "validate", "--data", str(bad)],
+                         capture_output=True, text=True)
+    assert res.returncode == 1
+    assert "2 problem(s)" in res.stderr
+    assert "observations.csv, line 4, field 'indicator'" in res.stderr
+    assert "observations.csv, line 5, field 'iso3'" in res.stderr
+
+
+def test_shipped_data_is_valid():
+    ds = load_dataset()
+    assert ds.observations["source_id"].ne("").all()
