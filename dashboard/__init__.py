@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 from flask_compress import Compress
 
 from . import data

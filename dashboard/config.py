@@ -27,7 +27,7 @@ class Config:
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Config":
+    def from_env(cls, env: dict[str, str] | None = None) -> Config:
         env = dict(os.environ if env is None else env)
         get = lambda *names: next((env[n] for n in names if env.get(n)), None)  # noqa: E731
         defaults = cls()

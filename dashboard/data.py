@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from indicators import Dataset, Results, load_dataset, score
-from indicators.cli import explain
+from indicators.drilldown import explain
 
 _lock = threading.Lock()
-_state: dict[str, "Bundle"] = {}
+_state: dict[str, Bundle] = {}
 _settings: dict[str, object] = {"data_dir": None, "extra_corrections": None}
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .drilldown import explain, fmt_score  # noqa: F401  (explain is re-exported)
 from .observations import Dataset, load_dataset
 from .pipeline import Results, score, wide_scores
 from .validation import DataValidationError
@@ -77,89 +78,22 @@ def cmd_scores(args: argparse.Namespace) -> int:
     return 0
 
 
-def explain(dataset: Dataset, results: Results, iso3: str, year: int) -> dict:
-    """The drill-down for one country and year as plain data (used by the CLI, API and pages)."""
-    meth = dataset.methodology
-    nodes = results.nodes[(results.nodes["iso3"] == iso3) & (results.nodes["year"] == year)].set_index("node")
-    inds = results.indicators[(results.indicators["iso3"] == iso3) & (results.indicators["year"] == year)]
-    inds = inds.set_index("indicator")
-    measured = set(results.indicators.loc[results.indicators["year"] == year, "indicator"])
-
-    def node(code: str) -> dict:
-        row = nodes.loc[code]
-        label_node = code.split(".")[0] if row["level"] in ("pillar", "pillar_actor") else "overall"
-        return {"node": code, "score": _num(row["score"]), "coverage": round(float(row["coverage"]), 4),
-                "measured_share": round(float(row["measured_share"]), 4),
-                "band": None if pd.isna(row["band"]) else int(row["band"]),
-                "label": meth.band_label(label_node, row["score"]),
-                "indicators_with_data": int(row["n_available"]), "indicators": int(row["n_indicators"])}
-
-    pillars = []
-    for pillar, prow in meth.pillars.iterrows():
-        entry = node(pillar) | {"name": prow["name"], "weight": float(prow["weight"]), "actors": [], "items": []}
-        for actor in meth.actor_codes:
-            if f"{pillar}.{actor}" in nodes.index and (meth.indicators["pillar"] == pillar).any():
-                if ((meth.indicators["pillar"] == pillar) & (meth.indicators["actor"] == actor)).any():
-                    entry["actors"].append(node(f"{pillar}.{actor}") | {"actor": actor})
-        for code, spec in meth.indicators[meth.indicators["pillar"] == pillar].iterrows():
-            item = {"indicator": code, "name": spec["name"], "actor": spec["actor"],
-                    "weight": float(spec["weight"]), "method": spec["method"], "direction": spec["direction"],
-                    "lo": _num(spec["lo"]), "hi": _num(spec["hi"]), "mapping": spec["mapping"] or None}
-            src_id = spec["source_id"]
-            if code in inds.index:
-                obs = inds.loc[code]
-                src_id = obs["source_id"] if isinstance(obs["source_id"], str) else src_id
-                item |= {"status": "used", "value": _num(obs["value"]), "obs_year": int(obs["obs_year"]),
-                         "carried": bool(obs["carried"]), "score": _num(obs["score"]), "note": obs["note"],
-                         "corrected": bool(obs["corrected"])}
-                if obs["corrected"]:
-                    item["correction"] = {"original_value": _num(obs["original_value"]),
-                                          "reason": obs["correction_reason"], "author": obs["correction_author"],
-                                          "date": obs["correction_date"], "source": obs["correction_source"]}
-            else:
-                item |= {"status": "missing" if code in measured else "not measured this year",
-                         "value": None, "obs_year": None, "score": None}
-            source = dataset.sources.loc[src_id] if src_id in dataset.sources.index else None
-            item["source"] = None if source is None else {
-                "source_id": src_id, "publisher": source["publisher"], "dataset": source["dataset"],
-                "url": source["url"], "licence": source["licence"]}
-            entry["items"].append(item)
-        pillars.append(entry)
-    country = dataset.countries.loc[iso3]
-    return {
-        "iso3": iso3, "country": country["name"], "region": country["region"], "pilot": bool(country["pilot"]),
-        "year": year, "methodology_version": meth.parameters.methodology_version,
-        "window_years": meth.parameters.window_years, "min_coverage": meth.parameters.min_coverage,
-        "overall": node("overall"),
-        "actors": [node(a) | {"actor": a} for a in meth.actor_codes if a in nodes.index],
-        "pillars": pillars,
-    }
-
-
-def _num(value) -> float | None:
-    return None if value is None or pd.isna(value) else round(float(value), 4)
-
-
-def _fmt(value, digits: int = 2) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
-
-
 def render_explain(d: dict) -> str:
     """Plain-text drill-down."""
     lines = [f"{d['country']} ({d['iso3']}), {d['year']}  methodology {d['methodology_version']}, "
              f"window {d['window_years']} years, nodes below {d['min_coverage']:.0%} coverage withheld", ""]
     o = d["overall"]
-    lines.append(f"OVERALL {_fmt(o['score'])}  {o['label']}  coverage {o['coverage']:.0%} "
+    lines.append(f"OVERALL {fmt_score(o['score'])}  {o['label']}  coverage {o['coverage']:.0%} "
                  f"(measured share of methodology {o['measured_share']:.0%})")
     lines.append("  = weighted mean of the pillar scores below (pillar weights)")
     for a in d["actors"]:
-        lines.append(f"  actor {a['actor']:<10} {_fmt(a['score'])}  coverage {a['coverage']:.0%}")
+        lines.append(f"  actor {a['actor']:<10} {fmt_score(a['score'])}  coverage {a['coverage']:.0%}")
     for p in d["pillars"]:
-        lines += ["", f"PILLAR {p['name']} ({p['node']}), weight {p['weight']:g}: {_fmt(p['score'])}  "
+        lines += ["", f"PILLAR {p['name']} ({p['node']}), weight {p['weight']:g}: {fmt_score(p['score'])}  "
                       f"{p['label']}  coverage {p['coverage']:.0%}",
                   "  = weighted mean of its indicator scores with data"]
         for a in p["actors"]:
-            lines.append(f"  {a['node']:<24} {_fmt(a['score'])}  coverage {a['coverage']:.0%}")
+            lines.append(f"  {a['node']:<24} {fmt_score(a['score'])}  coverage {a['coverage']:.0%}")
         lines.append(f"  {'indicator':<24}{'actor':<11}{'raw':>10}{'year':>6}{'score':>7}{'weight':>7}  source")
         for it in p["items"]:
             src = it["source"]["publisher"] if it["source"] else "?"

@@ -63,8 +63,8 @@ def check_observation_values(frame: pd.DataFrame, methodology: Methodology, labe
             except ValueError:
                 continue  # reported as not a number
             if not ok:
-                issues.append(Issue(label, int(line), "value",
-                                    f"{value} is not a category of {code} ({', '.join(f'{k:g}' for k in sorted(allowed))})"))
+                categories = ", ".join(f"{k:g}" for k in sorted(allowed))
+                issues.append(Issue(label, int(line), "value", f"{value} is not a category of {code} ({categories})"))
 
 
 def load_corrections(path: Path, methodology: Methodology, countries: set[str],

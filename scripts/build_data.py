@@ -104,7 +104,8 @@ SOURCES = [
      "AI & Big Data Global Surveillance Index, 2022 update (Mendeley Data gjhf5y4xjp v4)",
      "https://data.mendeley.com/datasets/gjhf5y4xjp/4",
      "CC BY 4.0 (per the Mendeley Data listing)",
-     "irene-glez/Digital-Repression-EDA@027e9408421d61aad8a482f42bb38124c3c708d0:src/data/AI Global Surveillance Index 09Mar2022.xlsx",
+     "irene-glez/Digital-Repression-EDA@027e9408421d61aad8a482f42bb38124c3c708d0:"
+     "src/data/AI Global Surveillance Index 09Mar2022.xlsx",
      "Feldstein, S. AI & Big Data Global Surveillance Index (2022 updated). Mendeley Data, v4"),
     ("WB_GTMI_2022", "World Bank",
      "GovTech Maturity Index dataset 2022: data protection law and authority",
@@ -200,7 +201,8 @@ def keepiton_rows(ref: Path, universe: list[str]) -> list[pd.DataFrame]:
                          "source_id": "ACCESSNOW_STOP",
                          "note": "shutdowns recorded in the STOP sheet for this year (an ongoing one is listed again)"})
     shut = zero_fill(shut, universe, range(2016, 2023), "a_shutdowns_recorded", "ACCESSNOW_STOP",
-                     "none recorded: absent from the STOP data for this year (absence = none recorded, per the publisher)")
+                     "none recorded: absent from the STOP data for this year "
+                     "(absence = none recorded, per the publisher)")
 
     events = pd.read_csv(ref / "accessnow_keepiton_events_2016_2022.csv")
     events = events[events["iso3"].notna() & (events["year"] >= 2019)]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.normalise import bands, categorical, linear, log, score_values
+from indicators.normalise import bands, categorical, linear, score_values
 
 
 def spec(**kw):

@@ -5,7 +5,7 @@ import pytest
 
 from datadir import write_data_dir
 from indicators import load_dataset, score, wide_scores
-from indicators.cli import explain
+from indicators.drilldown import explain
 
 OBS = [
     # AAA, 2021: every indicator
