@@ -1,0 +1,710 @@
+"""Pure figure builders (tables in, plotly figures out) and the chart registry `CHARTS`.
+
+Two layers:
+
+- `*_figure(frame, ...)` functions take small tidy tables and return a `go.Figure`. They never read
+  data themselves, so tests feed them hand-made tables.
+- `CHARTS[kind](params)` reads the engine's results through `dashboard.data`, checks URL-style string
+  parameters (year, node, actor, country, countries, region) and calls the matching builder. A bad
+  parameter raises `ValueError` whose message starts with the parameter's name. Pages and the
+  exports (PNG/SVG downloads) use the same functions, so an exported image is the chart on screen.
+
+Every figure carries its title, a source line crediting the publishers, the year and the licence
+inside the figure, so an image is self-contained. The 1-6 colour scale is viridis on a fixed range;
+countries without enough data are drawn in a neutral grey and say so: never coloured as a low score.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import data
+
+# --- Visual constants ------------------------------------------------------------------------------
+
+# viridis, sampled: dark (1 = severe violations) to yellow (6 = fully respected). Perceptually uniform
+# and readable with the common colour-vision deficiencies; the grey of "no data" is not on it.
+SCALE = [[0.0, "#440154"], [0.1, "#482475"], [0.2, "#414487"], [0.3, "#355f8d"], [0.4, "#2a788e"],
+         [0.5, "#21918c"], [0.6, "#22a884"], [0.7, "#44bf70"], [0.8, "#7ad151"], [0.9, "#bddf26"],
+         [1.0, "#fde725"]]
+NO_DATA = "#bdbdbd"
+LAND = "#f2f2f2"
+# Okabe-Ito: distinguishable by colour-blind readers; lines also differ by dash, bars by pattern.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#999999"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash"]
+ACTOR_STYLE = {"state": ("#0072B2", ""), "corporate": ("#E69F00", "/"), "structural": ("#009E73", ".")}
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+LICENCE = "Data CC BY-SA 4.0"
+ALL = "all"
+
+# Scored places too small for the 1:110m shapes, drawn as points (approximate capital, lon/lat).
+SMALL_STATES = {
+    "ABW": (-69.97, 12.52), "AND": (1.52, 42.51), "ATG": (-61.80, 17.07), "BHR": (50.56, 26.07),
+    "BMU": (-64.78, 32.30), "BRB": (-59.54, 13.19), "COM": (43.87, -11.70), "CPV": (-23.51, 14.93),
+    "CUW": (-68.99, 12.17), "CYM": (-81.25, 19.31), "DMA": (-61.37, 15.41), "FSM": (158.22, 6.92),
+    "GIB": (-5.35, 36.14), "GRD": (-61.68, 12.12), "GUM": (144.79, 13.44), "HKG": (114.17, 22.32),
+    "KIR": (173.00, 1.42), "KNA": (-62.78, 17.30), "LCA": (-60.98, 13.91), "LIE": (9.55, 47.16),
+    "MAC": (113.54, 22.20), "MCO": (7.42, 43.74), "MDV": (73.51, 4.18), "MHL": (171.18, 7.13),
+    "MLT": (14.51, 35.90), "MUS": (57.55, -20.35), "NRU": (166.93, -0.52), "PLW": (134.58, 7.51),
+    "PYF": (-149.57, -17.65), "SGP": (103.82, 1.35), "SMR": (12.46, 43.94), "STP": (6.61, 0.19),
+    "SYC": (55.45, -4.62), "TON": (-175.20, -21.18), "TUV": (179.19, -8.52), "VCT": (-61.20, 13.25),
+    "VGB": (-64.62, 18.42), "VIR": (-64.90, 18.34), "WSM": (-171.76, -13.83), "XKX": (20.90, 42.60),
+}
+
+
+# --- Small helpers --------------------------------------------------------------------------------
+
+def wrap(text: str, width: int) -> str:
+    """Plotly does not wrap titles or annotations: break `text` into <br>-joined lines."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
+
+
+def fmt_score(value) -> str:
+    return "no data" if value is None or pd.isna(value) else f"{value:.2f}"
+
+
+def fmt_pct(value) -> str:
+    return "-" if value is None or pd.isna(value) else f"{value:.0%}"
+
+
+def source_line(publishers: list[str], year: int | str | None, version: str | None = None,
+                extra: str = "") -> str:
+    """The credit printed in every figure: publishers, year, methodology and licence."""
+    parts = [f"Source: Digital Rights Dashboard{f' (methodology {version})' if version else ''}, "
+             f"from {'; '.join(publishers)}{extra}."]
+    if year not in (None, ""):
+        parts.append(f"Year {year}.")
+    parts.append(f"{LICENCE}; Freedom House figures: cite Freedom House.")
+    return " ".join(parts)
+
+
+def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom: int = 0,
+           legend: bool = True) -> go.Figure:
+    """Title on top, the source line under the plot, one font, transparent-free white background."""
+    src = wrap(source, 78)
+    lines = src.count("<br>") + 1
+    margin_b = bottom + 14 * lines + 16
+    fig.update_layout(
+        title={"text": wrap(title, 52), "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top",
+               "font": {"size": 15}},
+        font={"family": FONT, "size": 12, "color": "#212529"},
+        paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
+        height=height + margin_b, margin={"l": 50, "r": 20, "t": 40 + 18 * title.count(" ") // 9 + 20,
+                                            "b": margin_b},
+        showlegend=legend,
+        hoverlabel={"font": {"family": FONT}},
+    )
+    fig.add_annotation(text=src, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
+                       y=0, yanchor="top", yshift=-(bottom + 4), align="left",
+                       font={"size": 10, "color": "#495057"})
+    return fig
+
+
+# --- Pure builders --------------------------------------------------------------------------------
+
+def hover_lines(name: str, node_label: str, score, band, label: str, coverage, min_coverage: float,
+                pilot: bool = False) -> str:
+    """Hover text of one country: score, band and label, coverage; 'no data' made explicit."""
+    head = f"<b>{name}</b>{' (pilot country)' if pilot else ''}"
+    if score is None or pd.isna(score):
+        return (f"{head}<br>{node_label}: no data<br>Coverage {fmt_pct(coverage)} "
+                f"(at least {min_coverage:.0%} needed)")
+    return (f"{head}<br>{node_label}: {score:.2f} / 6<br>Band {int(band)}: {label}"
+            f"<br>Coverage {fmt_pct(coverage)}")
+
+
+def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
+               min_coverage: float = 0.5, tick_labels: dict[int, str] | None = None,
+               zoom_to_data: bool = False, points: dict[str, tuple[float, float]] | None = None) -> go.Figure:
+    """World choropleth of one node.
+
+    `frame` columns: iso3, name, score (NaN = no data), band, label, coverage, pilot. Countries with a
+    score share the fixed 1..6 colour axis; the others form a separate grey trace named "No data".
+    Places in `points` (default SMALL_STATES) are drawn as markers, since they have no shape.
+    """
+    points = SMALL_STATES if points is None else points
+    f = frame.reset_index(drop=True)
+    text = [hover_lines(n, node_label, s, b, lab, c, min_coverage, bool(p))
+            for n, s, b, lab, c, p in zip(f["name"], f["score"], f["band"], f["label"], f["coverage"],
+                                          f["pilot"])]
+    f = f.assign(text=text)
+    scored = f["score"].notna()
+    is_point = f["iso3"].isin(list(points))
+    traces = []
+    for mask, name in ((scored & ~is_point, "Scored"), (~scored & ~is_point, "No data")):
+        part = f[mask]
+        common = dict(locations=part["iso3"], locationmode="ISO-3", text=part["text"], customdata=part["iso3"],
+                      hovertemplate="%{text}<extra></extra>", name=name,
+                      marker={"line": {"color": "#ffffff", "width": 0.5}})
+        if name == "Scored":
+            traces.append(go.Choropleth(z=part["score"], coloraxis="coloraxis", showlegend=False, **common))
+        else:
+            traces.append(go.Choropleth(z=[0] * len(part), colorscale=[[0, NO_DATA], [1, NO_DATA]],
+                                        showscale=False, showlegend=False, **common))
+    pts = f[is_point]
+    for ok, name in ((False, "No data (small state)"), (True, "Small states")):
+        part = pts[pts["score"].notna() == ok]
+        if not len(part):
+            continue
+        marker = ({"size": 7, "color": part["score"], "coloraxis": "coloraxis",
+                   "line": {"color": "#333333", "width": 0.6}} if ok else
+                  {"size": 6, "color": NO_DATA, "line": {"color": "#666666", "width": 0.6}})
+        traces.append(go.Scattergeo(
+            lon=[points[i][0] for i in part["iso3"]], lat=[points[i][1] for i in part["iso3"]],
+            text=part["text"], customdata=part["iso3"], mode="markers", name=name,
+            hovertemplate="%{text}<extra></extra>", showlegend=False, marker=marker))
+    pilots = f[f["pilot"].astype(bool)]
+    if len(pilots):
+        traces.append(go.Scattergeo(
+            locations=pilots["iso3"], locationmode="ISO-3", text=pilots["text"], customdata=pilots["iso3"],
+            mode="markers", name="Pilot country", hovertemplate="%{text}<extra></extra>",
+            marker={"symbol": "star", "size": 11, "color": "#ffffff", "line": {"color": "#000000", "width": 1.2}}))
+    # legend keys (a choropleth has no legend swatch of its own)
+    traces.append(go.Scattergeo(lon=[None], lat=[None], mode="markers", name="No data (coverage too low)",
+                                marker={"symbol": "square", "size": 12, "color": NO_DATA}, hoverinfo="skip"))
+    fig = go.Figure(traces)
+    ticks = tick_labels or {}
+    fig.update_layout(
+        coloraxis={"cmin": 1, "cmax": 6, "colorscale": SCALE,
+                   "colorbar": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top",
+                                "len": 0.9, "thickness": 12, "tickvals": [1, 2, 3, 4, 5, 6],
+                                "ticktext": [f"{b} {ticks[b]}" if b in ticks else str(b) for b in range(1, 7)],
+                                "tickfont": {"size": 10},
+                                "title": {"text": "Score: 1 = severe violations, 6 = fully respected",
+                                          "side": "top", "font": {"size": 11}}}},
+        geo={"projection": {"type": "natural earth"}, "showframe": False, "showcoastlines": False,
+             "showland": True, "landcolor": LAND, "showcountries": True, "countrycolor": "#ffffff",
+             "showlakes": False, "lataxis": {"range": [-58, 85]}, "bgcolor": "#ffffff",
+             "fitbounds": "locations" if zoom_to_data else False},
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 11}},
+        clickmode="event", dragmode=False,
+    )
+    finish(fig, title, source, height=440, bottom=62)
+    fig.update_layout(margin={"l": 0, "r": 0})
+    return fig
+
+
+def pillars_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
+    """Horizontal bars: overall and each pillar. `frame`: name, score, band, label, coverage."""
+    f = frame.iloc[::-1]
+    scored = f["score"].notna()
+    text = [f"{s:.2f} · {lab}" if ok else "no data" for s, lab, ok in zip(f["score"], f["label"], scored)]
+    hover = [f"<b>{n}</b><br>{fmt_score(s)} ({lab})<br>Coverage {fmt_pct(c)}"
+             for n, s, lab, c in zip(f["name"], f["score"], f["label"], f["coverage"])]
+    fig = go.Figure(go.Bar(
+        y=f["name"], x=[s if ok else 0 for s, ok in zip(f["score"], scored)], base=0, orientation="h",
+        marker={"color": [s if ok else 0 for s, ok in zip(f["score"], scored)], "cmin": 1, "cmax": 6,
+                "colorscale": SCALE, "line": {"color": "#333333", "width": 0.5}},
+        text=text, textposition="outside", cliponaxis=False, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+        showlegend=False))
+    for name, ok in zip(f["name"], scored):
+        if not ok:
+            fig.add_annotation(x=0.05, y=name, text="no data (coverage too low)", showarrow=False, xanchor="left",
+                               font={"size": 11, "color": "#495057"})
+    fig.update_xaxes(range=[0, 7.6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef")
+    fig.update_yaxes(automargin=True)
+    return finish(fig, title, source, height=60 + 44 * len(f), bottom=30, legend=False)
+
+
+def split_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
+    """State vs corporate (vs structural) per pillar, side by side.
+
+    `frame`: pillar_name, actor, actor_name, score, coverage, label. A missing pair is annotated as no data.
+    """
+    fig = go.Figure()
+    pillars = list(dict.fromkeys(frame["pillar_name"]))
+    for actor in dict.fromkeys(frame["actor"]):
+        part = frame[frame["actor"] == actor].set_index("pillar_name").reindex(pillars)
+        colour, pattern = ACTOR_STYLE.get(actor, ("#999999", ""))
+        scored = part["score"].notna()
+        fig.add_trace(go.Bar(
+            x=pillars, y=[s if ok else None for s, ok in zip(part["score"], scored)],
+            name=str(part["actor_name"].dropna().iloc[0]) if part["actor_name"].notna().any() else actor,
+            marker={"color": colour, "pattern": {"shape": pattern}, "line": {"color": "#333333", "width": 0.5}},
+            text=[f"{s:.1f}" if ok else "" for s, ok in zip(part["score"], scored)], textposition="outside",
+            cliponaxis=False,
+            hovertext=[f"<b>{p}, {actor}</b><br>{fmt_score(s)}"
+                       + (f" ({lab})" if ok else "") + f"<br>Coverage {fmt_pct(c)}"
+                       for p, s, lab, c, ok in zip(pillars, part["score"], part["label"], part["coverage"], scored)],
+            hovertemplate="%{hovertext}<extra></extra>"))
+    fig.update_layout(barmode="group", bargap=0.25,
+                      legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
+    fig.update_yaxes(range=[0, 6.6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef")
+    missing = frame[frame["score"].isna()]
+    if len(missing):
+        names = "; ".join(f"{p} {a}" for p, a in zip(missing["pillar_name"], missing["actor"]))
+        fig.add_annotation(text=wrap(f"No bar = no data (coverage too low): {names}", 80), showarrow=False,
+                           xref="paper", yref="paper", x=0, y=0.99, xanchor="left", yanchor="top", align="left",
+                           font={"size": 10, "color": "#495057"})
+    return finish(fig, title, source, height=380, bottom=40)
+
+
+def lines_figure(frame: pd.DataFrame, measured: pd.DataFrame | None, *, title: str, source: str,
+                 hover_unit: str = "") -> go.Figure:
+    """Score lines over the years, with the methodology's measured share underneath.
+
+    `frame`: year, series, score (+ optional n: countries averaged). `measured`: year, measured_share.
+    Gaps (no data) stay gaps: lines are never drawn through a missing year.
+    """
+    fig = go.Figure()
+    for i, (name, part) in enumerate(frame.groupby("series", sort=False)):
+        part = part.sort_values("year")
+        extra = ([f"<br>{int(n)} countries{hover_unit}" for n in part["n"]] if "n" in part
+                 else [""] * len(part))
+        fig.add_trace(go.Scatter(
+            x=part["year"], y=part["score"], name=str(name), mode="lines+markers", connectgaps=False,
+            line={"color": PALETTE[i % len(PALETTE)], "dash": DASHES[i % len(DASHES)], "width": 2},
+            marker={"size": 6}, hovertext=[f"<b>{name}</b> {y}: {fmt_score(s)}{e}"
+                                           for y, s, e in zip(part["year"], part["score"], extra)],
+            hovertemplate="%{hovertext}<extra></extra>"))
+    fig.update_yaxes(range=[1, 6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef",
+                     domain=[0.34, 1] if measured is not None else [0, 1])
+    fig.update_xaxes(dtick=1, gridcolor="#f1f3f5")
+    if measured is not None:
+        m = measured.sort_values("year")
+        fig.add_trace(go.Bar(x=m["year"], y=m["measured_share"], name="Measured share of the methodology",
+                             xaxis="x2", yaxis="y2", marker={"color": "#adb5bd"}, showlegend=False,
+                             text=[f"{v:.0%}" for v in m["measured_share"]], textposition="outside",
+                             cliponaxis=False,
+                             hovertemplate="%{x}: %{y:.0%} of the methodology measured<extra></extra>"))
+        fig.update_layout(
+            xaxis2={"anchor": "y2", "matches": "x", "dtick": 1, "showticklabels": True},
+            yaxis2={"domain": [0, 0.2], "range": [0, 1.25], "tickformat": ".0%", "tickvals": [0, 0.5, 1],
+                    "title": {"text": "Measured", "font": {"size": 10}}},
+        )
+        fig.update_xaxes(showticklabels=False, selector={"anchor": "y"})
+        fig.add_annotation(text="Share of the methodology some source measured that year", showarrow=False,
+                           xref="paper", yref="paper", x=0, y=0.235, xanchor="left", yanchor="bottom",
+                           font={"size": 10, "color": "#495057"})
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"}, hovermode="closest")
+    return finish(fig, title, source, height=420, bottom=22)
+
+
+def compare_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
+    """Grouped bars: one group per pillar (or node), one bar per country.
+
+    `frame`: country, node_name, score, label, coverage. No data leaves the bar out and says so.
+    """
+    fig = go.Figure()
+    nodes = list(dict.fromkeys(frame["node_name"]))
+    patterns = ["", "/", ".", "x", "-", "|", "+", "\\"]
+    for i, (country, part) in enumerate(frame.groupby("country", sort=False)):
+        part = part.set_index("node_name").reindex(nodes)
+        ok = part["score"].notna()
+        fig.add_trace(go.Bar(
+            x=nodes, y=[s if k else None for s, k in zip(part["score"], ok)], name=str(country),
+            marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": patterns[i % len(patterns)]},
+                    "line": {"color": "#333333", "width": 0.5}},
+            hovertext=[f"<b>{country}</b>, {n}: {fmt_score(s)}" + (f" ({lab})" if k else "")
+                       + f"<br>Coverage {fmt_pct(c)}"
+                       for n, s, lab, c, k in zip(nodes, part["score"], part["label"], part["coverage"], ok)],
+            hovertemplate="%{hovertext}<extra></extra>"))
+    fig.update_layout(barmode="group", bargap=0.2,
+                      legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
+    fig.update_yaxes(range=[0, 6.3], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef")
+    missing = frame[frame["score"].isna()]
+    if len(missing):
+        fig.add_annotation(text=wrap("No bar = no data: " + "; ".join(
+            f"{c} {n}" for c, n in zip(missing["country"], missing["node_name"])), 90), showarrow=False,
+            xref="paper", yref="paper", x=0, y=0.99, xanchor="left", yanchor="top", align="left",
+            font={"size": 10, "color": "#495057"})
+    return finish(fig, title, source, height=400, bottom=30)
+
+
+def region_compare_figure(frame: pd.DataFrame, *, title: str, source: str, country: str, region: str) -> go.Figure:
+    """The country's pillar scores against its region: region range (min-max), mean and the country.
+
+    `frame`: node_name, score (country), mean, lo, hi, n.
+    """
+    f = frame.iloc[::-1]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(y=f["node_name"], x=f["hi"] - f["lo"], base=f["lo"], orientation="h",
+                         name=f"{region}: range", marker={"color": "#dee2e6"},
+                         hovertext=[f"{region}: {fmt_score(lo)} to {fmt_score(hi)} ({int(n)} countries scored)"
+                                    for lo, hi, n in zip(f["lo"], f["hi"], f["n"])],
+                         hovertemplate="%{hovertext}<extra></extra>"))
+    fig.add_trace(go.Scatter(y=f["node_name"], x=f["mean"], mode="markers", name=f"{region}: mean",
+                             marker={"symbol": "line-ns-open", "size": 18, "color": "#495057",
+                                     "line": {"width": 3, "color": "#495057"}},
+                             hovertemplate="Regional mean %{x:.2f}<extra></extra>"))
+    fig.add_trace(go.Scatter(y=f["node_name"], x=f["score"], mode="markers", name=country,
+                             marker={"symbol": "diamond", "size": 13, "color": "#E69F00",
+                                     "line": {"color": "#000000", "width": 1}},
+                             hovertemplate=f"{country}: " + "%{x:.2f}<extra></extra>"))
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"}, barmode="overlay")
+    fig.update_xaxes(range=[1, 6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef")
+    fig.update_yaxes(automargin=True)
+    return finish(fig, title, source, height=80 + 44 * len(f), bottom=30)
+
+
+def message_figure(title: str, message: str, source: str) -> go.Figure:
+    """An empty chart that says why it is empty (e.g. nothing selected), still titled and credited."""
+    fig = go.Figure()
+    fig.add_annotation(text=wrap(message, 60), showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5,
+                       font={"size": 14, "color": "#495057"})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return finish(fig, title, source, height=260, legend=False)
+
+
+# --- Context read from dashboard.data (cached per results object) ------------------------------------
+
+@dataclass
+class Context:
+    """Lookups derived from the dataset once per scoring run."""
+
+    version: str
+    years: list[int]
+    min_coverage: float
+    countries: pd.DataFrame                 # iso3-indexed: name, region, pilot
+    pillars: dict[str, str]                 # code -> name, in order
+    actors: dict[str, str]                  # code -> name
+    nodes: set[str]
+    labels: dict[tuple[str, int], str]      # (node, band) -> label
+    publishers: dict[str, list[str]]        # node code -> short publisher names
+    regions: list[str]
+    cache: dict = field(default_factory=dict)
+
+    def label(self, node: str, band) -> str:
+        if band is None or pd.isna(band):
+            return "No data"
+        base = node.split(".")[0]
+        return self.labels.get((base, int(band))) or self.labels.get(("overall", int(band)), "")
+
+    def node_name(self, node: str) -> str:
+        if node == "overall":
+            return "Overall"
+        if "." in node:
+            p, a = node.split(".")
+            return f"{self.pillars.get(p, p)}, {self.actors.get(a, a).lower()}"
+        return self.pillars.get(node) or f"{self.actors.get(node, node)} actors"
+
+    def slice(self, year: int, node: str) -> pd.DataFrame:
+        """iso3-indexed score, coverage, band, measured_share of one node in one year (cached)."""
+        key = ("slice", year, node)
+        if key not in self.cache:
+            frame = data.nodes()
+            part = frame[(frame["year"] == year) & (frame["node"] == node)]
+            self.cache[key] = part.set_index("iso3")[["score", "coverage", "band", "measured_share"]]
+        return self.cache[key]
+
+
+_context: dict[int, Context] = {}
+
+
+def short_publisher(name: str) -> str:
+    return re.sub(r"\s*\(.*?\)", "", str(name)).strip()
+
+
+def context() -> Context:
+    """The Context of the current results (rebuilt when dashboard.data is refreshed)."""
+    results = data.results()
+    key = id(results)
+    if key not in _context:
+        ds = data.dataset()
+        meth = ds.methodology
+        ind = meth.indicators
+        pub = {sid: short_publisher(p) for sid, p in ds.sources["publisher"].items()}
+
+        def pubs(mask) -> list[str]:
+            return list(dict.fromkeys(pub.get(s, s) for s in ind.loc[mask, "source_id"]))
+
+        publishers = {"overall": pubs(ind.index == ind.index)}
+        for p in meth.pillar_codes:
+            publishers[p] = pubs(ind["pillar"] == p)
+            for a in meth.actor_codes:
+                publishers[f"{p}.{a}"] = pubs((ind["pillar"] == p) & (ind["actor"] == a))
+        for a in meth.actor_codes:
+            publishers[a] = pubs(ind["actor"] == a)
+        countries = ds.countries[["name", "region", "pilot"]].copy()
+        countries["region"] = countries["region"].fillna("").astype(str)
+        _context.clear()
+        _context[key] = Context(
+            version=meth.parameters.methodology_version, years=list(results.years),
+            min_coverage=meth.parameters.min_coverage, countries=countries,
+            pillars={c: str(n) for c, n in meth.pillars["name"].items()},
+            actors={c: str(n) for c, n in meth.actors["name"].items()},
+            nodes=set(results.nodes["node"].unique()),
+            labels={(n, int(b)): str(lab) for n, b, lab in meth.bands[["node", "band", "label"]].itertuples(index=False)},
+            publishers=publishers,
+            regions=sorted(r for r in countries["region"].unique() if r),
+        )
+    return _context[key]
+
+
+# --- URL-style parameters -------------------------------------------------------------------------
+
+def _get(params: dict | None, name: str) -> str:
+    value = (params or {}).get(name)
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        value = ",".join(str(v) for v in value)
+    return str(value).strip()
+
+
+def param_year(params: dict | None, ctx: Context | None = None) -> int:
+    ctx = ctx or context()
+    raw = _get(params, "year")
+    if not raw:
+        return max(ctx.years)
+    try:
+        year = int(raw)
+    except ValueError:
+        raise ValueError(f"year: '{raw}' is not a year") from None
+    if year not in ctx.years:
+        raise ValueError(f"year: {year} is not a scored year ({min(ctx.years)}-{max(ctx.years)})")
+    return year
+
+
+def param_node(params: dict | None, ctx: Context | None = None) -> str:
+    ctx = ctx or context()
+    node = _get(params, "node").lower() or "overall"
+    if node != "overall" and node not in ctx.pillars:
+        raise ValueError(f"node: '{node}' is not 'overall' or a pillar ({', '.join(ctx.pillars)})")
+    return node
+
+
+def param_actor(params: dict | None, ctx: Context | None = None) -> str:
+    ctx = ctx or context()
+    actor = _get(params, "actor").lower() or ALL
+    if actor != ALL and actor not in ctx.actors:
+        raise ValueError(f"actor: '{actor}' is not 'all' or an actor ({', '.join(ctx.actors)})")
+    return actor
+
+
+def param_country(params: dict | None, ctx: Context | None = None, name: str = "country") -> str:
+    ctx = ctx or context()
+    code = _get(params, name).upper()
+    if not code:
+        raise ValueError(f"{name}: a country code (ISO3, e.g. COL) is required")
+    if code not in ctx.countries.index:
+        raise ValueError(f"{name}: '{code}' is not a known country code")
+    return code
+
+
+def param_countries(params: dict | None, ctx: Context | None = None) -> list[str]:
+    ctx = ctx or context()
+    codes = [c.strip().upper() for c in _get(params, "countries").split(",") if c.strip()]
+    if not codes:
+        raise ValueError("countries: give one or more country codes, comma-separated (e.g. COL,IDN)")
+    unknown = [c for c in codes if c not in ctx.countries.index]
+    if unknown:
+        raise ValueError(f"countries: unknown code(s) {', '.join(unknown)}")
+    if len(codes) > 8:
+        raise ValueError("countries: at most 8 countries side by side")
+    return list(dict.fromkeys(codes))
+
+
+def param_region(params: dict | None, ctx: Context | None = None) -> str:
+    ctx = ctx or context()
+    region = _get(params, "region")
+    if region.lower() in ("", ALL, "world"):
+        return ""
+    if region not in ctx.regions:
+        match = [r for r in ctx.regions if r.lower() == region.lower()]
+        if not match:
+            raise ValueError(f"region: '{region}' is not a region ({'; '.join(ctx.regions)})")
+        region = match[0]
+    return region
+
+
+def node_code(node: str, actor: str, ctx: Context | None = None) -> str:
+    """overall/pillar x all/actor -> the node of the result tree (e.g. privacy + state -> privacy.state)."""
+    ctx = ctx or context()
+    if actor == ALL:
+        return node
+    code = actor if node == "overall" else f"{node}.{actor}"
+    if code not in ctx.nodes:
+        raise ValueError(f"actor: the {ctx.pillars.get(node, node)} pillar has no {actor} indicators")
+    return code
+
+
+def actor_phrase(actor: str, ctx: Context) -> str:
+    return "" if actor == ALL else f", {ctx.actors.get(actor, actor).lower()} actors only"
+
+
+# --- Chart kinds (params -> figure) -----------------------------------------------------------------
+
+def build_map(params: dict | None = None) -> go.Figure:
+    ctx = context()
+    year, node, actor = param_year(params, ctx), param_node(params, ctx), param_actor(params, ctx)
+    region = param_region(params, ctx)
+    code = node_code(node, actor, ctx)
+    frame = map_table(ctx, year, code, region)
+    what = (ctx.pillars.get(node, "Overall") if node != "overall" else "Overall") + " score"
+    title = f"{what}{actor_phrase(actor, ctx)}, {year}" + (f": {region}" if region else "")
+    src = source_line(ctx.publishers.get(code, []), year, ctx.version, "; shapes: Natural Earth")
+    ticks = {b: ctx.label("overall", b).split(" ")[0] for b in (1, 6)}
+    return map_figure(frame, title=title, source=src, node_label=ctx.node_name(code),
+                      min_coverage=ctx.min_coverage, tick_labels=ticks, zoom_to_data=bool(region))
+
+
+def map_table(ctx: Context, year: int, code: str, region: str = "") -> pd.DataFrame:
+    """Rows for map_figure: every country (of `region`), scored or not (cached)."""
+    key = ("map", year, code, region)
+    if key not in ctx.cache:
+        sl = ctx.slice(year, code)
+        c = ctx.countries if not region else ctx.countries[ctx.countries["region"] == region]
+        frame = c.join(sl, how="left").rename_axis("iso3").reset_index()
+        frame["label"] = [ctx.label(code, b) for b in frame["band"]]
+        frame["coverage"] = frame["coverage"].fillna(0.0)
+        ctx.cache[key] = frame
+    return ctx.cache[key]
+
+
+def build_pillars(params: dict | None = None) -> go.Figure:
+    ctx = context()
+    iso3, year = param_country(params, ctx), param_year(params, ctx)
+    rows = []
+    for code in ["overall", *ctx.pillars]:
+        r = ctx.slice(year, code).loc[iso3]
+        rows.append({"name": ctx.node_name(code), "score": r["score"], "band": r["band"],
+                     "label": ctx.label(code, r["band"]), "coverage": r["coverage"]})
+    name = ctx.countries.at[iso3, "name"]
+    return pillars_figure(pd.DataFrame(rows), title=f"{name}: overall and pillar scores, {year}",
+                          source=source_line(ctx.publishers["overall"], year, ctx.version))
+
+
+def split_table(ctx: Context, iso3: str, year: int, actors: list[str] | None = None) -> pd.DataFrame:
+    actors = actors or [a for a in ctx.actors if a != "structural"]
+    rows = []
+    for p, pname in ctx.pillars.items():
+        for a in actors:
+            code = f"{p}.{a}"
+            if code not in ctx.nodes:
+                continue
+            r = ctx.slice(year, code).loc[iso3]
+            rows.append({"pillar": p, "pillar_name": pname, "actor": a, "actor_name": ctx.actors[a],
+                         "score": r["score"], "coverage": r["coverage"], "label": ctx.label(code, r["band"])})
+    return pd.DataFrame(rows)
+
+
+def build_split(params: dict | None = None) -> go.Figure:
+    ctx = context()
+    iso3, year = param_country(params, ctx), param_year(params, ctx)
+    name = ctx.countries.at[iso3, "name"]
+    pubs = list(dict.fromkeys(p for a in ("state", "corporate") for p in ctx.publishers.get(a, [])))
+    return split_figure(split_table(ctx, iso3, year), title=f"{name}: state vs corporate, per pillar, {year}",
+                        source=source_line(pubs, year, ctx.version))
+
+
+def measured_table(ctx: Context, code: str) -> pd.DataFrame:
+    key = ("measured", code)
+    if key not in ctx.cache:
+        frame = data.nodes()
+        part = frame[frame["node"] == code]
+        ctx.cache[key] = part.groupby("year", as_index=False)["measured_share"].first()
+    return ctx.cache[key]
+
+
+def build_trend(params: dict | None = None) -> go.Figure:
+    """One country over the years: overall and pillars (or one node by actor when actor is given)."""
+    ctx = context()
+    iso3 = param_country(params, ctx)
+    actor = param_actor(params, ctx)
+    node = param_node(params, ctx) if _get(params, "node") else None
+    frame = data.nodes()
+    own = frame[frame["iso3"] == iso3]
+    if node:
+        codes = [node_code(node, actor, ctx)]
+    else:
+        codes = ["overall", *ctx.pillars] if actor == ALL else [c for c in
+                                                                 [actor, *(f"{p}.{actor}" for p in ctx.pillars)]
+                                                                 if c in ctx.nodes]
+    part = own[own["node"].isin(codes)]
+    lines = pd.DataFrame({"year": part["year"], "series": part["node"].map(ctx.node_name), "score": part["score"]})
+    order = {ctx.node_name(c): i for i, c in enumerate(codes)}
+    lines = lines.sort_values(["series", "year"], key=lambda s: s.map(order) if s.name == "series" else s)
+    name = ctx.countries.at[iso3, "name"]
+    years = f"{min(ctx.years)}-{max(ctx.years)}"
+    return lines_figure(lines, measured_table(ctx, codes[0]),
+                        title=f"{name}: scores over time{actor_phrase(actor, ctx)}, {years}",
+                        source=source_line(ctx.publishers.get(codes[0], ctx.publishers["overall"]), years, ctx.version))
+
+
+def build_compare(params: dict | None = None) -> go.Figure:
+    ctx = context()
+    codes = param_countries(params, ctx)
+    year, actor = param_year(params, ctx), param_actor(params, ctx)
+    nodes = ["overall", *ctx.pillars]
+    rows = []
+    for iso3 in codes:
+        for n in nodes:
+            code = n if actor == ALL else (actor if n == "overall" else f"{n}.{actor}")
+            if code not in ctx.nodes:
+                continue
+            r = ctx.slice(year, code).loc[iso3]
+            rows.append({"country": ctx.countries.at[iso3, "name"], "node_name": ctx.pillars.get(n, "Overall"),
+                         "score": r["score"], "label": ctx.label(code, r["band"]), "coverage": r["coverage"]})
+    pub_node = "overall" if actor == ALL else actor
+    return compare_figure(pd.DataFrame(rows), title=f"Countries compared{actor_phrase(actor, ctx)}, {year}",
+                          source=source_line(ctx.publishers.get(pub_node, []), year, ctx.version))
+
+
+def region_means(ctx: Context, code: str) -> pd.DataFrame:
+    """year x region mean score and count of scored countries, plus the world ('All countries')."""
+    key = ("region_means", code)
+    if key not in ctx.cache:
+        frame = data.nodes()
+        part = frame[frame["node"] == code][["iso3", "year", "score"]].dropna()
+        part = part.join(ctx.countries["region"], on="iso3")
+        world = part.groupby("year")["score"].agg(score="mean", n="count").reset_index().assign(series="All countries")
+        reg = (part[part["region"] != ""].groupby(["region", "year"])["score"].agg(score="mean", n="count")
+               .reset_index().rename(columns={"region": "series"}))
+        ctx.cache[key] = pd.concat([world, reg], ignore_index=True)
+    return ctx.cache[key]
+
+
+def build_region_trends(params: dict | None = None) -> go.Figure:
+    """Regional and global mean scores over time for one node, with the measured share."""
+    ctx = context()
+    node, actor, region = param_node(params, ctx), param_actor(params, ctx), param_region(params, ctx)
+    code = node_code(node, actor, ctx)
+    means = region_means(ctx, code)
+    if region:
+        means = means[means["series"].isin(["All countries", region])]
+    years = f"{min(ctx.years)}-{max(ctx.years)}"
+    what = ctx.pillars.get(node, "Overall") if node != "overall" else "Overall"
+    return lines_figure(means, measured_table(ctx, code),
+                        title=f"{what} score{actor_phrase(actor, ctx)}: mean by region, {years}",
+                        source=source_line(ctx.publishers.get(code, []), years, ctx.version), hover_unit=" scored")
+
+
+def build_region_compare(params: dict | None = None) -> go.Figure:
+    """A country's overall and pillar scores against the range and mean of its region."""
+    ctx = context()
+    iso3, year = param_country(params, ctx), param_year(params, ctx)
+    region = ctx.countries.at[iso3, "region"]
+    peers = ctx.countries.index[ctx.countries["region"] == region]
+    rows = []
+    for code in ["overall", *ctx.pillars]:
+        sl = ctx.slice(year, code)
+        vals = sl.loc[sl.index.isin(peers), "score"].dropna()
+        rows.append({"node_name": ctx.node_name(code), "score": sl.at[iso3, "score"],
+                     "mean": vals.mean() if len(vals) else math.nan, "lo": vals.min() if len(vals) else math.nan,
+                     "hi": vals.max() if len(vals) else math.nan, "n": len(vals)})
+    name = ctx.countries.at[iso3, "name"]
+    return region_compare_figure(pd.DataFrame(rows), title=f"{name} within {region or 'its region'}, {year}",
+                                 source=source_line(ctx.publishers["overall"], year, ctx.version),
+                                 country=name, region=region or "Region")
+
+
+CHARTS = {
+    "map": build_map,
+    "pillars": build_pillars,
+    "split": build_split,
+    "trend": build_trend,
+    "compare": build_compare,
+    "region_trends": build_region_trends,
+    "region_compare": build_region_compare,
+}
+"""Chart kind -> build(params: dict[str, str]) -> go.Figure. Parameters as in page URLs: year, node
+(overall or a pillar), actor (all, state, corporate, structural), country, countries (comma-separated),
+region. ValueError names the bad parameter."""
