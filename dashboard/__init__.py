@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 from flask_compress import Compress
 
-from . import data
+from . import api, data, exports
 from .config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +37,8 @@ def create_app(config: Config | None = None) -> dash.Dash:
     server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/javascript",
                                            "application/json", "text/csv", "image/svg+xml"]
     Compress(server)
+    exports.init_app(server)  # /download/...: data, GIS layers, chart images, country briefs
+    api.init_app(server)  # /api/v1/...: the open data API
     app.layout = layout
     return app
 

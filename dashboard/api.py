@@ -1,0 +1,288 @@
+"""The open-data API: plain Flask routes under /api/v1 (JSON), described by /api/v1/openapi.json.
+
+    GET /api/v1/scores?year=2021[&country=COL,LBN][&region=...][&level=pillar|indicator][&pillar=...]
+    GET /api/v1/countries                      every country: name, region, pilot, has_shape
+    GET /api/v1/countries/COL?year=2021        the drill-down (indicators.cli.explain) + sources
+    GET /api/v1/methodology                    indicators, pillars, actors, bands, parameters, sources
+    GET /api/v1/openapi.json                   this API, OpenAPI 3.1
+
+Rows come from dashboard.exports.scores_table, the same function every download uses. Bad parameters
+answer 400/404 with `{"error", "parameter", "status"}`.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from flask import Blueprint, Response, request
+
+from . import data
+from .exports import (DATA_LICENCE, PROJECT, ParamError, Query, credit_line, handle_unexpected, parse_country,
+                      parse_year, scores_table, shapes, sources_table)
+
+API_VERSION = "1.0.0"
+bp = Blueprint("open_api", __name__, url_prefix="/api/v1")
+bp.register_error_handler(Exception, handle_unexpected)
+
+
+def _json(payload, status: int = 200) -> Response:
+    response = Response(json.dumps(payload, allow_nan=False, ensure_ascii=False, default=_default),
+                        status=status, mimetype="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _default(value):
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if pd.isna(value):
+        return None
+    return str(value)
+
+
+def clean(value):
+    """NaN -> None, recursively (explain() may carry NaN notes)."""
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as JSON-ready dicts: NaN/NA -> null, numpy scalars -> Python."""
+    return json.loads(frame.to_json(orient="records", date_format="iso"))
+
+
+def _meta(sources: pd.DataFrame) -> dict:
+    return {"licence": DATA_LICENCE,
+            "methodology_version": data.dataset().methodology.parameters.methodology_version,
+            "credit": credit_line(None, list(dict.fromkeys(sources["publisher"]))),
+            "sources": records(sources)}
+
+
+@bp.get("/scores")
+def scores():
+    query = Query.from_args(request.args)
+    frame = scores_table(query)
+    sources = sources_table(frame)
+    return _json({"years": list(query.years), "level": query.level, "count": len(frame),
+                  "columns": list(frame.columns), **_meta(sources), "data": records(frame)})
+
+
+@bp.get("/countries")
+def countries():
+    frame = data.countries().reset_index()[["iso3", "name", "region", "income_group", "pilot"]]
+    frame = frame.assign(has_shape=frame["iso3"].isin(set(shapes()["iso3"])))
+    return _json({"count": len(frame), "data": records(frame)})
+
+
+@bp.get("/countries/<iso3>")
+def country(iso3: str):
+    code = parse_country(iso3)
+    (year,) = parse_year(request.args.get("year"), allow_many=False)
+    drill = data.drilldown(code, year)
+    used = {it["source"]["source_id"] for p in drill["pillars"] for it in p["items"]
+            if it.get("status") == "used" and it.get("source")}
+    sources = sources_table(pd.DataFrame({"source_id": sorted(used)}))
+    drill |= {"licence": DATA_LICENCE, "sources": records(sources),
+              "links": {"brief": f"/download/brief/{code}.pdf?year={year}",
+                        "csv": f"/download/scores.csv?year={year}&country={code}&level=indicator",
+                        "xlsx": f"/download/scores.xlsx?year={year}&country={code}&level=indicator"}}
+    return _json(clean(drill))
+
+
+@bp.get("/methodology")
+def methodology():
+    ds = data.dataset()
+    meth = ds.methodology
+    p = meth.parameters
+    return _json({
+        "methodology_version": p.methodology_version, "first_year": p.first_year, "last_year": p.last_year,
+        "window_years": p.window_years, "min_coverage": p.min_coverage, "scale": {"min": 1, "max": 6,
+                                                                                  "best": 6},
+        "pillars": records(meth.pillars.rename_axis("code").reset_index()),
+        "actors": records(meth.actors.rename_axis("code").reset_index()),
+        "indicators": records(meth.indicators.rename_axis("code").reset_index()),
+        "bands": records(meth.bands),
+        "licence": DATA_LICENCE,
+        "sources": records(sources_table(None)),
+    })
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return _json(openapi_spec())
+
+
+@bp.get("/", defaults={"rest": ""})
+@bp.get("/<path:rest>")
+def unknown(rest: str):
+    raise ParamError("path", f"/api/v1/{rest} is not an API route: see /api/v1/openapi.json", 404)
+
+
+# The catch-all for anything under /api/ that is not v1 (answers JSON, not the Dash page).
+fallback = Blueprint("open_api_fallback", __name__)
+fallback.register_error_handler(Exception, handle_unexpected)
+
+
+@fallback.get("/api/<path:rest>")
+def unknown_api(rest: str):
+    raise ParamError("path", f"/api/{rest} is not an API route: see /api/v1/openapi.json", 404)
+
+
+# --------------------------------------------------------------------------------------------------
+# OpenAPI 3.1 description (hand-written; tests check every path answers as documented)
+
+_YEAR = {"name": "year", "in": "query", "required": False,
+         "description": "Score year (default: the latest). Scores: also `2019,2021`, `2015-2023` or `all`.",
+         "schema": {"type": "string", "example": "2021"}}
+_YEAR_ONE = _YEAR | {"description": "Score year (default: the latest)", "schema": {"type": "integer",
+                                                                                 "example": 2021}}
+_COUNTRY = {"name": "country", "in": "query", "required": False,
+            "description": "ISO3 codes, comma-separated (e.g. COL,LBN)", "schema": {"type": "string"}}
+_REGION = {"name": "region", "in": "query", "required": False,
+           "description": "World Bank region, e.g. `Latin America & Caribbean`", "schema": {"type": "string"}}
+_LEVEL = {"name": "level", "in": "query", "required": False,
+          "description": "`pillar` (one row per country) or `indicator` (one row per country x indicator, "
+                         "with raw value, observation year and source)",
+          "schema": {"type": "string", "enum": ["pillar", "indicator"], "default": "pillar"}}
+_PILLAR = {"name": "pillar", "in": "query", "required": False,
+           "description": "At indicator level: only this pillar's indicators",
+           "schema": {"type": "string", "enum": ["privacy", "expression", "access", "association"]}}
+_ISO3 = {"name": "iso3", "in": "path", "required": True, "schema": {"type": "string", "example": "COL"}}
+_ERRORS = {"400": {"$ref": "#/components/responses/BadParameter"},
+           "404": {"$ref": "#/components/responses/NotFound"}}
+
+
+def _file_op(summary: str, media: dict[str, str], params: list, description: str = "") -> dict:
+    return {"get": {"summary": summary, "description": description, "parameters": params,
+                    "responses": {"200": {"description": "the file (Content-Disposition: attachment)",
+                                          "content": {m: {"schema": {"type": "string", "format": "binary"}}
+                                                      for m in media.values()}},
+                                  **_ERRORS}}}
+
+
+def openapi_spec() -> dict:
+    """The API description; chart kinds are read from dashboard.figures.CHARTS."""
+    from .exports import chart_kinds
+    kinds = sorted(chart_kinds()) or ["map"]
+    row = {"type": "object", "additionalProperties": True,
+           "description": "A score row; columns are listed in `columns` and explained in the XLSX about sheet"}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": f"{PROJECT} open data API", "version": API_VERSION,
+                 "description": "Digital rights scores (1-6, 6 = fully respected) by country, pillar and actor, "
+                                "with the raw values and sources behind them. Data under CC BY-SA 4.0; "
+                                "third-party figures under their publishers' terms (see `sources`).",
+                 "license": {"name": "CC BY-SA 4.0 (data)", "url": "https://creativecommons.org/licenses/by-sa/4.0/"}},
+        "servers": [{"url": "/"}],
+        "paths": {
+            "/api/v1/scores": {"get": {
+                "summary": "Scores for a year (and countries), at pillar or indicator level",
+                "parameters": [_YEAR, _COUNTRY, _REGION, _LEVEL, _PILLAR],
+                "responses": {"200": {"description": "rows and their sources", "content": {"application/json": {
+                    "schema": {"type": "object", "required": ["years", "level", "count", "columns", "data",
+                                                              "sources", "licence", "methodology_version"],
+                               "properties": {"years": {"type": "array", "items": {"type": "integer"}},
+                                              "level": {"type": "string"}, "count": {"type": "integer"},
+                                              "columns": {"type": "array", "items": {"type": "string"}},
+                                              "licence": {"type": "string"}, "credit": {"type": "string"},
+                                              "methodology_version": {"type": "string"},
+                                              "sources": {"type": "array",
+                                                          "items": {"$ref": "#/components/schemas/Source"}},
+                                              "data": {"type": "array", "items": row}}}}}},
+                              **_ERRORS}}},
+            "/api/v1/countries": {"get": {
+                "summary": "Every country: name, region, income group, pilot flag, whether a map shape exists",
+                "responses": {"200": {"description": "countries", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {"count": {"type": "integer"},
+                                                                "data": {"type": "array", "items": row}}}}}}}}},
+            "/api/v1/countries/{iso3}": {"get": {
+                "summary": "The drill-down for one country and year: overall, actors, pillars, and every "
+                           "indicator with its raw value, observation year, source, score and weight",
+                "parameters": [_ISO3, _YEAR_ONE],
+                "responses": {"200": {"description": "drill-down", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Drilldown"}}}}, **_ERRORS}}},
+            "/api/v1/methodology": {"get": {
+                "summary": "Indicators, pillars, actors, bands, parameters and sources",
+                "responses": {"200": {"description": "the methodology tables", "content": {"application/json": {
+                    "schema": {"type": "object", "required": ["indicators", "pillars", "sources"]}}}}}}},
+            "/api/v1/openapi.json": {"get": {"summary": "This description",
+                                             "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
+            "/download/scores.{format}": _file_op(
+                "Scores as CSV, XLSX (with about and sources sheets), GeoJSON or GeoPackage",
+                {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3"},
+                [{"name": "format", "in": "path", "required": True,
+                  "schema": {"type": "string", "enum": ["csv", "xlsx", "geojson", "gpkg"]}},
+                 _YEAR, _COUNTRY, _REGION, _LEVEL, _PILLAR],
+                "GeoJSON and GeoPackage take one year at pillar level; countries without a Natural Earth "
+                "1:110m shape are listed in the GeoJSON's `countries_without_shape`."),
+            "/download/sources.csv": _file_op(
+                "Publisher, dataset, URL, licence and citation of the sources behind a selection (all when "
+                "no parameter)", {"csv": "text/csv"}, [_YEAR, _COUNTRY, _REGION, _LEVEL, _PILLAR]),
+            "/download/chart/{chart}.{format}": _file_op(
+                "A dashboard chart rendered on the server (PNG at print resolution, or SVG) with its title, "
+                "year, sources and licence", {"png": "image/png", "svg": "image/svg+xml"},
+                [{"name": "chart", "in": "path", "required": True, "schema": {"type": "string", "enum": kinds}},
+                 {"name": "format", "in": "path", "required": True,
+                  "schema": {"type": "string", "enum": ["png", "svg"]}},
+                 _YEAR | {"schema": {"type": "string"}},
+                 {"name": "country", "in": "query", "required": False, "schema": {"type": "string"},
+                  "description": "Country (or comma-separated countries) where the chart takes them"},
+                 {"name": "width", "in": "query", "required": False,
+                  "schema": {"type": "integer", "minimum": 200, "maximum": 4000}},
+                 {"name": "height", "in": "query", "required": False,
+                  "schema": {"type": "integer", "minimum": 200, "maximum": 4000}}],
+                "Other query parameters are the chart's own, as in the page URL."),
+            "/download/brief/{iso3}.pdf": _file_op(
+                "A one-to-two page country brief (PDF): scores, bands, charts, main indicators with sources, "
+                "coverage, date and methodology version", {"pdf": "application/pdf"}, [_ISO3, _YEAR_ONE]),
+        },
+        "components": {
+            "schemas": {
+                "Source": {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in (
+                    "source_id", "publisher", "dataset", "url", "licence", "citation", "accessed")}},
+                "Indicator": {"type": "object", "required": ["indicator", "value", "obs_year", "source", "score",
+                                                             "weight"],
+                              "properties": {"indicator": {"type": "string"}, "name": {"type": "string"},
+                                             "value": {"type": ["number", "null"]},
+                                             "obs_year": {"type": ["integer", "null"]},
+                                             "score": {"type": ["number", "null"]}, "weight": {"type": "number"},
+                                             "status": {"type": "string"},
+                                             "source": {"oneOf": [{"$ref": "#/components/schemas/Source"},
+                                                                  {"type": "null"}]}}},
+                "Drilldown": {"type": "object",
+                              "required": ["iso3", "country", "year", "overall", "pillars", "methodology_version"],
+                              "properties": {"iso3": {"type": "string"}, "country": {"type": "string"},
+                                             "year": {"type": "integer"}, "overall": {"type": "object"},
+                                             "methodology_version": {"type": "string"},
+                                             "actors": {"type": "array", "items": {"type": "object"}},
+                                             "pillars": {"type": "array", "items": {"type": "object", "properties": {
+                                                 "items": {"type": "array",
+                                                           "items": {"$ref": "#/components/schemas/Indicator"}}}}},
+                                             "sources": {"type": "array",
+                                                         "items": {"$ref": "#/components/schemas/Source"}}}},
+                "Error": {"type": "object", "required": ["error", "status"],
+                          "properties": {"error": {"type": "string"}, "parameter": {"type": "string"},
+                                         "status": {"type": "integer"}}},
+            },
+            "responses": {
+                "BadParameter": {"description": "a parameter is invalid (named in `parameter`)",
+                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                "NotFound": {"description": "unknown country, format or chart (named in `parameter`)",
+                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            },
+        },
+    }
+
+
+def init_app(server) -> None:
+    """Register the API routes (called by create_app)."""
+    server.register_blueprint(bp)
+    server.register_blueprint(fallback)
