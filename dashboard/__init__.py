@@ -39,6 +39,8 @@ def create_app(config: Config | None = None) -> dash.Dash:
     Compress(server)
     exports.init_app(server)  # /download/...: data, GIS layers, chart images, country briefs
     api.init_app(server)  # /api/v1/...: the open data API
+    from .review import init_app as init_review
+    init_review(app, config)  # /review, /signin, /api/v1/reviews...: expert review store -> data
     app.layout = layout
     return app
 

@@ -1,0 +1,127 @@
+"""The review API (JSON). Credentials: HTTP Basic, or the browser's signed-in session.
+
+GET  /api/v1/reviews?country=COL&year=2021        reviews (signed-in users)
+POST /api/v1/reviews                              a review; 201 (reviewer or lead)
+GET  /api/v1/reviews/progress?country=COL&year=2021
+GET  /api/v1/corrections?country=COL&status=proposed
+POST /api/v1/corrections/<id>/accept | reject     {"comment": "..."} optional (lead, not the proposer)
+POST /api/v1/observations                         a missing value with its source; 201 (lead)
+GET  /api/v1/events?country=COL&since=0           the audit trail
+
+400 bad input (with a message), 401 no or wrong credentials, 403 wrong role, 404, 409 decided already.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from . import service
+from .auth import current_user, store
+
+MAX_BODY = 64 * 1024
+
+bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
+
+
+def _error(status: int, message: str, **headers):
+    response = jsonify({"error": message, "status": status})
+    response.status_code = status
+    response.headers.update(headers)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.before_request
+def _authenticate():
+    if current_user() is None:
+        return _error(401, "sign in: HTTP Basic credentials of a reviewer or lead",
+                      **{"WWW-Authenticate": 'Basic realm="drd-review", charset="UTF-8"'})
+    if request.method == "POST":
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            return _error(413, f"the body is larger than {MAX_BODY // 1024} KB")
+    return None
+
+
+@bp.after_request
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(service.ReviewError)
+def _review_error(exc: service.ReviewError):
+    return _error(exc.status, str(exc))
+
+
+def _body(optional: bool = False) -> dict:
+    if not request.get_data(cache=True) and optional:
+        return {}
+    if not request.is_json:
+        raise service.ReviewError("send JSON (Content-Type: application/json)")
+    payload = request.get_json(silent=True)
+    if payload is None:
+        raise service.ReviewError("the body is not valid JSON")
+    return payload
+
+
+def _country_year(required: bool) -> tuple[str | None, int | None]:
+    country, year = request.args.get("country"), request.args.get("year")
+    if required and not country:
+        raise service.ReviewError("country is required (?country=COL&year=2021)")
+    iso3 = service._country(country) if country else None
+    return iso3, service._year(year) if year else None
+
+
+@bp.get("/reviews")
+def get_reviews():
+    iso3, year = _country_year(required=False)
+    return jsonify(service.list_reviews(store(), iso3, year))
+
+
+@bp.post("/reviews")
+def post_review():
+    result = service.submit_review(store(), current_user(), _body())
+    return jsonify(result), 201
+
+
+@bp.get("/reviews/progress")
+def get_progress():
+    iso3, year = _country_year(required=True)
+    if year is None:
+        raise service.ReviewError("year is required")
+    return jsonify(service.progress(store(), iso3, year))
+
+
+@bp.get("/corrections")
+def get_corrections():
+    iso3, _ = _country_year(required=False)
+    status = request.args.get("status")
+    if status and status not in ("proposed", "accepted", "rejected"):
+        raise service.ReviewError("status must be proposed, accepted or rejected")
+    return jsonify(service.list_corrections(store(), iso3, status))
+
+
+@bp.post("/corrections/<int:correction_id>/<any(accept, reject):decision>")
+def post_decision(correction_id: int, decision: str):
+    body = _body(optional=True)
+    if not isinstance(body, dict) or set(body) - {"comment"}:
+        raise service.ReviewError("the body may only hold {\"comment\": \"...\"}")
+    result = service.decide(store(), current_user(), correction_id, decision == "accept", body.get("comment"))
+    return jsonify(result)
+
+
+@bp.post("/observations")
+def post_observation():
+    result = service.propose_observation(store(), current_user(), _body())
+    return jsonify(result), 201
+
+
+@bp.get("/events")
+def get_events():
+    iso3, _ = _country_year(required=False)
+    try:
+        since = int(request.args.get("since", 0))
+        limit = min(int(request.args.get("limit", 500)), 5000)
+    except ValueError:
+        raise service.ReviewError("since and limit must be integers") from None
+    return jsonify(service.list_events(store(), iso3, since, limit))

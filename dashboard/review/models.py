@@ -1,0 +1,95 @@
+"""The review store's tables (SQLAlchemy Core). Nothing here touches a database.
+
+- `review_users`: accounts (name, role, salted scrypt hash). Never deleted; `active` switches one off.
+- `review_reviews`: one row per review (confirmed/disputed); rows are never updated or deleted.
+- `review_corrections`: a proposed value (from a dispute, or an observation a lead adds). The only
+  change ever made to a row is its single decision (proposed -> accepted | rejected).
+- `review_events`: the audit trail, append-only: gap-free ids, who, what, when, before, after, and a
+  hash chain (`hash` = sha256(prev_hash + the event)) so a rewritten history is detectable.
+
+Append-only is enforced by the database itself (triggers, see `store.APPEND_ONLY_DDL`), not only by
+the absence of an update or delete path in the code.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (Boolean, Column, DateTime, Float, ForeignKey, Integer, MetaData, String, Table,
+                        Text, Index)
+
+metadata = MetaData()
+
+ROLES = ("reviewer", "lead")
+REVIEW_STATUSES = ("confirmed", "disputed")
+CORRECTION_STATUSES = ("proposed", "accepted", "rejected")
+CORRECTION_KINDS = ("dispute", "observation")
+
+users = Table(
+    "review_users", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+reviews = Table(
+    "review_reviews", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("iso3", String(3), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("indicator", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    Column("proposed_value", Float, nullable=True),
+    Column("source", Text, nullable=False, default=""),
+    Column("value_seen", Float, nullable=True),       # the value on screen when reviewed
+    Column("obs_year_seen", Integer, nullable=True),
+    Column("score_seen", Float, nullable=True),
+    Column("reviewer_id", Integer, ForeignKey("review_users.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_review_reviews_country_year", "iso3", "year"),
+)
+
+corrections = Table(
+    "review_corrections", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("iso3", String(3), nullable=False),
+    Column("year", Integer, nullable=False),           # the observation year the value is for
+    Column("review_year", Integer, nullable=False),    # the score year the reviewer was looking at
+    Column("indicator", String(64), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("original_value", Float, nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("review_id", Integer, ForeignKey("review_reviews.id"), nullable=True),
+    Column("proposer_id", Integer, ForeignKey("review_users.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(16), nullable=False, default="proposed"),
+    Column("decided_by", Integer, ForeignKey("review_users.id"), nullable=True),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("decision_comment", Text, nullable=True),
+    Column("decision_event", Integer, nullable=True),  # orders acceptances: the latest one wins
+    Index("ix_review_corrections_key", "iso3", "year", "indicator"),
+    Index("ix_review_corrections_status", "status"),
+)
+
+events = Table(
+    "review_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # assigned max+1 under the write lock
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("entity", String(16), nullable=False),
+    Column("entity_id", Integer, nullable=True),
+    Column("iso3", String(3), nullable=True),
+    Column("year", Integer, nullable=True),
+    Column("indicator", String(64), nullable=True),
+    Column("before", Text, nullable=True),  # JSON
+    Column("after", Text, nullable=True),   # JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_review_events_country", "iso3", "year"),
+    Index("ix_review_events_action", "action"),
+)

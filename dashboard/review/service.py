@@ -1,0 +1,356 @@
+"""The spot-check rules: validate, record, decide. Every change writes an audit event.
+
+- A `reviewer` (or lead) marks an indicator value `confirmed` or `disputed`. A dispute carries a
+  proposed value, a reason (the comment) and a source; it opens a correction (`proposed`).
+- A `lead` may add a missing observation with its source: also a `proposed` correction.
+- Four eyes: a lead who did not propose it accepts or rejects a correction, once. An accepted
+  correction reaches the scores through `accepted_corrections()` (dashboard.data's extra
+  corrections, with author, date, reason and source); a rejected one stays in the history.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import timezone
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, insert, select, update
+
+from indicators.methodology import parse_mapping
+from indicators.observations import CORRECTION_COLUMNS
+
+from .. import data
+from .auth import User
+from .models import REVIEW_STATUSES, corrections, events, reviews, users
+from .store import Store, append_event, now
+
+MAX_COMMENT = 2000
+MAX_SOURCE = 500
+REVIEW_FIELDS = {"country", "year", "indicator", "status", "comment", "proposed_value", "source"}
+OBSERVATION_FIELDS = {"country", "year", "indicator", "value", "comment", "source"}
+
+
+class ReviewError(Exception):
+    """Bad input: answered 400 with this message."""
+
+    status = 400
+
+
+class Forbidden(ReviewError):
+    status = 403
+
+
+class NotFound(ReviewError):
+    status = 404
+
+
+class Conflict(ReviewError):
+    status = 409
+
+
+# ---------------------------------------------------------------- validation helpers
+
+def _check_fields(payload: Any, allowed: set[str]) -> dict:
+    if not isinstance(payload, dict):
+        raise ReviewError("the body must be a JSON object")
+    unknown = sorted(set(payload) - allowed)
+    if unknown:
+        raise ReviewError(f"unknown field(s): {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
+    return payload
+
+
+def _country(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ReviewError("country is required: an ISO3 code such as COL")
+    iso3 = value.strip().upper()
+    if iso3 not in data.countries().index:
+        raise ReviewError(f"unknown country '{value[:20]}'")
+    return iso3
+
+
+def _year(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        else:
+            raise ReviewError("year must be an integer such as 2021")
+    years = data.years()
+    if value not in years:
+        raise ReviewError(f"year {value} is not a scored year ({min(years)}-{max(years)})")
+    return value
+
+
+def _indicator(value: Any) -> str:
+    known = data.dataset().methodology.indicators
+    if not isinstance(value, str) or value not in known.index:
+        shown = value[:40] if isinstance(value, str) else repr(value)[:40]
+        raise ReviewError(f"unknown indicator '{shown}'")
+    return value
+
+
+def _text(value: Any, name: str, limit: int, required: bool) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ReviewError(f"{name} must be text")
+    value = value.strip()
+    if required and not value:
+        raise ReviewError(f"{name} is required")
+    if len(value) > limit:
+        raise ReviewError(f"{name} is too long: {len(value)} characters, at most {limit}")
+    if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
+        raise ReviewError(f"{name} contains control characters")
+    return value
+
+
+def _number(value: Any, name: str, indicator: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ReviewError(f"{name} must be a number, not {type(value).__name__}: {json.dumps(value)[:40]}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ReviewError(f"{name} must be a finite number")
+    spec = data.dataset().methodology.indicators.loc[indicator]
+    if spec["method"] == "categorical":
+        allowed = sorted(parse_mapping(spec["mapping"]))
+        if value not in allowed:
+            raise ReviewError(f"{name} {value:g} is not a category of {indicator} "
+                              f"({', '.join(f'{a:g}' for a in allowed)})")
+    return value
+
+
+def current_value(iso3: str, year: int, indicator: str) -> dict | None:
+    """The value the scores use for this country, score year and indicator (None when missing)."""
+    frame = data.results().indicators
+    hit = frame[(frame["iso3"] == iso3) & (frame["year"] == year) & (frame["indicator"] == indicator)]
+    if hit.empty:
+        return None
+    row = hit.iloc[0]
+    return {"value": float(row["value"]), "obs_year": int(row["obs_year"]), "score": float(row["score"]),
+            "corrected": bool(row["corrected"])}
+
+
+def _published(iso3: str, year: int, indicator: str) -> float | None:
+    obs = data.dataset().observations
+    hit = obs[(obs["iso3"] == iso3) & (obs["year"] == year) & (obs["indicator"] == indicator)]
+    return None if hit.empty else float(hit.iloc[0]["value"])
+
+
+def _require(user: User | None, lead: bool = False) -> User:
+    if user is None:
+        raise Forbidden("sign in first")
+    if lead and not user.is_lead:
+        raise Forbidden(f"only a lead can do this; {user.name} is a {user.role}")
+    return user
+
+
+# ---------------------------------------------------------------- actions
+
+def submit_review(store: Store, user: User | None, payload: Any) -> dict:
+    """Record one review; a dispute also opens a proposed correction. Returns the review as a dict."""
+    user = _require(user)
+    p = _check_fields(payload, REVIEW_FIELDS)
+    iso3, year, indicator = _country(p.get("country")), _year(p.get("year")), _indicator(p.get("indicator"))
+    status = p.get("status")
+    if status not in REVIEW_STATUSES:
+        raise ReviewError(f"status must be one of {', '.join(REVIEW_STATUSES)}")
+    disputed = status == "disputed"
+    comment = _text(p.get("comment"), "comment", MAX_COMMENT, required=disputed)
+    source = _text(p.get("source"), "source", MAX_SOURCE, required=disputed)
+    proposed = None
+    if disputed:
+        if p.get("proposed_value") is None:
+            raise ReviewError("a dispute needs a proposed_value (a number)")
+        proposed = _number(p["proposed_value"], "proposed_value", indicator)
+    elif p.get("proposed_value") is not None:
+        raise ReviewError("proposed_value is only for a disputed value")
+    seen = current_value(iso3, year, indicator)
+    row = {"iso3": iso3, "year": year, "indicator": indicator, "status": status, "comment": comment,
+           "proposed_value": proposed, "source": source, "reviewer_id": user.id, "created_at": now(),
+           "value_seen": seen and seen["value"], "obs_year_seen": seen and seen["obs_year"],
+           "score_seen": seen and seen["score"]}
+    with store.write() as conn:
+        rid = conn.execute(insert(reviews).values(**row)).inserted_primary_key[0]
+        after = _public_review(row | {"id": rid, "reviewer": user.name})
+        ev = append_event(conn, user.name, f"review.{status}", "review", rid, None, after, iso3, year, indicator)
+        result = after | {"event_id": ev["id"], "correction": None}
+        if disputed:
+            target_year = seen["obs_year"] if seen else year
+            corr = {"kind": "dispute", "iso3": iso3, "year": target_year, "review_year": year,
+                    "indicator": indicator, "value": proposed,
+                    "original_value": _published(iso3, target_year, indicator),
+                    "reason": comment, "source": source, "review_id": rid, "proposer_id": user.id,
+                    "created_at": now(), "status": "proposed"}
+            result["correction"] = _insert_correction(conn, user, corr)
+    return result
+
+
+def propose_observation(store: Store, user: User | None, payload: Any) -> dict:
+    """A lead adds a value the public data lacks (with its source); another lead must accept it."""
+    user = _require(user, lead=True)
+    p = _check_fields(payload, OBSERVATION_FIELDS)
+    iso3, year, indicator = _country(p.get("country")), _year(p.get("year")), _indicator(p.get("indicator"))
+    if p.get("value") is None:
+        raise ReviewError("value is required (a number)")
+    value = _number(p["value"], "value", indicator)
+    comment = _text(p.get("comment"), "comment", MAX_COMMENT, required=True)
+    source = _text(p.get("source"), "source", MAX_SOURCE, required=True)
+    if _published(iso3, year, indicator) is not None:
+        raise ReviewError(f"{iso3} {year} already has a published {indicator}: dispute it instead")
+    corr = {"kind": "observation", "iso3": iso3, "year": year, "review_year": year, "indicator": indicator,
+            "value": value, "original_value": None, "reason": comment, "source": source, "review_id": None,
+            "proposer_id": user.id, "created_at": now(), "status": "proposed"}
+    with store.write() as conn:
+        return _insert_correction(conn, user, corr)
+
+
+def _insert_correction(conn, user: User, corr: dict) -> dict:
+    cid = conn.execute(insert(corrections).values(**corr)).inserted_primary_key[0]
+    after = _public_correction(corr | {"id": cid, "proposer": user.name})
+    ev = append_event(conn, user.name, f"correction.propose_{corr['kind']}", "correction", cid, None, after,
+                      corr["iso3"], corr["review_year"], corr["indicator"])
+    return after | {"event_id": ev["id"]}
+
+
+def decide(store: Store, user: User | None, correction_id: int, accept: bool, comment: Any = None) -> dict:
+    """Accept or reject a proposed correction (a lead other than its proposer; once)."""
+    user = _require(user, lead=True)
+    comment = _text(comment, "comment", MAX_COMMENT, required=False)
+    with store.write() as conn:
+        row = conn.execute(select(corrections, users.c.name.label("proposer"))
+                           .join(users, users.c.id == corrections.c.proposer_id)
+                           .where(corrections.c.id == correction_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"no correction {correction_id}")
+        if row["proposer_id"] == user.id:
+            raise Forbidden("four-eyes rule: the proposer cannot decide their own correction")
+        if row["status"] != "proposed":
+            raise Conflict(f"correction {correction_id} is already {row['status']}")
+        before = _public_correction(dict(row))
+        status = "accepted" if accept else "rejected"
+        decided_at = now()
+        next_id = (conn.execute(select(func.max(events.c.id))).scalar() or 0) + 1
+        conn.execute(update(corrections).where(corrections.c.id == correction_id).values(
+            status=status, decided_by=user.id, decided_at=decided_at, decision_comment=comment,
+            decision_event=next_id))
+        after = before | {"status": status, "decided_by": user.name, "decided_at": decided_at.isoformat(),
+                          "decision_comment": comment}
+        ev = append_event(conn, user.name, f"correction.{'accept' if accept else 'reject'}", "correction",
+                          correction_id, before, after, row["iso3"], row["review_year"], row["indicator"])
+        assert ev["id"] == next_id
+    if accept:
+        data.refresh()
+    return after | {"event_id": ev["id"]}
+
+
+# ---------------------------------------------------------------- reads
+
+def _public_review(row: dict) -> dict:
+    return {"id": row["id"], "country": row["iso3"], "year": row["year"], "indicator": row["indicator"],
+            "status": row["status"], "comment": row["comment"], "proposed_value": row["proposed_value"],
+            "source": row["source"], "value_seen": row.get("value_seen"),
+            "obs_year_seen": row.get("obs_year_seen"), "score_seen": row.get("score_seen"),
+            "reviewer": row.get("reviewer"), "created_at": _ts(row.get("created_at"))}
+
+
+def _public_correction(row: dict) -> dict:
+    return {"id": row["id"], "kind": row["kind"], "country": row["iso3"], "year": row["year"],
+            "review_year": row["review_year"], "indicator": row["indicator"], "value": row["value"],
+            "original_value": row.get("original_value"), "reason": row["reason"], "source": row["source"],
+            "review_id": row.get("review_id"), "proposer": row.get("proposer"),
+            "created_at": _ts(row.get("created_at")), "status": row.get("status", "proposed"),
+            "decided_by": row.get("decided_by_name"), "decided_at": _ts(row.get("decided_at")),
+            "decision_comment": row.get("decision_comment")}
+
+
+def _ts(value) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if value.tzinfo is None:  # SQLite returns naive datetimes: they were stored in UTC
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def list_reviews(store: Store, iso3: str | None = None, year: int | None = None) -> list[dict]:
+    q = select(reviews, users.c.name.label("reviewer")).join(users, users.c.id == reviews.c.reviewer_id)
+    if iso3:
+        q = q.where(reviews.c.iso3 == iso3)
+    if year is not None:
+        q = q.where(reviews.c.year == year)
+    with store.read() as conn:
+        rows = conn.execute(q.order_by(reviews.c.id)).mappings().all()
+    return [_public_review(dict(r)) for r in rows]
+
+
+def list_corrections(store: Store, iso3: str | None = None, status: str | None = None) -> list[dict]:
+    decider = users.alias("decider")
+    q = (select(corrections, users.c.name.label("proposer"), decider.c.name.label("decided_by_name"))
+         .join(users, users.c.id == corrections.c.proposer_id)
+         .outerjoin(decider, decider.c.id == corrections.c.decided_by))
+    if iso3:
+        q = q.where(corrections.c.iso3 == iso3)
+    if status:
+        q = q.where(corrections.c.status == status)
+    with store.read() as conn:
+        rows = conn.execute(q.order_by(corrections.c.id)).mappings().all()
+    return [_public_correction(dict(r)) for r in rows]
+
+
+def list_events(store: Store, iso3: str | None = None, since: int = 0, limit: int = 500) -> list[dict]:
+    q = select(events).where(events.c.id > since)
+    if iso3:
+        q = q.where(events.c.iso3 == iso3)
+    with store.read() as conn:
+        rows = conn.execute(q.order_by(events.c.id).limit(limit)).mappings().all()
+    return [{"id": r["id"], "at": _ts(r["at"]), "actor": r["actor"], "action": r["action"],
+             "entity": r["entity"], "entity_id": r["entity_id"], "country": r["iso3"], "year": r["year"],
+             "indicator": r["indicator"], "before": json.loads(r["before"]) if r["before"] else None,
+             "after": json.loads(r["after"]) if r["after"] else None, "hash": r["hash"]} for r in rows]
+
+
+def progress(store: Store, iso3: str, year: int) -> dict:
+    """Share of this country-year's indicator values reviewed at least once, and open disputes."""
+    frame = data.results().indicators
+    with_values = set(frame.loc[(frame["iso3"] == iso3) & (frame["year"] == year), "indicator"])
+    with store.read() as conn:
+        reviewed = set(conn.execute(select(reviews.c.indicator).distinct()
+                                    .where(reviews.c.iso3 == iso3, reviews.c.year == year)).scalars())
+        open_ = conn.execute(select(func.count()).select_from(corrections)
+                             .where(corrections.c.iso3 == iso3, corrections.c.status == "proposed")).scalar_one()
+    done = len(with_values & reviewed)
+    return {"country": iso3, "year": year, "values": len(with_values), "reviewed": done,
+            "share_reviewed": round(done / len(with_values), 4) if with_values else 0.0,
+            "open_disputes": open_}
+
+
+def accepted_corrections(store: Store) -> pd.DataFrame:
+    """Accepted corrections in the corrections.csv columns, latest acceptance last (it wins)."""
+    proposer, decider = users.alias("proposer"), users.alias("decider")
+    q = (select(corrections, proposer.c.name.label("proposer"), decider.c.name.label("decider"))
+         .join(proposer, proposer.c.id == corrections.c.proposer_id)
+         .join(decider, decider.c.id == corrections.c.decided_by)
+         .where(corrections.c.status == "accepted").order_by(corrections.c.decision_event))
+    with store.read() as conn:
+        rows = conn.execute(q).mappings().all()
+    if not rows:
+        return pd.DataFrame(columns=CORRECTION_COLUMNS)
+    frame = pd.DataFrame([{
+        "iso3": r["iso3"], "year": r["year"], "indicator": r["indicator"], "value": r["value"],
+        "reason": f"{r['reason']} (expert review, correction #{r['id']})",
+        "author": f"{r['proposer']} (accepted by {r['decider']})",
+        "date": _date(r["decided_at"]), "source": r["source"]} for r in rows])
+    frame["year"] = frame["year"].astype("Int64")
+    frame["value"] = frame["value"].astype(float)
+    return frame[CORRECTION_COLUMNS]
+
+
+def _date(value) -> str:
+    return value.date().isoformat() if hasattr(value, "date") else str(value)[:10]
+
+
+def version(store: Store) -> int:
+    """Id of the latest decision event: changes whenever the accepted set may have changed."""
+    with store.read() as conn:
+        return conn.execute(select(func.max(events.c.id))
+                            .where(events.c.action.in_(["correction.accept", "correction.reject"]))).scalar() or 0
