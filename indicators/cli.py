@@ -133,10 +133,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("iso3")
     p.add_argument("--year", type=int)
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p = sub.add_parser("sensitivity", parents=[common],
+                       help="score and rank intervals (5th-95th percentile) from a Monte Carlo over the methodology")
+    p.add_argument("--year", type=int)
+    p.add_argument("--country", action="append", help="ISO3 code; repeat for several")
+    p.add_argument("--runs", type=int, default=1000, help="Monte Carlo runs (default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--shares", choices=["overall", "rank", "summary"], default=None,
+                   help="print first-order sensitivity shares per choice instead of intervals")
+    p.add_argument("--no-cache", action="store_true", help="recompute instead of reading $DRD_CACHE_DIR or instance/cache/")
     return parser
 
 
-COMMANDS = {"validate": cmd_validate, "scores": cmd_scores, "explain": cmd_explain}
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from .sensitivity import interval_table, sensitivity, sensitivity_cached, share_summary, share_table
+    dataset = _dataset(args)
+    year = _year(dataset, args.year)
+    countries = _countries(dataset, args.country)
+    run = sensitivity if args.no_cache else sensitivity_cached
+    result = run(dataset, year, runs=args.runs, seed=args.seed)
+    if args.shares == "summary":
+        frame = share_summary(result).reset_index()
+    elif args.shares:
+        frame = share_table(result, args.shares, countries)
+    else:
+        frame = interval_table(result, countries)
+    if args.format == "json":
+        print(frame.to_json(orient="records", indent=1))
+    else:
+        frame.to_csv(sys.stdout, index=False, float_format="%.3g" if args.shares else "%.2f")
+    return 0
+
+
+COMMANDS = {"validate": cmd_validate, "scores": cmd_scores, "explain": cmd_explain, "sensitivity": cmd_sensitivity}
 
 
 def main(argv: list[str] | None = None) -> int:
