@@ -18,8 +18,19 @@ import pandas as pd
 from flask import Blueprint, Response, request
 
 from . import data
-from .exports import (DATA_LICENCE, PROJECT, ParamError, Query, credit_line, handle_unexpected, parse_country,
-                      parse_year, scores_table, shapes, sources_table)
+from .exports import (
+    DATA_LICENCE,
+    PROJECT,
+    ParamError,
+    Query,
+    credit_line,
+    handle_unexpected,
+    parse_country,
+    parse_year,
+    scores_table,
+    shapes,
+    sources_table,
+)
 
 API_VERSION = "1.0.0"
 bp = Blueprint("open_api", __name__, url_prefix="/api/v1")

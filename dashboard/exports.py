@@ -166,7 +166,7 @@ class Query:
     pillar: str | None
 
     @classmethod
-    def from_args(cls, args, one_year: bool = False) -> "Query":
+    def from_args(cls, args, one_year: bool = False) -> Query:
         countries = parse_countries(args.get("country"))
         return cls(tuple(parse_year(args.get("year"), allow_many=not one_year)),
                    tuple(countries) if countries else None, parse_region(args.get("region")),
@@ -577,6 +577,19 @@ def figure_image(fig, fmt: str, width: int | None = None, height: int | None = N
             return kaleido.calc_fig_sync(spec, opts=opts, topojson=pio.defaults.topojson)
 
 
+def png_dpi(png: bytes, dpi: int = 300) -> bytes:
+    """Stamp the PNG's physical resolution (a pHYs chunk after IHDR) so print software sizes it right."""
+    import struct
+    import zlib
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or b"pHYs" in png[:200]:
+        return png
+    ppm = round(dpi / 0.0254)
+    body = b"pHYs" + struct.pack(">IIB", ppm, ppm, 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+    end_ihdr = 8 + 8 + 13 + 4
+    return png[:end_ihdr] + chunk + png[end_ihdr:]
+
+
 def _annotation_text(fig) -> str:
     parts = [a.text or "" for a in (fig.layout.annotations or ())]
     title = fig.layout.title.text if fig.layout.title and fig.layout.title.text else ""
@@ -646,8 +659,9 @@ def render_chart(kind: str, fmt: str, params: dict[str, str]) -> bytes:
             raise ParamError(_param_named(str(exc), build_params), str(exc).strip("'\"")) from None
         fig = print_ready(fig, kind, build_params)
         w0, h0 = PRINT_SIZE.get(kind, DEFAULT_SIZE)
-        return figure_image(fig, fmt, size.get("width") or fig.layout.width or w0,
-                            size.get("height") or fig.layout.height or h0)
+        image = figure_image(fig, fmt, size.get("width") or fig.layout.width or w0,
+                             size.get("height") or fig.layout.height or h0)
+        return png_dpi(image, 100 * PNG_SCALE) if fmt == "png" else image
     return _cache.get(key, build)
 
 
