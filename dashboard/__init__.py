@@ -11,6 +11,7 @@ from flask_compress import Compress
 
 from . import api, data, exports
 from .config import Config
+from .components.footer import footer
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLE = "Digital Rights Dashboard"
@@ -55,4 +56,5 @@ def layout() -> html.Div:
                      and page["path"] not in ("/404",) and "<" not in page["path"]], navbar=True),
         ], fluid=True), color="dark", dark=True, className="mb-3"),
         html.Main(dbc.Container(dash.page_container, fluid=True), id="main"),
+        footer(),
     ])

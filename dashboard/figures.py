@@ -87,7 +87,7 @@ def source_line(publishers: list[str], year: int | str | None, version: str | No
 def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom: int = 0,
            legend: bool = True) -> go.Figure:
     """Title on top, the source line under the plot, one font, transparent-free white background."""
-    src = wrap(source, 78)
+    src = wrap(source, 64)
     lines = src.count("<br>") + 1
     margin_b = bottom + 14 * lines + 16
     fig.update_layout(
@@ -278,7 +278,7 @@ def lines_figure(frame: pd.DataFrame, measured: pd.DataFrame | None, *, title: s
             yaxis2={"domain": [0, 0.2], "range": [0, 1.25], "tickformat": ".0%", "tickvals": [0, 0.5, 1],
                     "title": {"text": "Measured", "font": {"size": 10}}},
         )
-        fig.update_xaxes(showticklabels=False, selector={"anchor": "y"})
+        fig.update_layout(xaxis={"showticklabels": False})
         fig.add_annotation(text="Share of the methodology some source measured that year", showarrow=False,
                            xref="paper", yref="paper", x=0, y=0.235, xanchor="left", yanchor="bottom",
                            font={"size": 10, "color": "#495057"})
@@ -541,9 +541,8 @@ def build_map(params: dict | None = None) -> go.Figure:
     what = (ctx.pillars.get(node, "Overall") if node != "overall" else "Overall") + " score"
     title = f"{what}{actor_phrase(actor, ctx)}, {year}" + (f": {region}" if region else "")
     src = source_line(ctx.publishers.get(code, []), year, ctx.version, "; shapes: Natural Earth")
-    ticks = {b: ctx.label("overall", b).split(" ")[0] for b in (1, 6)}
     return map_figure(frame, title=title, source=src, node_label=ctx.node_name(code),
-                      min_coverage=ctx.min_coverage, tick_labels=ticks, zoom_to_data=bool(region))
+                      min_coverage=ctx.min_coverage, zoom_to_data=bool(region))
 
 
 def map_table(ctx: Context, year: int, code: str, region: str = "") -> pd.DataFrame:

@@ -1,16 +1,183 @@
-"""Placeholder home page (the map arrives with the pages issue)."""
+"""`/`: the world map of the overall score or a pillar, for a year, by actor, optionally one region.
+
+URL: `/?year=2021&node=privacy&actor=state&region=South%20Asia` reproduces the view. Clicking a
+country (or choosing it in the list, for keyboard users) opens its profile.
+"""
+
+from __future__ import annotations
 
 import dash
-from dash import html
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
-from dashboard import data
+from dashboard import figures
+from dashboard.components import ui
 
-dash.register_page(__name__, path="/", name="Map", title="Digital Rights Dashboard")
+dash.register_page(__name__, path="/", name="Map", title="Digital Rights Dashboard: world map", order=0)
+
+ACTORS = [{"label": "All actors", "value": "all"}, {"label": "State", "value": "state"},
+          {"label": "Corporate", "value": "corporate"}]
 
 
-def layout(**_params):
-    frame = data.nodes()
-    latest = max(data.years())
-    scored = frame[(frame["node"] == "overall") & (frame["year"] == latest)]["score"].notna().sum()
-    return html.Div([html.H1("Digital rights dashboard"),
-                     html.P(f"{scored} countries have an overall score for {latest}.")])
+def node_options(ctx) -> list[dict]:
+    return [{"label": "Overall", "value": "overall"}] + [{"label": n, "value": c} for c, n in ctx.pillars.items()]
+
+
+def parse(params: dict) -> tuple[dict, list[str]]:
+    """Valid view parameters from the URL, falling back to defaults; plus messages for bad ones."""
+    ctx = figures.context()
+    view, problems = {}, []
+    for name, parser, default in (("year", figures.param_year, max(ctx.years)),
+                                  ("node", figures.param_node, "overall"),
+                                  ("actor", figures.param_actor, "all"),
+                                  ("region", figures.param_region, "")):
+        try:
+            view[name] = parser(params, ctx)
+        except ValueError as exc:
+            view[name] = default
+            problems.append(str(exc))
+    if view["actor"] == "structural":
+        view["actor"] = "all"
+        problems.append("actor: the map shows all, state or corporate actors")
+    return view, problems
+
+
+def chart_params(view: dict) -> dict:
+    return {"year": view["year"], "node": view["node"], "actor": view["actor"], "region": view["region"]}
+
+
+def data_params(view: dict) -> dict:
+    return {"year": view["year"], "region": view["region"], "level": "pillar"}
+
+
+def menu(view: dict):
+    return ui.downloads("map", chart_params(view), data_params(view), gis=True, menu_id="map-download-menu")
+
+
+def summary(view: dict) -> str:
+    """One sentence under the map: how many countries are scored and how many have no data."""
+    ctx = figures.context()
+    table = figures.map_table(ctx, view["year"], figures.node_code(view["node"], view["actor"], ctx), view["region"])
+    scored = int(table["score"].notna().sum())
+    return (f"{scored} of {len(table)} countries{' in ' + view['region'] if view['region'] else ''} have a score; "
+            f"{len(table) - scored} are shown in grey as “no data” (less than "
+            f"{ctx.min_coverage:.0%} of the measured indicators available), never as a low score. "
+            "Small states are drawn as dots; stars mark the pilot countries.")
+
+
+def layout(year=None, node=None, actor=None, region=None, **_other):
+    ctx = figures.context()
+    view, problems = parse({"year": year, "node": node, "actor": actor, "region": region})
+    fig = figures.build_map(chart_params(view))
+    return html.Div([
+        html.H1("Digital rights around the world", className="h3"),
+        html.P("How well rights are respected online in each country, on a 1–6 scale (6 = fully respected, "
+               "1 = severe violations). Choose a score, a year and who is responsible: the state or companies.",
+               className="text-body-secondary"),
+        *[ui.alert(f"The link asked for something unknown and was reset: {p}") for p in problems],
+        dbc.Row([
+            ui.labelled("Score", dcc.Dropdown(id="map-node", options=node_options(ctx), value=view["node"],
+                                              clearable=False, searchable=False), "map-node"),
+            ui.labelled("Year", dcc.Dropdown(id="map-year", options=ui.year_options(), value=view["year"],
+                                             clearable=False, searchable=False), "map-year",
+                        {"xs": 6, "sm": 3, "lg": 2}),
+            dbc.Col([html.Div("Actor", id="map-actor-label", className="small fw-semibold mb-1 form-label"),
+                     html.Div(dbc.RadioItems(id="map-actor", options=ACTORS, value=view["actor"], inline=True,
+                                             input_class_name="me-1", label_class_name="me-2"),
+                              role="radiogroup", **{"aria-labelledby": "map-actor-label"})],
+                    xs=12, sm=6, lg=4, className="mb-2"),
+            ui.labelled("Region", dcc.Dropdown(id="map-region", options=ui.region_options(),
+                                               value=view["region"] or "all", clearable=False), "map-region",
+                        {"xs": 12, "sm": 6, "lg": 3}),
+        ], className="g-2 align-items-end drd-controls"),
+        html.Div([html.Div(menu(view), id="map-downloads"),
+                  html.Div(ui.labelled("Open a country profile",
+                                       dcc.Dropdown(id="map-country", options=ui.country_options(),
+                                                    placeholder="Type a country name…"),
+                                       "map-country", {"xs": 12}), className="drd-country-pick")],
+                 className="d-flex flex-wrap align-items-end justify-content-between gap-2"),
+        dcc.Loading(ui.graph("map-graph", fig, "World map of digital rights scores; the table below lists "
+                                                "the same values", clear_on_unhover=True),
+                    delay_show=400, type="dot"),
+        html.P(summary(view), id="map-summary", className="small text-body-secondary"),
+        html.Button("Show the scores as a table", id="map-table-toggle", className="btn btn-link px-0",
+                    n_clicks=0, **{"aria-expanded": "false", "aria-controls": "map-table-collapse"}),
+        dbc.Collapse(html.Div(id="map-table"), id="map-table-collapse", is_open=False),
+        dcc.Location(id="map-nav", refresh="callback-nav"),
+        dcc.Store(id="map-url-sync"),
+    ])
+
+
+@callback(Output("map-graph", "figure"), Output("map-downloads", "children"), Output("map-summary", "children"),
+          Input("map-year", "value"), Input("map-node", "value"), Input("map-actor", "value"),
+          Input("map-region", "value"), prevent_initial_call=True)
+def update_map(year, node, actor, region):
+    view, _ = parse({"year": year, "node": node, "actor": actor, "region": region})
+    return figures.build_map(chart_params(view)), menu(view), summary(view)
+
+
+def score_table(view: dict) -> dbc.Table:
+    ctx = figures.context()
+    code = figures.node_code(view["node"], view["actor"], ctx)
+    table = figures.map_table(ctx, view["year"], code, view["region"]).sort_values(
+        ["score", "name"], ascending=[False, True], na_position="last")
+    rows = [html.Tr([html.Td(dcc.Link(name, href=f"/country/{iso3}?year={view['year']}")),
+                     html.Td(region), html.Td(ui.score_text(score)), html.Td(label if not pd.isna(score) else "No data"),
+                     html.Td(ui.pct(cov))])
+            for iso3, name, region, score, label, cov in table[["iso3", "name", "region", "score", "label",
+                                                                "coverage"]].itertuples(index=False)]
+    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in ("Country", "Region", ctx.node_name(code),
+                                                                  "Band", "Coverage")]))
+    return dbc.Table([html.Caption(f"{ctx.node_name(code)} score, {view['year']}"), head, html.Tbody(rows)],
+                     size="sm", striped=True, responsive=True, className="drd-table")
+
+
+@callback(Output("map-table-collapse", "is_open"), Output("map-table", "children"),
+          Output("map-table-toggle", "children"), Output("map-table-toggle", "aria-expanded"),
+          Input("map-table-toggle", "n_clicks"), Input("map-year", "value"), Input("map-node", "value"),
+          Input("map-actor", "value"), Input("map-region", "value"), State("map-table-collapse", "is_open"),
+          prevent_initial_call=True)
+def toggle_table(n_clicks, year, node, actor, region, is_open):
+    opening = (not is_open) if dash.ctx.triggered_id == "map-table-toggle" else is_open
+    if not opening:
+        return False, [], "Show the scores as a table", "false"
+    view, _ = parse({"year": year, "node": node, "actor": actor, "region": region})
+    return True, score_table(view), "Hide the table", "true"
+
+
+@callback(Output("map-nav", "href"), Input("map-graph", "clickData"), Input("map-country", "value"),
+          State("map-year", "value"), prevent_initial_call=True)
+def open_country(click, picked, year):
+    if dash.ctx.triggered_id == "map-country":
+        iso3 = picked
+    else:
+        points = (click or {}).get("points") or []
+        iso3 = points[0].get("customdata") or points[0].get("location") if points else None
+    if not iso3:
+        return no_update
+    if isinstance(iso3, list):
+        iso3 = iso3[0]
+    return f"/country/{iso3}?year={year}"
+
+
+# Keep the address bar in step with the controls (replaceState: no reload, no history spam).
+clientside_callback(
+    """
+    function(year, node, actor, region) {
+        const q = new URLSearchParams();
+        if (year) q.set('year', year);
+        if (node && node !== 'overall') q.set('node', node);
+        if (actor && actor !== 'all') q.set('actor', actor);
+        if (region && region !== 'all') q.set('region', region);
+        const s = q.toString();
+        if (window.location.pathname === '/') {
+            window.history.replaceState(window.history.state, '', '/' + (s ? '?' + s : ''));
+        }
+        return s;
+    }
+    """,
+    Output("map-url-sync", "data"),
+    Input("map-year", "value"), Input("map-node", "value"), Input("map-actor", "value"),
+    Input("map-region", "value"),
+)

@@ -1,0 +1,139 @@
+"""Small layout pieces shared by the pages: graphs, band badges, score cards, messages, the footer."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from .. import data
+from ..figures import SCALE
+
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+                "toImageButtonOptions": {"format": "svg"}}
+
+
+def graph(graph_id: str, figure=None, label: str = "", **kwargs) -> dcc.Graph:
+    """A dcc.Graph that loads map shapes from this server (never a CDN) and has an accessible name."""
+    config = dict(GRAPH_CONFIG, topojsonURL=dash.get_asset_url("topojson/"))
+    return html.Div(dcc.Graph(id=graph_id, figure=figure if figure is not None else {}, config=config,
+                              className="drd-graph", **kwargs),
+                    role="figure", **{"aria-label": label or "chart"})
+
+
+def _hex(colour: str) -> tuple[int, int, int]:
+    colour = colour.lstrip("#")
+    return tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def scale_colour(score: float) -> str:
+    """The colour of `score` on the 1..6 scale used by the map (linear between the scale's stops)."""
+    t = min(1.0, max(0.0, (float(score) - 1) / 5))
+    for (t0, c0), (t1, c1) in zip(SCALE, SCALE[1:]):
+        if t <= t1:
+            f = 0 if t1 == t0 else (t - t0) / (t1 - t0)
+            a, b = _hex(c0), _hex(c1)
+            return "#" + "".join(f"{round(x + (y - x) * f):02x}" for x, y in zip(a, b))
+    return SCALE[-1][1]
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever contrasts more with `background` (WCAG relative luminance)."""
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in _hex(background))
+    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def band_badge(score, label: str) -> html.Span:
+    """Score and band label on the map's colour; 'No data' in neutral grey."""
+    if score is None or pd.isna(score):
+        return html.Span("No data", className="badge drd-badge drd-nodata")
+    bg = scale_colour(score)
+    return html.Span(label, className="badge drd-badge", style={"backgroundColor": bg, "color": text_colour(bg)})
+
+
+def pct(value) -> str:
+    return "-" if value is None or pd.isna(value) else f"{value:.0%}"
+
+
+def score_text(score) -> str:
+    return "no data" if score is None or pd.isna(score) else f"{score:.2f}"
+
+
+def score_card(title: str, node: dict, extra: str | None = None) -> dbc.Card:
+    """Card for one node of the drill-down dict: score, band badge, coverage."""
+    return dbc.Card(dbc.CardBody([
+        html.H3(title, className="h6 text-body-secondary mb-1"),
+        html.P([html.Span(score_text(node["score"]), className="fs-3 fw-semibold me-1"),
+                html.Span("/ 6", className="text-body-secondary")] if node["score"] is not None
+               else [html.Span("No data", className="fs-4 fw-semibold")], className="mb-1"),
+        band_badge(node["score"], node["label"]),
+        html.P(f"Coverage {pct(node['coverage'])}" + (f" · {extra}" if extra else ""),
+               className="small text-body-secondary mb-0 mt-1"),
+    ]), className="h-100 drd-card")
+
+
+def alert(message, color: str = "warning", **kwargs) -> dbc.Alert:
+    return dbc.Alert(message, color=color, className="drd-alert", **kwargs)
+
+
+def section(title: str, *children, menu=None, id: str | None = None) -> html.Section:
+    """A titled block: heading (with an optional download menu beside it) then the content."""
+    head = html.Div([html.H2(title, className="h5 mb-0 me-2"), menu] if menu is not None else
+                    [html.H2(title, className="h5 mb-0")],
+                    className="d-flex flex-wrap align-items-center gap-2 mb-2")
+    return html.Section([head, *children], className="mb-4", **({"id": id} if id else {}))
+
+
+def year_options() -> list[dict]:
+    return [{"label": str(y), "value": y} for y in sorted(data.years(), reverse=True)]
+
+
+def country_options(scored_only: bool = False) -> list[dict]:
+    frame = data.countries().sort_values("name")
+    return [{"label": f"{row['name']} ({iso3})", "value": iso3} for iso3, row in frame.iterrows()]
+
+
+def region_options() -> list[dict]:
+    regions = sorted(r for r in data.countries()["region"].dropna().unique() if r)
+    return [{"label": "All regions", "value": "all"}] + [{"label": r, "value": r} for r in regions]
+
+
+def labelled(label: str, control, control_id: str, width: dict | None = None) -> dbc.Col:
+    """A form control with a visible <label> bound to it (keyboard and screen-reader friendly)."""
+    return dbc.Col([dbc.Label(label, html_for=control_id, className="small fw-semibold mb-1"), control],
+                   **(width or {"xs": 12, "sm": 6, "lg": 3}), className="mb-2")
+
+
+def downloads(chart: str | None, chart_params: dict | None = None, data_params: dict | None = None,
+              gis: bool = False, menu_id: str | None = None):
+    """The shared download menu (components.downloads); if that component cannot be built with the
+    installed dash-bootstrap-components, the same links as plain anchors in a dropdown."""
+    from .downloads import chart_url, data_url, download_menu
+    try:
+        return download_menu(chart, chart_params, data_params, gis=gis, menu_id=menu_id)
+    except TypeError:
+        pass
+
+    def item(text: str, href: str, filename: str) -> html.A:
+        return html.A(text, href=href, download=filename, className="dropdown-item")
+
+    items = []
+    if chart:
+        items += [html.H6("Chart", className="dropdown-header"),
+                  item("PNG image (print resolution)", chart_url(chart, "png", chart_params), f"{chart}.png"),
+                  item("SVG image", chart_url(chart, "svg", chart_params), f"{chart}.svg")]
+    items += [html.H6("Data", className="dropdown-header"),
+              item("CSV", data_url("csv", data_params), "scores.csv"),
+              item("Excel (with sources sheet)", data_url("xlsx", data_params), "scores.xlsx")]
+    if gis:
+        items += [item("GeoJSON", data_url("geojson", data_params), "scores.geojson"),
+                  item("GeoPackage", data_url("gpkg", data_params), "scores.gpkg")]
+    kwargs = {"id": menu_id} if menu_id else {}
+    return dbc.DropdownMenu(items, label="Download", color="secondary", size="sm", className="d-inline-block",
+                            **kwargs)
