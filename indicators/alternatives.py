@@ -55,10 +55,10 @@ class Alternatives:
     measurement_error: float = 0.0
 
     @classmethod
-    def off(cls) -> "Alternatives":
+    def off(cls) -> Alternatives:
         return cls()
 
-    def only(self, *choices: str) -> "Alternatives":
+    def only(self, *choices: str) -> Alternatives:
         """A copy that varies only `choices` (the others switched off)."""
         off = Alternatives()
         return replace(off, **{c: getattr(self, c) for c in choices})
@@ -116,7 +116,8 @@ def load_alternatives(path: Path | str) -> Alternatives:
             parts = [p.strip() for p in row["values"].split(";") if p.strip()]
             if not parts:
                 if enabled:
-                    issues.append(Issue(LABEL, line, "values", f"values (separated by ';') are required for '{choice}'"))
+                    issues.append(Issue(LABEL, line, "values",
+                                        f"values (separated by ';') are required for '{choice}'"))
                 continue
             parsed = _parse_values(choice, parts, line, issues)
             if parsed is not None and enabled:

@@ -142,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["csv", "json"], default="csv")
     p.add_argument("--shares", choices=["overall", "rank", "summary"], default=None,
                    help="print first-order sensitivity shares per choice instead of intervals")
-    p.add_argument("--no-cache", action="store_true", help="recompute instead of reading $DRD_CACHE_DIR or instance/cache/")
+    p.add_argument("--no-cache", action="store_true",
+                   help="recompute instead of reading the cache ($DRD_CACHE_DIR or instance/cache/)")
     return parser
 
 

@@ -264,7 +264,8 @@ def node_scores(prep: Prepared, slc: Slice, lo: np.ndarray, hi: np.ndarray, weig
     summed = (w_has * scores) @ tree.leaf
     with np.errstate(invalid="ignore", divide="ignore"):
         cov1 = np.where(total[:, None, :] > 0, covered / total[:, None, :], 0.0)
-        score1 = np.where((covered > 0) & (cov1 >= prep.min_coverage - 1e-12), summed / covered, np.nan)
+        score1 = np.where((covered > 0) & (cov1 >= prep.min_coverage - 1e-12),
+                          np.clip(summed / covered, SCALE_MIN, SCALE_MAX), np.nan)  # clip: rounding ulps
 
     # upper: overall (pillars) and actors (pillar x actor), weighted by pillar weights
     child_w = pillar_weight[:, tree.level1_pillar] * (total > 0)   # [R, L]
@@ -276,14 +277,16 @@ def node_scores(prep: Prepared, slc: Slice, lo: np.ndarray, hi: np.ndarray, weig
     summed_u = (cw * np.where(scored, score1, 0.0)) @ tree.up
     with np.errstate(invalid="ignore", divide="ignore"):
         cov_u = np.where(total_u[:, None, :] > 0, covered_u / total_u[:, None, :], 0.0)
-        score_u = np.where((weight_u > 0) & (cov_u >= prep.min_coverage - 1e-12), summed_u / weight_u, np.nan)
+        score_u = np.where((weight_u > 0) & (cov_u >= prep.min_coverage - 1e-12),
+                           np.clip(summed_u / weight_u, SCALE_MIN, SCALE_MAX), np.nan)
     return np.concatenate([score1, score_u], axis=2)
 
 
 def point_scores(prep: Prepared) -> np.ndarray:
     """[C, N] published node scores through the vectorised path (the methodology's own windows)."""
     tree = prep.tree
-    return node_scores(prep, prep.published, prep.lo[None], prep.hi[None], tree.weight[None], tree.pillar_weight[None])[0]
+    return node_scores(prep, prep.published, prep.lo[None], prep.hi[None],
+                       tree.weight[None], tree.pillar_weight[None])[0]
 
 
 def monte_carlo(prep: Prepared, alts: Alternatives, draws: Draws) -> np.ndarray:

@@ -1,0 +1,248 @@
+"""The sensitivity Monte Carlo: exactness when switched off, reproducibility, intervals, shares, cache."""
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from datadir import write_data_dir
+from indicators import load_dataset, score
+from indicators.alternatives import Alternatives, load_alternatives
+from indicators.cli import main
+from indicators.sensitivity import (
+    SCORE_COLUMNS,
+    first_order_shares,
+    percentiles,
+    point_scores,
+    prepare,
+    ranks,
+    sensitivity,
+    sensitivity_cached,
+    share_summary,
+)
+from indicators.validation import DataValidationError
+
+ALL_ON = Alternatives(indicator_weights=0.25, pillar_weights=0.25, goalposts=0.1, window=(1, 2, 3, 4, 5),
+                      leave_one_out=True)
+
+# six linear indicators on two pillars; FULL has all of them, ONE only the first, MID a mix
+LINEAR = [(f"i{k}", f"Item {k}", "privacy" if k < 3 else "expression", "state", "higher_better", "linear",
+           0, 10, "", 1, "", "SRC") for k in range(6)]
+SPARSE_OBS = ([("AAA", 2021, f"i{k}", 5) for k in range(6)]
+              + [("BBB", 2021, "i0", 5)]
+              + [("CCC", 2021, f"i{k}", v) for k, v in enumerate([2, 8, 4, 7, 3, 9])])
+
+
+def vector_nodes(prep) -> pd.DataFrame:
+    return pd.DataFrame(point_scores(prep), index=prep.countries, columns=prep.tree.nodes)
+
+
+def pipeline_nodes(results, year, prep) -> pd.DataFrame:
+    n = results.nodes[results.nodes["year"] == year]
+    return n.pivot(index="iso3", columns="node", values="score").reindex(index=prep.countries,
+                                                                         columns=prep.tree.nodes)
+
+
+def assert_same_nodes(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert a.shape == b.shape
+    assert (a.isna() == b.isna()).all().all(), "withheld nodes differ"
+    diff = (a - b).abs().max().max()
+    assert np.isnan(diff) or diff < 1e-9
+
+
+# --- all alternatives off: the vectorised path is the pipeline ------------------------------------
+
+def test_vectorised_path_reproduces_pipeline_on_hand_made_data(tmp_path):
+    from test_pipeline import OBS
+    dataset = load_dataset(write_data_dir(tmp_path, OBS))
+    results = score(dataset)
+    for year in results.years:
+        prep = prepare(dataset, year)
+        assert_same_nodes(vector_nodes(prep), pipeline_nodes(results, year, prep))
+
+
+def test_vectorised_path_reproduces_pipeline_on_real_data(dataset, results):
+    for year in results.years:
+        prep = prepare(dataset, year)
+        ours, theirs = vector_nodes(prep), pipeline_nodes(results, year, prep)
+        assert_same_nodes(ours, theirs)
+        assert ours.notna().sum().sum() > 500  # hundreds of scored nodes per year, not a vacuous match
+
+
+def test_window_alternative_matches_pipeline_with_that_window(dataset):
+    meth = dataset.methodology
+    for window in (1, 5):
+        other = replace(meth, parameters=replace(meth.parameters, window_years=window))
+        results = score(dataset, years=[2019], methodology=other)
+        prep = prepare(dataset, 2019, Alternatives(window=(window,)))
+        slc = prep.slices[0]
+        from indicators.sensitivity import node_scores
+        tree = prep.tree
+        ours = node_scores(prep, slc, prep.lo[None], prep.hi[None], tree.weight[None], tree.pillar_weight[None])[0]
+        assert_same_nodes(pd.DataFrame(ours, index=prep.countries, columns=tree.nodes),
+                          pipeline_nodes(results, 2019, prep))
+
+
+def test_intervals_collapse_to_the_point_when_everything_is_off(dataset, results):
+    result = sensitivity(dataset, 2021, runs=20, seed=3, alternatives=Alternatives())
+    frame = result.intervals
+    for col in SCORE_COLUMNS:
+        scored = frame[col].notna()
+        assert np.allclose(frame.loc[scored, f"{col}_low"], frame.loc[scored, col], atol=1e-12)
+        assert np.allclose(frame.loc[scored, f"{col}_high"], frame.loc[scored, col], atol=1e-12)
+    ranked = frame["rank"].notna()
+    assert (frame.loc[ranked, "rank_low"] == frame.loc[ranked, "rank"]).all()
+    assert (frame.loc[ranked, "rank_high"] == frame.loc[ranked, "rank"]).all()
+    assert result.shares.empty
+    published = results.nodes.query("year == 2021 and node == 'overall'").set_index("iso3")["score"]
+    ours = frame.set_index("iso3")["overall"].dropna()
+    assert np.allclose(ours, published.loc[ours.index], atol=1e-9)
+
+
+# --- reproducibility and the interval's properties ------------------------------------------------
+
+def test_same_seed_gives_the_same_intervals(dataset):
+    a = sensitivity(dataset, 2021, runs=100, seed=7, alternatives=ALL_ON)
+    b = sensitivity(dataset, 2021, runs=100, seed=7, alternatives=ALL_ON)
+    c = sensitivity(dataset, 2021, runs=100, seed=8, alternatives=ALL_ON)
+    pd.testing.assert_frame_equal(a.intervals, b.intervals)
+    pd.testing.assert_frame_equal(a.shares, b.shares)
+    assert not a.intervals["overall_low"].equals(c.intervals["overall_low"])
+
+
+def test_a_country_with_one_indicator_gets_a_wider_interval(tmp_path):
+    data = write_data_dir(tmp_path, SPARSE_OBS, indicators=LINEAR, parameters={"min_coverage": 0.0})
+    dataset = load_dataset(data)
+    result = sensitivity(dataset, 2021, runs=400, seed=1,
+                         alternatives=Alternatives(indicator_weights=0.25, goalposts=0.2, leave_one_out=True))
+    frame = result.intervals.set_index("iso3")
+    width = frame["overall_high"] - frame["overall_low"]
+    assert frame.loc["AAA", "overall"] == pytest.approx(frame.loc["BBB", "overall"])  # same point score
+    assert width["BBB"] > 1.5 * width["AAA"]
+    assert frame.loc["BBB", "overall_scored_share"] < 1.0  # withheld in runs that leave i0 out
+
+
+def test_rank_and_score_intervals_contain_the_point(dataset):
+    frame = sensitivity(dataset, 2021, runs=200, seed=0, alternatives=ALL_ON).intervals
+    ranked = frame[frame["rank"].notna()]
+    assert len(ranked) > 150
+    assert (ranked["rank_low"] <= ranked["rank"]).all() and (ranked["rank"] <= ranked["rank_high"]).all()
+    assert ranked["rank"].min() == 1 and ranked["rank"].max() <= len(ranked)
+    for col in SCORE_COLUMNS:
+        scored = frame[frame[col].notna()]
+        assert (scored[f"{col}_low"] <= scored[col] + 1e-12).all()
+        assert (scored[col] <= scored[f"{col}_high"] + 1e-12).all()
+        assert scored[[f"{col}_low", f"{col}_high"]].stack().between(1, 6).all()
+        assert frame.loc[frame[col].isna(), [f"{col}_low", f"{col}_high"]].isna().all().all()
+    assert (ranked["overall_high"] > ranked["overall_low"]).mean() > 0.9  # the alternatives do move scores
+
+
+def test_rows_match_the_scores_command(dataset, results):
+    from indicators.pipeline import wide_scores
+    frame = sensitivity(dataset, 2021, runs=10, alternatives=ALL_ON).intervals
+    assert list(frame["iso3"]) == list(wide_scores(results, dataset, 2021)["iso3"])
+
+
+# --- measurement error hook -----------------------------------------------------------------------
+
+def test_value_sd_enters_as_normal_noise(tmp_path):
+    data = write_data_dir(tmp_path, SPARSE_OBS, indicators=LINEAR, parameters={"min_coverage": 0.0})
+    obs = pd.read_csv(data / "observations.csv")
+    obs["value_sd"] = np.where(obs["iso3"] == "CCC", 1.0, np.nan)  # only CCC's values are uncertain
+    obs.to_csv(data / "observations.csv", index=False)
+    dataset = load_dataset(data)
+    noisy = sensitivity(dataset, 2021, runs=300, seed=2,
+                        alternatives=Alternatives(measurement_error=1.0)).intervals.set_index("iso3")
+    assert noisy.loc["AAA", "overall_low"] == noisy.loc["AAA", "overall_high"] == noisy.loc["AAA", "overall"]
+    width = noisy.loc["CCC", "overall_high"] - noisy.loc["CCC", "overall_low"]
+    # sd of the mean of 6 items (two pillars of 3): 0.5 * sqrt(2 * (1/3)^2 * 3) ~ 0.2 score points
+    assert 0.4 < width < 1.0
+    off = sensitivity(dataset, 2021, runs=50, alternatives=Alternatives()).intervals.set_index("iso3")
+    assert off.loc["CCC", "overall_low"] == off.loc["CCC", "overall_high"]
+
+
+# --- first-order shares ---------------------------------------------------------------------------
+
+def test_first_order_shares_recover_a_known_split():
+    rng = np.random.default_rng(0)
+    x1, x2 = rng.uniform(size=4000), rng.uniform(size=4000)
+    y = (2 * x1 + x2)[:, None]  # Var: 4/12 vs 1/12 -> shares 0.8 and 0.2
+    from indicators.sensitivity import _bins
+    shares = first_order_shares(y, [("a", _bins(x1, 20)), ("b", _bins(x2, 20))])
+    assert shares["a"][0] == pytest.approx(0.8, abs=0.03)
+    assert shares["b"][0] == pytest.approx(0.2, abs=0.03)
+
+
+def test_a_single_varying_choice_explains_everything(dataset):
+    result = sensitivity(dataset, 2021, runs=200, seed=0, alternatives=Alternatives(leave_one_out=True))
+    overall = result.shares.query("node == 'overall' and choice == 'leave_one_out'")["share"].dropna()
+    assert len(overall) > 100 and np.allclose(overall, 1.0)
+    summary = share_summary(sensitivity(dataset, 2021, runs=300, seed=0, alternatives=ALL_ON))
+    assert {"goalposts", "leave_one_out", "indicator_weights", "pillar_weights"} <= set(summary.index)
+    assert summary.loc["pillar_weights", "corporate"] > summary.loc["pillar_weights", "privacy"]
+
+
+def test_helpers_percentiles_and_ranks():
+    values = np.array([[1.0, np.nan], [3.0, 2.0], [2.0, np.nan], [np.nan, np.nan]])
+    low, high = percentiles(values[:, :, None][:, :, 0], (0.0, 100.0))
+    assert list(low) == [1.0, 2.0] and list(high) == [3.0, 2.0]
+    x = np.random.default_rng(1).normal(size=(50, 4))
+    assert np.allclose(percentiles(x, (5.0,))[0], np.percentile(x, 5.0, axis=0))
+    assert list(ranks(np.array([5.0, 3.0, 5.0, np.nan, 1.0]))[:3]) == [1.0, 3.0, 1.0]
+
+
+# --- the alternatives table -----------------------------------------------------------------------
+
+def test_shipped_alternatives_load():
+    from conftest import DATA
+    alts = load_alternatives(DATA / "methodology" / "sensitivity.csv")
+    assert {"indicator_weights", "pillar_weights", "goalposts", "window", "leave_one_out"} <= set(alts.active)
+
+
+def test_broken_alternatives_name_file_line_and_field(tmp_path):
+    path = tmp_path / "sensitivity.csv"
+    path.write_text("choice,enabled,values,spread,description\n"
+                    "indicator_weights,1,,2,too wide\n"       # line 2: spread above 0.9
+                    "window,1,1;two;3,,\n"                    # line 3: not a number
+                    "goalposts,1,,,\n"                         # line 4: spread missing
+                    "bogus,1,,,\n"                             # line 5: unknown choice
+                    "normalisation,1,fixed;zscore,,\n"         # line 6: unknown normalisation
+                    "window,0,1,,\n")                          # line 7: duplicate
+    with pytest.raises(DataValidationError) as err:
+        load_alternatives(path)
+    where = {(i.line, i.field) for i in err.value.issues}
+    assert {(2, "spread"), (3, "values"), (4, "spread"), (5, "choice"), (6, "values"), (7, "choice")} <= where
+    assert all(i.file == "methodology/sensitivity.csv" for i in err.value.issues)
+
+
+# --- cache and command line -----------------------------------------------------------------------
+
+def test_cache_is_written_atomically_and_reused(dataset, tmp_path, monkeypatch):
+    first = sensitivity_cached(dataset, 2021, runs=30, seed=1, alternatives=ALL_ON, cache_dir=tmp_path)
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert len(files) == 3 and not any(f.endswith(".tmp") for f in files)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("recomputed although cached")
+
+    monkeypatch.setattr("indicators.sensitivity.sensitivity", fail)
+    again = sensitivity_cached(dataset, 2021, runs=30, seed=1, alternatives=ALL_ON, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(first.intervals, again.intervals, check_dtype=False, atol=1e-12)
+    with pytest.raises(AssertionError):  # another seed is another key
+        sensitivity_cached(dataset, 2021, runs=30, seed=2, alternatives=ALL_ON, cache_dir=tmp_path)
+
+
+def test_cli_prints_interval_and_rank_columns(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DRD_CACHE_DIR", str(tmp_path))
+    assert main(["sensitivity", "--year", "2021", "--country", "COL", "--runs", "40", "--seed", "1"]) == 0
+    out = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
+    assert list(out["iso3"]) == ["COL"]
+    for col in SCORE_COLUMNS:
+        assert {col, f"{col}_low", f"{col}_high"} <= set(out.columns)
+    row = out.iloc[0]
+    assert row["rank_low"] <= row["rank"] <= row["rank_high"]
+    assert row["overall_low"] <= row["overall"] <= row["overall_high"]
+    assert main(["sensitivity", "--year", "2021", "--runs", "40", "--seed", "1", "--shares", "summary",
+                 "--format", "json"]) == 0
+    assert "leave_one_out" in capsys.readouterr().out
