@@ -138,12 +138,15 @@ def parse_level(value: str | None) -> str:
 
 
 def parse_region(value: str | None) -> str | None:
-    if value is None or str(value).strip() == "":
+    """A World Bank region, case-insensitive; empty, `all` or `world` mean no filter (as on the pages)."""
+    text = str(value or "").strip()
+    if text.lower() in ("", "all", "world"):
         return None
-    regions = set(data.countries()["region"].dropna())
-    if value not in regions:
-        raise ParamError("region", f"region '{value}' is not one of: {'; '.join(sorted(regions))}")
-    return value
+    regions = sorted(set(data.countries()["region"].dropna()))
+    match = [r for r in regions if r.lower() == text.lower()]
+    if not match:
+        raise ParamError("region", f"region '{value}' is not one of: {'; '.join(regions)}")
+    return match[0]
 
 
 def parse_pillar(value: str | None) -> str | None:

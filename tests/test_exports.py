@@ -1,0 +1,337 @@
+"""Every export is opened and read back: CSV, XLSX, GeoJSON, GeoPackage, PNG, SVG and the country brief.
+
+Values are compared with the engine's (the `results` fixture), credits with data/sources.csv.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
+
+import pandas as pd
+import pytest
+
+from indicators import wide_scores
+
+YEAR = 2021
+SCORE_COLUMNS = ["overall", "privacy", "expression", "access", "association", "state", "corporate"]
+
+
+@pytest.fixture(scope="module")
+def client(app_config):
+    from dashboard import create_app
+    return create_app(app_config).server.test_client()
+
+
+def get_ok(client, url: str):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code, response.data[:300])
+    assert "attachment" in response.headers["Content-Disposition"]
+    return response
+
+
+def engine_wide(results, dataset, year=YEAR):
+    return wide_scores(results, dataset, year).set_index("iso3")
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+def test_csv_pillar_level_matches_engine(client, results, dataset):
+    response = get_ok(client, f"/download/scores.csv?year={YEAR}")
+    assert response.mimetype == "text/csv"
+    frame = pd.read_csv(io.BytesIO(response.data), keep_default_na=True)
+    for column in ["iso3", "country", "year", *SCORE_COLUMNS, "coverage", "sources"]:
+        assert column in frame.columns, column
+    assert frame.columns[:3].tolist() == ["iso3", "country", "year"]
+    expected = engine_wide(results, dataset)
+    assert set(frame["iso3"]) == set(expected.index)
+    frame = frame.set_index("iso3")
+    for column in [*SCORE_COLUMNS, "coverage", "privacy_state", "privacy_corporate"]:
+        pd.testing.assert_series_equal(frame[column], expected.loc[frame.index, column].astype(float),
+                                       check_names=False, atol=1e-4, rtol=0)
+    # every row credits its sources, and the sources link resolves them
+    assert frame["sources"].notna().all()
+    assert 'rel="describedby"' in response.headers["Link"]
+    link = response.headers["Link"].split(">")[0].lstrip("<")
+    sources = pd.read_csv(io.BytesIO(get_ok(client, link).data))
+    used = {s for cell in frame["sources"] for s in cell.split(";")}
+    assert used <= set(sources["source_id"])
+    assert sources[["publisher", "dataset", "url", "licence", "citation"]].notna().all().all()
+
+
+def test_csv_indicator_level_has_raw_values_and_sources(client, results, dataset):
+    frame = pd.read_csv(io.BytesIO(get_ok(client, f"/download/scores.csv?year={YEAR}&country=COL&level=indicator").data))
+    for column in ["iso3", "country", "year", "indicator", "value", "obs_year", "score", "weight", "source_id",
+                   "publisher", "dataset", "source_url", "licence", "corrected", "original_value",
+                   "correction_reason", "correction_author", "correction_date", "correction_source",
+                   "pillar_coverage"]:
+        assert column in frame.columns, column
+    engine = results.indicators[(results.indicators["iso3"] == "COL") & (results.indicators["year"] == YEAR)]
+    assert sorted(frame["indicator"]) == sorted(engine["indicator"])
+    merged = frame.merge(engine, on="indicator", suffixes=("", "_engine"))
+    assert (merged["value"] - merged["value_engine"]).abs().max() < 1e-4
+    assert (merged["score"] - merged["score_engine"]).abs().max() < 1e-4
+    assert (merged["obs_year"] == merged["obs_year_engine"]).all()
+    assert (merged["source_id"] == merged["source_id_engine"]).all()
+    src = dataset.sources
+    assert (merged["publisher"] == merged["source_id"].map(src["publisher"])).all()
+    assert (merged["licence"] == merged["source_id"].map(src["licence"])).all()
+    assert (frame["country"] == "Colombia").all()
+
+
+def test_filters_years_regions_and_pillar(client, results, dataset):
+    frame = pd.read_csv(io.BytesIO(get_ok(client, "/download/scores.csv?year=2019-2021&country=COL,lbn").data))
+    assert sorted(set(frame["year"])) == [2019, 2020, 2021]
+    assert set(frame["iso3"]) == {"COL", "LBN"} and len(frame) == 6
+    region = dataset.countries.at["COL", "region"]
+    url = "/download/scores.csv?" + urlencode({"year": YEAR, "region": region.upper()})
+    frame = pd.read_csv(io.BytesIO(get_ok(client, url).data))
+    assert set(frame["region"]) == {region}
+    frame = pd.read_csv(io.BytesIO(get_ok(client, f"/download/scores.csv?year={YEAR}&level=indicator&pillar=access").data))
+    assert set(frame["pillar"]) == {"access"}
+
+
+def test_corrected_values_carry_their_provenance(dataset):
+    """An accepted correction shows in the indicator table with who, when, why and the original value."""
+    from dashboard import data, exports
+    correction = pd.DataFrame([{"iso3": "COL", "year": 2021, "indicator": "e_fiw_d1", "value": 3.0,
+                                "reason": "test correction", "author": "Panel A", "date": "2026-11-01",
+                                "source": "test source"}])
+    data.configure(dataset.data_dir, extra_corrections=lambda: correction)
+    try:
+        query = exports.Query((2021,), ("COL",), None, "indicator", None)
+        frame = exports.scores_table(query).set_index("indicator")
+        row = frame.loc["e_fiw_d1"]
+        assert bool(row["corrected"]) and row["value"] == 3.0 and row["correction_author"] == "Panel A"
+        assert row["correction_reason"] == "test correction" and row["original_value"] != 3.0
+        assert not frame.drop(index="e_fiw_d1")["corrected"].any()
+    finally:
+        data.configure(dataset.data_dir)
+
+
+def test_register_columns_reaches_every_table(client):
+    """Sensitivity (or anyone) can add columns in one place; the API and downloads pick them up."""
+    from dashboard import exports
+
+    def hook(frame, year, level):
+        return frame.assign(overall_low=frame["overall"] - 0.1) if level == "pillar" else frame
+
+    exports.register_columns(hook, {"overall_low": "Lower bound"})
+    exports._cache.clear()
+    try:
+        frame = pd.read_csv(io.BytesIO(get_ok(client, f"/download/scores.csv?year={YEAR}&country=COL").data))
+        assert "overall_low" in frame.columns
+        assert dict(exports.column_docs(["overall_low"]))["overall_low"] == "Lower bound"
+    finally:
+        exports._column_hooks.remove((hook, {"overall_low": "Lower bound"}))
+        exports._cache.clear()
+
+
+# --- XLSX -----------------------------------------------------------------------------------------
+
+def test_xlsx_has_scores_about_and_sources(client, results, dataset):
+    response = get_ok(client, f"/download/scores.xlsx?year={YEAR}")
+    sheets = pd.read_excel(io.BytesIO(response.data), sheet_name=None)
+    assert set(sheets) == {"scores", "about", "sources"}
+    scores = sheets["scores"].set_index("iso3")
+    expected = engine_wide(results, dataset)
+    assert set(scores.index) == set(expected.index)
+    for column in [*SCORE_COLUMNS, "coverage"]:
+        pd.testing.assert_series_equal(scores[column].astype(float), expected.loc[scores.index, column].astype(float),
+                                       check_names=False, atol=1e-4, rtol=0)
+    about = pd.read_excel(io.BytesIO(response.data), sheet_name="about", header=None)
+    explained = dict(zip(about[0].astype(str), about[1].astype(str)))
+    for column in sheets["scores"].columns:
+        assert column in explained and explained[column] not in ("", "nan"), column
+    assert "CC BY-SA 4.0" in explained["Licence"]
+    sources = sheets["sources"]
+    used = {s for cell in scores["sources"].dropna() for s in cell.split(";")}
+    assert used == set(sources["source_id"])
+    for column in ["publisher", "dataset", "url", "licence", "citation"]:
+        assert sources[column].notna().all(), column
+    for publisher in sources["publisher"]:
+        assert publisher in explained["Credit"]
+
+
+def test_xlsx_indicator_level(client):
+    sheets = pd.read_excel(io.BytesIO(get_ok(client, f"/download/scores.xlsx?year={YEAR}&country=IDN&level=indicator").data),
+                           sheet_name=None)
+    scores = sheets["scores"]
+    assert {"value", "obs_year", "source_id", "source_url", "licence"} <= set(scores.columns)
+    assert set(scores["source_id"]) == set(sheets["sources"]["source_id"])
+
+
+# --- GIS ------------------------------------------------------------------------------------------
+
+def _scored_with_shape(results, dataset):
+    from dashboard import exports
+    wide = wide_scores(results, dataset, YEAR)
+    have = set(exports.shapes()["iso3"])
+    return set(wide["iso3"]) & have, set(wide["iso3"]) - have
+
+
+def test_geojson_one_feature_per_scored_country_with_shape(client, results, dataset):
+    import geopandas as gpd
+    response = get_ok(client, f"/download/scores.geojson?year={YEAR}")
+    assert response.mimetype == "application/geo+json"
+    doc = json.loads(response.data)
+    layer = gpd.read_file(io.BytesIO(response.data))
+    with_shape, without = _scored_with_shape(results, dataset)
+    assert len(layer) == len(with_shape) and set(layer["iso3"]) == with_shape
+    assert set(doc["countries_without_shape"]) == without
+    expected = engine_wide(results, dataset)
+    layer = layer.set_index("iso3")
+    assert (layer["overall"] - expected.loc[layer.index, "overall"]).abs().max() < 1e-4
+    assert layer.geometry.notna().all() and not layer.geometry.is_empty.any()
+    for source in doc["sources"]:
+        assert source["publisher"] in doc["attribution"]
+    assert "Natural Earth" in doc["attribution"]
+
+
+def test_geopackage_loads_with_sources_layer(client, results, dataset, tmp_path):
+    import geopandas as gpd
+    import pyogrio
+    path = tmp_path / "scores.gpkg"
+    path.write_bytes(get_ok(client, f"/download/scores.gpkg?year={YEAR}").data)
+    layers = {name for name, _ in pyogrio.list_layers(path)}
+    assert layers == {"scores", "sources"}
+    layer = gpd.read_file(path, layer="scores")
+    with_shape, _ = _scored_with_shape(results, dataset)
+    assert set(layer["iso3"]) == with_shape and len(layer) == len(with_shape)
+    assert layer.crs.to_epsg() == 4326
+    sources = gpd.read_file(path, layer="sources")
+    assert "NE_110M" in set(sources["source_id"])
+    assert "CC BY-SA 4.0" in pyogrio.read_info(path, layer="scores")["layer_metadata"]["DESCRIPTION"]
+
+
+def test_gis_refuses_several_years(client):
+    response = client.get("/download/scores.geojson?year=2019-2021")
+    assert response.status_code == 400 and response.get_json()["parameter"] == "year"
+
+
+# --- Charts ---------------------------------------------------------------------------------------
+
+CHART_PARAMS = {
+    "map": {"year": "2021"},
+    "pillars": {"country": "COL", "year": "2021"},
+    "split": {"country": "COL", "year": "2021"},
+    "trend": {"country": "COL"},
+    "compare": {"countries": "COL,IDN,LBN", "year": "2021"},
+    "region_trends": {},
+    "region_compare": {"country": "MOZ", "year": "2021"},
+}
+
+
+def chart_url(kind: str, fmt: str, params: dict) -> str:
+    from dashboard.components.downloads import chart_url as url
+    return url(kind, fmt, params)
+
+
+def test_every_chart_kind_has_test_parameters():
+    from dashboard.figures import CHARTS
+    assert {"map", "pillars", "split", "trend", "compare", "region_trends"} <= set(CHARTS)
+    assert set(CHARTS) <= set(CHART_PARAMS), "add parameters for the new chart kind"
+
+
+@pytest.mark.parametrize("kind", sorted(CHART_PARAMS))
+def test_chart_png_and_svg(client, kind):
+    from PIL import Image
+    from dashboard.figures import CHARTS
+    if kind not in CHARTS:
+        pytest.skip(f"{kind} is not a chart kind")
+    params = CHART_PARAMS[kind]
+    png = get_ok(client, chart_url(kind, "png", params))
+    assert png.mimetype == "image/png"
+    image = Image.open(io.BytesIO(png.data))
+    image.verify()
+    image = Image.open(io.BytesIO(png.data))
+    assert image.width >= 2400, "print resolution: at least 8 in at 300 dpi"
+    assert round(image.info["dpi"][0]) == 300
+    svg = get_ok(client, chart_url(kind, "svg", params))
+    assert svg.mimetype == "image/svg+xml"
+    root = ET.fromstring(svg.data)
+    assert root.tag.endswith("svg")
+    text = " ".join(t for t in root.itertext())
+    title = CHARTS[kind](dict(params)).layout.title.text.split("<br>")[0]
+    assert title[:30] in text, (title, text[:200])
+    assert "CC BY-SA 4.0" in text
+    year = params.get("year")
+    if year:
+        assert year in text
+
+
+def test_chart_cache_and_warm_render_are_fast(client):
+    get_ok(client, chart_url("pillars", "png", {"country": "LBN", "year": "2020"}))  # warms kaleido
+    t0 = time.perf_counter()
+    get_ok(client, chart_url("pillars", "png", {"country": "UZB", "year": "2020"}))
+    warm = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    get_ok(client, chart_url("pillars", "png", {"country": "UZB", "year": "2020"}))
+    cached = time.perf_counter() - t0
+    assert warm < 1.5, f"warm PNG took {warm:.2f} s"
+    assert cached < 0.05, f"cached PNG took {cached:.3f} s"
+
+
+def test_map_png_names_the_year_in_the_image(client):
+    svg = get_ok(client, chart_url("map", "svg", {"year": "2018", "node": "privacy"})).data.decode()
+    assert "2018" in svg
+
+
+# --- Country brief --------------------------------------------------------------------------------
+
+def test_brief_pdf_has_country_scores_and_sources(client, results, dataset):
+    from pypdf import PdfReader
+    response = get_ok(client, f"/download/brief/col.pdf?year={YEAR}")
+    assert response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    assert 1 <= len(reader.pages) <= 2
+    text = " ".join(page.extract_text() for page in reader.pages)
+    text = " ".join(text.split())
+    assert "Colombia" in text and str(YEAR) in text
+    nodes = results.nodes[(results.nodes["iso3"] == "COL") & (results.nodes["year"] == YEAR)].set_index("node")
+    for node in ["overall", "privacy", "expression", "access", "association", "state", "corporate"]:
+        assert f"{nodes.at[node, 'score']:.2f}" in text, node
+    assert f"methodology {dataset.methodology.parameters.methodology_version}" in text
+    used = results.indicators[(results.indicators["iso3"] == "COL") & (results.indicators["year"] == YEAR)]
+    for publisher in dataset.sources.loc[sorted(set(used["source_id"])), "publisher"]:
+        assert publisher in text, publisher
+    assert "CC BY-SA 4.0" in text
+    assert len(reader.pages[0].images) >= 2, "the pillar and split charts are embedded"
+
+
+def test_brief_for_a_country_without_scores_still_builds(client):
+    from pypdf import PdfReader
+    reader = PdfReader(io.BytesIO(get_ok(client, "/download/brief/ABW.pdf?year=2021").data))
+    assert "Aruba" in reader.pages[0].extract_text()
+
+
+# --- Bad parameters: JSON 400/404 naming the parameter, never a 500 ---------------------------------
+
+@pytest.mark.parametrize("url, status, parameter", [
+    ("/download/scores.csv?year=1990", 400, "year"),
+    ("/download/scores.csv?year=abc", 400, "year"),
+    ("/download/scores.csv?country=XXX", 400, "country"),
+    ("/download/scores.csv?level=node", 400, "level"),
+    ("/download/scores.csv?region=Atlantis", 400, "region"),
+    ("/download/scores.xlsx?pillar=nope&level=indicator", 400, "pillar"),
+    ("/download/scores.geojson?level=indicator", 400, "level"),
+    ("/download/scores.parquet?year=2021", 404, "format"),
+    ("/download/chart/pie.png", 404, "chart"),
+    ("/download/chart/map.gif", 404, "format"),
+    ("/download/chart/map.png?year=1800", 400, "year"),
+    ("/download/chart/pillars.svg?country=XXX", 400, "country"),
+    ("/download/chart/pillars.svg", 400, "country"),
+    ("/download/chart/map.png?width=abc", 400, "width"),
+    ("/download/brief/XXX.pdf?year=2021", 404, "country"),
+    ("/download/brief/COL.pdf?year=2050", 400, "year"),
+    ("/download/brief/COL.docx", 404, "format"),
+    ("/download/nothing-here", 404, "path"),
+])
+def test_bad_parameters_answer_json(client, url, status, parameter):
+    response = client.get(url)
+    assert response.status_code == status, (url, response.data[:200])
+    body = response.get_json()
+    assert body["parameter"] == parameter and body["error"]
