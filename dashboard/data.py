@@ -24,6 +24,7 @@ _settings: dict[str, object] = {"data_dir": None, "extra_corrections": None}
 class Bundle:
     dataset: Dataset
     results: Results
+    corrections: pd.DataFrame | None = None  # the corrections the results were scored with
 
 
 def configure(data_dir: Path | None = None, extra_corrections=None) -> None:
@@ -51,7 +52,7 @@ def bundle() -> Bundle:
                 if more is not None and not more.empty:
                     key = ["iso3", "year", "indicator"]
                     corrections = pd.concat([corrections, more], ignore_index=True).drop_duplicates(key, keep="last")
-            _state["bundle"] = Bundle(dataset, score(dataset, corrections=corrections))
+            _state["bundle"] = Bundle(dataset, score(dataset, corrections=corrections), corrections)
         return _state["bundle"]
 
 
@@ -81,3 +82,26 @@ def drilldown(iso3: str, year: int) -> dict:
     """The drill-down for one country and year (see indicators.cli.explain)."""
     b = bundle()
     return explain(b.dataset, b.results, iso3, year)
+
+
+_sensitivity_lock = threading.Lock()
+
+
+def sensitivity_result(year: int):
+    """The Monte Carlo for `year` (indicators.sensitivity.Sensitivity: intervals, nodes, shares), read
+    from the disk cache ($DRD_CACHE_DIR or instance/cache/) or computed once (about a second)."""
+    from indicators.sensitivity import sensitivity_cached
+    b = bundle()
+    key = f"sensitivity-{year}"
+    with _sensitivity_lock:
+        cached = _state.get(key)
+        if cached is None or cached[0] is not b:
+            cached = (b, sensitivity_cached(b.dataset, year, corrections=b.corrections))
+            _state[key] = cached
+    return cached[1]
+
+
+def sensitivity(year: int) -> pd.DataFrame:
+    """One row per scored country for `year`: each score column X with X_low and X_high (the 5th-95th
+    percentile over 1,000 runs of alternative methodological choices), then rank, rank_low, rank_high."""
+    return sensitivity_result(year).intervals
