@@ -63,7 +63,8 @@ def test_csv_pillar_level_matches_engine(client, results, dataset):
 
 
 def test_csv_indicator_level_has_raw_values_and_sources(client, results, dataset):
-    frame = pd.read_csv(io.BytesIO(get_ok(client, f"/download/scores.csv?year={YEAR}&country=COL&level=indicator").data))
+    url = f"/download/scores.csv?year={YEAR}&country=COL&level=indicator"
+    frame = pd.read_csv(io.BytesIO(get_ok(client, url).data))
     for column in ["iso3", "country", "year", "indicator", "value", "obs_year", "score", "weight", "source_id",
                    "publisher", "dataset", "source_url", "licence", "corrected", "original_value",
                    "correction_reason", "correction_author", "correction_date", "correction_source",
@@ -90,7 +91,8 @@ def test_filters_years_regions_and_pillar(client, results, dataset):
     url = "/download/scores.csv?" + urlencode({"year": YEAR, "region": region.upper()})
     frame = pd.read_csv(io.BytesIO(get_ok(client, url).data))
     assert set(frame["region"]) == {region}
-    frame = pd.read_csv(io.BytesIO(get_ok(client, f"/download/scores.csv?year={YEAR}&level=indicator&pillar=access").data))
+    url = f"/download/scores.csv?year={YEAR}&level=indicator&pillar=access"
+    frame = pd.read_csv(io.BytesIO(get_ok(client, url).data))
     assert set(frame["pillar"]) == {"access"}
 
 
@@ -157,8 +159,8 @@ def test_xlsx_has_scores_about_and_sources(client, results, dataset):
 
 
 def test_xlsx_indicator_level(client):
-    sheets = pd.read_excel(io.BytesIO(get_ok(client, f"/download/scores.xlsx?year={YEAR}&country=IDN&level=indicator").data),
-                           sheet_name=None)
+    url = f"/download/scores.xlsx?year={YEAR}&country=IDN&level=indicator"
+    sheets = pd.read_excel(io.BytesIO(get_ok(client, url).data), sheet_name=None)
     scores = sheets["scores"]
     assert {"value", "obs_year", "source_id", "source_url", "licence"} <= set(scores.columns)
     assert set(scores["source_id"]) == set(sheets["sources"]["source_id"])
@@ -239,6 +241,7 @@ def test_every_chart_kind_has_test_parameters():
 @pytest.mark.parametrize("kind", sorted(CHART_PARAMS))
 def test_chart_png_and_svg(client, kind):
     from PIL import Image
+
     from dashboard.figures import CHARTS
     if kind not in CHARTS:
         pytest.skip(f"{kind} is not a chart kind")
