@@ -65,6 +65,7 @@ PILLAR_FIELDS = [Field("code", "code"), Field("name"), Field("weight", "float", 
 ACTOR_FIELDS = [Field("code", "code"), Field("name"), Field("counts_as_abuse", "bool"),
                 Field("description", required=False)]
 BAND_FIELDS = [Field("node", "code"), Field("band", "int", minimum=1, maximum=6), Field("label")]
+EXCLUDED_FIELDS = [Field("candidate"), Field("variables"), Field("publisher"), Field("reason")]
 PARAMETER_FIELDS = [Field("name", "code"), Field("value"), Field("description", required=False)]
 PARAMETERS = {  # name -> (converter, minimum, maximum)
     "methodology_version": (str, None, None),
@@ -97,6 +98,7 @@ class Methodology:
     actors: pd.DataFrame       # index = code
     bands: pd.DataFrame        # node, band, label
     parameters: Parameters
+    excluded: pd.DataFrame | None = None  # candidates deliberately not scored, with the reason
 
     @property
     def pillar_codes(self) -> list[str]:
@@ -141,6 +143,10 @@ def load_methodology(directory: Path, known_sources: set[str] | None,
                           name=prefix + "bands.csv")
     raw_par = read_table(directory / "parameters.csv", PARAMETER_FIELDS, issues, key=["name"],
                          name=prefix + "parameters.csv")
+    excluded = None
+    if (directory / "excluded.csv").exists():  # optional: documentation of what is left out, and why
+        raw_exc = read_table(directory / "excluded.csv", EXCLUDED_FIELDS, issues, name=prefix + "excluded.csv")
+        excluded = None if raw_exc is None else raw_exc.drop(columns="_line")
     if any(t is None for t in (raw_ind, raw_pil, raw_act, raw_band, raw_par)):
         return None
 
@@ -208,4 +214,4 @@ def load_methodology(directory: Path, known_sources: set[str] | None,
     if parameters.first_year > parameters.last_year:
         issues.append(Issue(prefix + "parameters.csv", None, "value", "first_year is after last_year"))
         return None
-    return Methodology(indicators, pillars, actors, bands, parameters)
+    return Methodology(indicators, pillars, actors, bands, parameters, excluded)
