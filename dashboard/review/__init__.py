@@ -7,17 +7,21 @@ accepted corrections to dashboard.data, the one door by which they reach scores,
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from .. import data
 from ..config import Config
 from . import service
 from .store import Store, default_url
 
+logger = logging.getLogger(__name__)
 CHECK_EVERY = 2.0  # seconds between checks that another worker accepted a correction
 
 
@@ -51,12 +55,17 @@ class Review:
 
 def init_app(app, config: Config) -> Review:
     """Wire the review store into a Dash app built by create_app."""
+    review = Review(Store(database_url(config)))
+    data.configure(config.data_dir, extra_corrections=review.accepted)
+    attach(app.server, review)
+    return review
+
+
+def attach(server, review: Review) -> None:
+    """Register the API, sign-in routes, guard and score sync on a Flask server."""
     from . import api, web
 
-    server = app.server
-    review = Review(Store(database_url(config)))
     server.extensions["drd_review"] = review
-    data.configure(config.data_dir, extra_corrections=review.accepted)
     secure = os.environ.get("DRD_SECURE_COOKIES", "").strip().lower() in {"1", "true", "yes", "on"}
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                          SESSION_COOKIE_SECURE=secure, SESSION_COOKIE_NAME="drd_session",
@@ -67,6 +76,7 @@ def init_app(app, config: Config) -> Review:
 
     @server.before_request
     def _sync_scores():
-        review.sync()
-
-    return review
+        try:
+            review.sync()
+        except SQLAlchemyError:  # the public dashboard keeps serving; review routes report the error
+            logger.exception("review store unreachable")

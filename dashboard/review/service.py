@@ -354,3 +354,28 @@ def version(store: Store) -> int:
     with store.read() as conn:
         return conn.execute(select(func.max(events.c.id))
                             .where(events.c.action.in_(["correction.accept", "correction.reject"]))).scalar() or 0
+
+
+def progress_all(store: Store, year: int, countries: list[str] | None = None) -> list[dict]:
+    """`progress()` for many countries at once: pilots and every country with a review or a proposal."""
+    frame = data.results().indicators
+    frame = frame[frame["year"] == year]
+    values = frame.groupby("iso3")["indicator"].apply(set).to_dict()
+    with store.read() as conn:
+        done = conn.execute(select(reviews.c.iso3, reviews.c.indicator).distinct()
+                            .where(reviews.c.year == year)).all()
+        open_ = dict(conn.execute(select(corrections.c.iso3, func.count()).where(corrections.c.status == "proposed")
+                                  .group_by(corrections.c.iso3)).all())
+    reviewed: dict[str, set] = {}
+    for iso3, indicator in done:
+        reviewed.setdefault(iso3, set()).add(indicator)
+    names = data.countries()
+    wanted = set(countries or []) | set(reviewed) | set(open_)
+    out = []
+    for iso3 in sorted(wanted):
+        have = values.get(iso3, set())
+        n = len(have & reviewed.get(iso3, set()))
+        out.append({"country": iso3, "name": names.loc[iso3, "name"] if iso3 in names.index else iso3,
+                    "values": len(have), "reviewed": n,
+                    "share_reviewed": round(n / len(have), 4) if have else 0.0, "open_disputes": open_.get(iso3, 0)})
+    return out

@@ -47,7 +47,7 @@ SQLITE_APPEND_ONLY = [
 
 POSTGRES_APPEND_ONLY = [
     """CREATE OR REPLACE FUNCTION review_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN RAISE EXCEPTION '% is append-only (% refused)', TG_TABLE_NAME, TG_OP; END $$""",
+       BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only (' || TG_OP || ' refused)'; END $$""",
     """CREATE OR REPLACE FUNCTION review_decide_once() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
          IF OLD.status <> 'proposed' OR NEW.status NOT IN ('accepted', 'rejected')
