@@ -1,4 +1,5 @@
-"""The download menu every page shows: the chart as PNG/SVG and the rows in view as CSV/XLSX.
+"""The download menu every page shows: the chart as PNG/SVG, the rows in view as CSV/XLSX (GIS layers on
+the map), the sources cited and, for one country in one year, its PDF brief.
 
 Links point at the stable URLs served by dashboard.exports, so a link reproduces the file without
 a browser. Pages rebuild the menu in the callback that redraws their chart, passing the same
@@ -28,26 +29,51 @@ def data_url(fmt: str, params: dict | None = None) -> str:
     return f"/download/scores.{fmt}{_query(params)}"
 
 
+def brief_url(iso3: str, year: int | str | None = None) -> str:
+    return f"/download/brief/{iso3.upper()}.pdf{_query({'year': year})}"
+
+
+def sources_url(params: dict | None = None) -> str:
+    return f"/download/sources.csv{_query(params)}"
+
+
+def _single_country_year(params: dict | None) -> tuple[str, str] | None:
+    """(iso3, year) when the data in view is one country in one year: the menu then offers its brief."""
+    params = params or {}
+    country, year = str(params.get("country") or ""), str(params.get("year") or "")
+    if country and "," not in country and year.isdigit():
+        return country, year
+    return None
+
+
+def _item(text: str, href: str) -> dbc.DropdownMenuItem:
+    # external_link: a plain request the server answers with Content-Disposition: attachment (a download)
+    return dbc.DropdownMenuItem(text, href=href, external_link=True)
+
+
 def download_menu(chart: str | None, chart_params: dict | None = None, data_params: dict | None = None,
                   gis: bool = False, menu_id: str | None = None) -> dbc.DropdownMenu:
-    """A dropdown of download links for one chart and the data behind it."""
+    """A dropdown of download links for one chart and the data behind it.
+
+    Always: CSV and Excel of the rows in view, and the sources cited. With `chart`: PNG and SVG.
+    With `gis`: GeoJSON and GeoPackage. When the data is one country in one year: its PDF brief.
+    """
     items = []
     if chart:
         items += [dbc.DropdownMenuItem("Chart", header=True),
-                  dbc.DropdownMenuItem("PNG image (print resolution)", href=chart_url(chart, "png", chart_params),
-                                       external_link=True, download=f"{chart}.png"),
-                  dbc.DropdownMenuItem("SVG image", href=chart_url(chart, "svg", chart_params),
-                                       external_link=True, download=f"{chart}.svg")]
+                  _item("PNG image (print resolution)", chart_url(chart, "png", chart_params)),
+                  _item("SVG image", chart_url(chart, "svg", chart_params))]
     items += [dbc.DropdownMenuItem("Data", header=True),
-              dbc.DropdownMenuItem("CSV", href=data_url("csv", data_params), external_link=True,
-                                   download="scores.csv"),
-              dbc.DropdownMenuItem("Excel (with sources sheet)", href=data_url("xlsx", data_params),
-                                   external_link=True, download="scores.xlsx")]
+              _item("CSV", data_url("csv", data_params)),
+              _item("Excel (with sources sheet)", data_url("xlsx", data_params))]
     if gis:
-        items += [dbc.DropdownMenuItem("GeoJSON", href=data_url("geojson", data_params), external_link=True,
-                                       download="scores.geojson"),
-                  dbc.DropdownMenuItem("GeoPackage", href=data_url("gpkg", data_params), external_link=True,
-                                       download="scores.gpkg")]
+        items += [_item("GeoJSON (map layer)", data_url("geojson", data_params)),
+                  _item("GeoPackage (map layer)", data_url("gpkg", data_params))]
+    items.append(_item("Sources cited (CSV)", sources_url(data_params)))
+    single = _single_country_year(data_params)
+    if single:
+        items += [dbc.DropdownMenuItem("Report", header=True),
+                  _item("Country brief (PDF)", brief_url(*single))]
     kwargs = {"id": menu_id} if menu_id else {}
     return dbc.DropdownMenu(items, label="Download", color="secondary", size="sm", className="d-inline-block",
                             **kwargs)
