@@ -28,6 +28,7 @@ from indicators.sensitivity import (  # noqa: E402
     sensitivity,
     share_summary,
     summarise,
+    uses_noise,
 )
 
 
@@ -68,7 +69,8 @@ def main() -> None:
     scored = frame[frame["overall"].notna()]
     width = scored["overall_high"] - scored["overall_low"]
     rank_width = scored["rank_high"] - scored["rank_low"]
-    print(f"alternatives            {', '.join(alts.active)}")
+    inert = "" if uses_noise(prep, alts) else " (measurement_error inert: no value_sd in the data)"
+    print(f"alternatives            {', '.join(alts.active)}{inert}")
     print(f"countries x runs        {len(prep.countries)} x {args.runs:,} ({len(scored)} with an overall score), "
           f"{len(prep.tree.nodes)} nodes, {len(prep.tree.indicators)} indicators")
     print(f"sensitivity, one year   {med_total:8.2f} s median (fastest {min_total:.2f} s), target < 30 s")

@@ -289,34 +289,58 @@ def point_scores(prep: Prepared) -> np.ndarray:
                        tree.weight[None], tree.pillar_weight[None])[0]
 
 
+def uses_noise(prep: Prepared, alts: Alternatives) -> bool:
+    return bool(alts.measurement_error) and any(np.isfinite(s.sd[:, prep.goalpost]).any() for s in prep.slices)
+
+
+def _batches(prep: Prepared, alts: Alternatives, draws: Draws):
+    """(window index, slice, run indices, measurement noise [R, C, I] or None), in a fixed order."""
+    noise_rng = np.random.default_rng(draws.noise_seed)
+    use_noise = uses_noise(prep, alts)
+    for w_index, slc in enumerate(prep.slices):
+        idx = np.flatnonzero(draws.window == w_index)
+        sd = np.where(prep.goalpost, np.nan_to_num(slc.sd), 0.0) * alts.measurement_error
+        for start in range(0, len(idx), BATCH):
+            r = idx[start:start + BATCH]
+            noise = noise_rng.standard_normal((len(r), *slc.raw.shape)) * sd if use_noise else None
+            yield w_index, slc, r, noise
+
+
+def noise_proxy(prep: Prepared, alts: Alternatives, draws: Draws) -> np.ndarray:
+    """[R, C] per run and country, the first-order effect of its measurement noise on the overall
+    score at published weights: sum over indicators of noise x d(score)/d(value). Binned to give
+    the measurement_error share (the noise is per country, not one scalar shared by all)."""
+    out = np.zeros((len(draws.window), len(prep.countries)))
+    span = np.where(prep.goalpost, prep.hi - prep.lo, 1.0)
+    sign = np.where(prep.flip, -1.0, 1.0)
+    for _, slc, r, noise in _batches(prep, alts, draws):
+        if noise is None:
+            continue
+        with np.errstate(invalid="ignore"):
+            slope = sign * 5.0 / span / np.where(prep.log, 1.0 + np.where(prep.log, slc.raw, 0.0), 1.0)
+        out[r] = np.nansum(noise * np.nan_to_num(slope) * prep.tree.weight, axis=2)
+    return out
+
+
 def monte_carlo(prep: Prepared, alts: Alternatives, draws: Draws) -> np.ndarray:
     """Scores [R, C, N] for every run, computed in batches grouped by window alternative."""
     tree = prep.tree
     runs = len(draws.window)
     out = np.full((runs, len(prep.countries), len(tree.nodes)), np.nan)
-    noise_rng = np.random.default_rng(draws.noise_seed)
-    use_noise = bool(alts.measurement_error) and any(np.isfinite(s.sd).any() for s in prep.slices)
     n_ind = len(tree.indicators)
-    for w_index, slc in enumerate(prep.slices):
-        idx = np.flatnonzero(draws.window == w_index)
-        for start in range(0, len(idx), BATCH):
-            r = idx[start:start + BATCH]
-            minmax = draws.normalisation[r] == (alts.normalisation.index("minmax")
-                                                 if "minmax" in alts.normalisation else -1)
-            lo0 = np.where(minmax[:, None], slc.minmax[0], prep.lo)
-            hi0 = np.where(minmax[:, None], slc.minmax[1], prep.hi)
-            width = hi0 - lo0
-            lo = lo0 + draws.lo_shift[r] * width
-            hi = hi0 + draws.hi_shift[r] * width
-            weight = tree.weight * draws.weight_factor[r]
-            dropped = draws.left_out[r]
-            weight = np.where(np.arange(n_ind) == dropped[:, None], 0.0, weight)
-            pillar_weight = tree.pillar_weight * draws.pillar_factor[r]
-            noise = None
-            if use_noise:
-                sd = np.where(prep.goalpost, np.nan_to_num(slc.sd), 0.0) * alts.measurement_error
-                noise = noise_rng.standard_normal((len(r), *slc.raw.shape)) * sd
-            out[r] = node_scores(prep, slc, lo, hi, weight, pillar_weight, noise)
+    for _, slc, r, noise in _batches(prep, alts, draws):
+        minmax = draws.normalisation[r] == (alts.normalisation.index("minmax")
+                                             if "minmax" in alts.normalisation else -1)
+        lo0 = np.where(minmax[:, None], slc.minmax[0], prep.lo)
+        hi0 = np.where(minmax[:, None], slc.minmax[1], prep.hi)
+        width = hi0 - lo0
+        lo = lo0 + draws.lo_shift[r] * width
+        hi = hi0 + draws.hi_shift[r] * width
+        weight = tree.weight * draws.weight_factor[r]
+        dropped = draws.left_out[r]
+        weight = np.where(np.arange(n_ind) == dropped[:, None], 0.0, weight)
+        pillar_weight = tree.pillar_weight * draws.pillar_factor[r]
+        out[r] = node_scores(prep, slc, lo, hi, weight, pillar_weight, noise)
     return out
 
 
@@ -347,8 +371,8 @@ def ranks(overall: np.ndarray) -> np.ndarray:
 
 
 def _bins(values: np.ndarray, n_bins: int = CONTINUOUS_BINS) -> np.ndarray:
-    """Equal-count bins of a continuous draw, as integers 0..n_bins-1."""
-    order = np.argsort(np.argsort(values, kind="stable"), kind="stable")
+    """Equal-count bins of a continuous draw along axis 0, as integers 0..n_bins-1."""
+    order = np.argsort(np.argsort(values, axis=0, kind="stable"), axis=0, kind="stable")
     return (order * n_bins // len(values)).astype(int)
 
 
@@ -376,9 +400,10 @@ def sensitivity_inputs(prep: Prepared, alts: Alternatives, draws: Draws) -> list
 def first_order_shares(values: np.ndarray, inputs: list[tuple[str, np.ndarray]]) -> dict[str, np.ndarray]:
     """Per choice, the share of variance of `values` [R, Q] its inputs explain on their own.
 
-    Binned estimator with noise correction (epsilon-squared), summed over a choice's inputs, then
-    clipped to [0, 1]. Runs where a value is NaN (withheld) are left out of that value's estimate.
-    NaN where the values do not vary.
+    An input is a bin index per run, [R] (shared by every value) or [R, Q] (one per value, e.g.
+    a country's own measurement noise). Binned estimator with noise correction (epsilon-squared),
+    summed over a choice's inputs, then clipped to [0, 1]. Runs where a value is NaN (withheld) are
+    left out of that value's estimate. NaN where the values do not vary.
     """
     valid = ~np.isnan(values)
     y = np.where(valid, values, 0.0)
@@ -389,6 +414,24 @@ def first_order_shares(values: np.ndarray, inputs: list[tuple[str, np.ndarray]])
         sst = (y * y).sum(axis=0) - s * s / n
     if not inputs:
         return {}
+    shares: dict[str, np.ndarray] = {}
+
+    def add(name: str, term: np.ndarray, k: np.ndarray) -> None:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ssb = term - s * s / n
+            msw = np.where(n > k, (sst - ssb) / (n - k), 0.0)
+            shares[name] = shares.get(name, 0.0) + (ssb - (k - 1) * msw) / sst
+
+    for name, b in [(nm, b) for nm, b in inputs if b.ndim == 2]:
+        term, k = np.zeros(values.shape[1]), np.zeros(values.shape[1])
+        for level in range(int(b.max()) + 1):
+            m = b == level
+            n_b, s_b = (m * v).sum(axis=0), (m * y).sum(axis=0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                term += np.where(n_b > 0, s_b * s_b / n_b, 0.0)
+            k += n_b > 0
+        add(name, term, k)
+    inputs = [(nm, b) for nm, b in inputs if b.ndim == 1]
     sizes = [int(b.max()) + 1 for _, b in inputs]
     onehot = np.zeros((values.shape[0], sum(sizes)))
     col = 0
@@ -398,17 +441,11 @@ def first_order_shares(values: np.ndarray, inputs: list[tuple[str, np.ndarray]])
     n_b, s_b = onehot.T @ v, onehot.T @ y                     # [bins, Q]
     with np.errstate(invalid="ignore", divide="ignore"):
         term = np.where(n_b > 0, s_b * s_b / n_b, 0.0)
-    shares: dict[str, np.ndarray] = {}
     col = 0
     for (name, _), size in zip(inputs, sizes):
         block = slice(col, col + size)
         col += size
-        k = (n_b[block] > 0).sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ssb = term[block].sum(axis=0) - s * s / n
-            msw = np.where(n > k, (sst - ssb) / (n - k), 0.0)
-            share = (ssb - (k - 1) * msw) / sst
-        shares[name] = shares.get(name, 0.0) + share
+        add(name, term[block].sum(axis=0), (n_b[block] > 0).sum(axis=0))
     vary = sst > 1e-12 * np.maximum(n, 1)
     return {name: np.where(vary, np.clip(sh, 0.0, 1.0), np.nan) for name, sh in shares.items()}
 
@@ -475,8 +512,11 @@ def summarise(prep: Prepared, alts: Alternatives, draws: Draws, runs_scores: np.
     labels = share_nodes + ["rank"]
     sub = values[:, keep]
     inputs = sensitivity_inputs(prep, alts, draws)
-    # measurement noise is drawn per country and indicator, not a shared scalar input: its part
-    # of the variance shows up under 'interactions'
+    if uses_noise(prep, alts):  # per country: bins of its own noise's first-order effect
+        proxy = noise_proxy(prep, alts, draws)[:, keep]
+        flat = np.ptp(proxy, axis=0) == 0
+        bins = np.where(flat, 0, _bins(proxy))
+        inputs.append(("measurement_error", np.repeat(bins[:, :, None], len(labels), axis=2).reshape(len(proxy), -1)))
     shares = first_order_shares(sub.reshape(sub.shape[0], -1), inputs)
     kept = np.asarray(countries)[keep]
     rows = []

@@ -160,6 +160,20 @@ def test_value_sd_enters_as_normal_noise(tmp_path):
     assert 0.4 < width < 1.0
     off = sensitivity(dataset, 2021, runs=50, alternatives=Alternatives()).intervals.set_index("iso3")
     assert off.loc["CCC", "overall_low"] == off.loc["CCC", "overall_high"]
+    shares = sensitivity(dataset, 2021, runs=300, seed=2, alternatives=Alternatives(
+        measurement_error=1.0, indicator_weights=0.1)).shares.set_index(["iso3", "node", "choice"])["share"]
+    assert shares["CCC", "overall", "measurement_error"] > 0.7  # its own noise drives CCC's spread
+    assert np.isnan(shares["AAA", "overall", "measurement_error"])  # no sd, equal values: nothing varies
+
+
+def test_minmax_normalisation_rescales_to_the_observed_range(tmp_path):
+    obs = [("AAA", 2021, "i0", 2), ("CCC", 2021, "i0", 4), ("AAA", 2021, "i3", 5), ("CCC", 2021, "i3", 5)]
+    dataset = load_dataset(write_data_dir(tmp_path, obs, indicators=LINEAR, parameters={"min_coverage": 0.0}))
+    frame = sensitivity(dataset, 2021, runs=10, alternatives=Alternatives(normalisation=("minmax",))).nodes
+    low = frame.set_index(["iso3", "node"])["median"]  # low and high also hold the published score
+    # i0 observed 2..4 -> AAA 1, CCC 6; i3 has no range (all 5): keeps its published goalposts (3.5)
+    assert low["AAA", "privacy"] == 1.0 and low["CCC", "privacy"] == 6.0
+    assert low["AAA", "expression"] == low["CCC", "expression"] == 3.5
 
 
 # --- first-order shares ---------------------------------------------------------------------------
