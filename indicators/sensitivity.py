@@ -26,7 +26,8 @@ weights) gets the sum over its inputs. What the shares leave unexplained is inte
 Measurement error: an observation may carry a standard error in an optional `value_sd` column
 (V-Dem publishes one per estimate). Each run then adds N(0, (spread x value_sd)^2) to the raw value
 of linear and log indicators (log counts floored at 0); corrected values carry no sd. The shipped
-extracts hold point estimates only, so this hook is inert on them.
+extracts hold point estimates only, so this hook is inert on them. Its share is estimated per
+country by binning the first-order effect of that country's own noise (`noise_proxy`).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ SCORE_COLUMNS = ["overall", "privacy", "expression", "access", "association", "s
 LOW_Q, HIGH_Q = 5.0, 95.0
 CONTINUOUS_BINS = 10
 BATCH = 250          # runs per array batch: bounds memory at ~C x I x BATCH floats per temporary
-CACHE_VERSION = "1"  # bump when the computation changes, so old cache files are not read
+CACHE_VERSION = "2"  # bump when the computation changes, so old cache files are not read
 ROOT = Path(__file__).resolve().parent.parent
 
 
