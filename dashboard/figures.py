@@ -85,21 +85,30 @@ def source_line(publishers: list[str], year: int | str | None, version: str | No
 
 
 def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom: int = 0,
-           legend: bool = True) -> go.Figure:
-    """Title on top, the source line under the plot, one font, transparent-free white background."""
+           legend: bool = True, top_legend: bool = False) -> go.Figure:
+    """Title on top (legend, if `top_legend`, under it), the source line under the plot, one font.
+
+    `height` is the plot area; margins are added so titles, legends and the credit never overlap.
+    """
     src = wrap(source, 64)
     lines = src.count("<br>") + 1
+    heading = wrap(title, 52)
     margin_b = bottom + 14 * lines + 16
+    margin_t = 34 + 20 * heading.count("<br>") + (64 if top_legend else 16)
     fig.update_layout(
-        title={"text": wrap(title, 52), "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top",
-               "font": {"size": 15}},
+        title={"text": heading, "x": 0.01, "xanchor": "left", "y": 1, "yanchor": "top", "yref": "container",
+               "pad": {"t": 10}, "font": {"size": 15}},
         font={"family": FONT, "size": 12, "color": "#212529"},
         paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
-        height=height + margin_b, margin={"l": 50, "r": 20, "t": 40 + 18 * title.count(" ") // 9 + 20,
-                                            "b": margin_b},
+        height=height + margin_b + margin_t, margin={"l": 50, "r": 20, "t": margin_t, "b": margin_b},
         showlegend=legend,
         hoverlabel={"font": {"family": FONT}},
     )
+    if top_legend:
+        fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
+                                  "yref": "container", "font": {"size": 11}})
+        fig.update_layout(legend={"y": 1 - (34 + 20 * heading.count("<br>")) / (height + margin_b + margin_t),
+                                  "yanchor": "top", "yref": "container"})
     fig.add_annotation(text=src, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
                        y=0, yanchor="top", yshift=-(bottom + 4), align="left",
                        font={"size": 10, "color": "#495057"})
@@ -182,10 +191,9 @@ def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
              "showland": True, "landcolor": LAND, "showcountries": True, "countrycolor": "#ffffff",
              "showlakes": False, "lataxis": {"range": [-58, 85]}, "bgcolor": "#ffffff",
              "fitbounds": "locations" if zoom_to_data else False},
-        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 11}},
         clickmode="event", dragmode=False,
     )
-    finish(fig, title, source, height=440, bottom=62)
+    finish(fig, title, source, height=440, bottom=62, top_legend=True)
     fig.update_layout(margin={"l": 0, "r": 0})
     return fig
 
@@ -194,22 +202,24 @@ def pillars_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
     """Horizontal bars: overall and each pillar. `frame`: name, score, band, label, coverage."""
     f = frame.iloc[::-1]
     scored = f["score"].notna()
-    text = [f"{s:.2f} · {lab}" if ok else "no data" for s, lab, ok in zip(f["score"], f["label"], scored)]
+    text = [f"{s:.2f}" if ok else "" for s, ok in zip(f["score"], scored)]
+    ticks = [f"<b>{n}</b><br><span style='font-size:10px'>{lab if ok else 'No data'}</span>"
+             for n, lab, ok in zip(f["name"], f["label"], scored)]
     hover = [f"<b>{n}</b><br>{fmt_score(s)} ({lab})<br>Coverage {fmt_pct(c)}"
              for n, s, lab, c in zip(f["name"], f["score"], f["label"], f["coverage"])]
     fig = go.Figure(go.Bar(
-        y=f["name"], x=[s if ok else 0 for s, ok in zip(f["score"], scored)], base=0, orientation="h",
+        y=ticks, x=[s if ok else 0 for s, ok in zip(f["score"], scored)], base=0, orientation="h",
         marker={"color": [s if ok else 0 for s, ok in zip(f["score"], scored)], "cmin": 1, "cmax": 6,
                 "colorscale": SCALE, "line": {"color": "#333333", "width": 0.5}},
         text=text, textposition="outside", cliponaxis=False, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
         showlegend=False))
-    for name, ok in zip(f["name"], scored):
+    for name, ok in zip(ticks, scored):
         if not ok:
             fig.add_annotation(x=0.05, y=name, text="no data (coverage too low)", showarrow=False, xanchor="left",
                                font={"size": 11, "color": "#495057"})
-    fig.update_xaxes(range=[0, 7.6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef")
+    fig.update_xaxes(range=[0, 6.6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef")
     fig.update_yaxes(automargin=True)
-    return finish(fig, title, source, height=60 + 44 * len(f), bottom=30, legend=False)
+    return finish(fig, title, source, height=30 + 52 * len(f), bottom=44, legend=False)
 
 
 def split_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
@@ -233,16 +243,17 @@ def split_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
                        + (f" ({lab})" if ok else "") + f"<br>Coverage {fmt_pct(c)}"
                        for p, s, lab, c, ok in zip(pillars, part["score"], part["label"], part["coverage"], scored)],
             hovertemplate="%{hovertext}<extra></extra>"))
-    fig.update_layout(barmode="group", bargap=0.25,
-                      legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
+    fig.update_layout(barmode="group", bargap=0.25)
     fig.update_yaxes(range=[0, 6.6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef")
     missing = frame[frame["score"].isna()]
+    note = 0
     if len(missing):
         names = "; ".join(f"{p} {a}" for p, a in zip(missing["pillar_name"], missing["actor"]))
-        fig.add_annotation(text=wrap(f"No bar = no data (coverage too low): {names}", 80), showarrow=False,
-                           xref="paper", yref="paper", x=0, y=0.99, xanchor="left", yanchor="top", align="left",
-                           font={"size": 10, "color": "#495057"})
-    return finish(fig, title, source, height=380, bottom=40)
+        text = wrap(f"No bar = no data (coverage too low): {names}.", 64)
+        note = 14 * (text.count("<br>") + 1) + 6
+        fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0, y=0, yshift=-34,
+                           xanchor="left", yanchor="top", align="left", font={"size": 10, "color": "#212529"})
+    return finish(fig, title, source, height=340, bottom=34 + note, top_legend=True)
 
 
 def lines_figure(frame: pd.DataFrame, measured: pd.DataFrame | None, *, title: str, source: str,
@@ -282,8 +293,8 @@ def lines_figure(frame: pd.DataFrame, measured: pd.DataFrame | None, *, title: s
         fig.add_annotation(text="Share of the methodology some source measured that year", showarrow=False,
                            xref="paper", yref="paper", x=0, y=0.235, xanchor="left", yanchor="bottom",
                            font={"size": 10, "color": "#495057"})
-    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"}, hovermode="closest")
-    return finish(fig, title, source, height=420, bottom=22)
+    fig.update_layout(hovermode="closest")
+    return finish(fig, title, source, height=400, bottom=22, top_legend=True)
 
 
 def compare_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
@@ -305,16 +316,17 @@ def compare_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
                        + f"<br>Coverage {fmt_pct(c)}"
                        for n, s, lab, c, k in zip(nodes, part["score"], part["label"], part["coverage"], ok)],
             hovertemplate="%{hovertext}<extra></extra>"))
-    fig.update_layout(barmode="group", bargap=0.2,
-                      legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
+    fig.update_layout(barmode="group", bargap=0.2)
     fig.update_yaxes(range=[0, 6.3], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef")
     missing = frame[frame["score"].isna()]
+    note = 0
     if len(missing):
-        fig.add_annotation(text=wrap("No bar = no data: " + "; ".join(
-            f"{c} {n}" for c, n in zip(missing["country"], missing["node_name"])), 90), showarrow=False,
-            xref="paper", yref="paper", x=0, y=0.99, xanchor="left", yanchor="top", align="left",
-            font={"size": 10, "color": "#495057"})
-    return finish(fig, title, source, height=400, bottom=30)
+        text = wrap("No bar = no data (coverage too low): " + "; ".join(
+            f"{c} {n}" for c, n in zip(missing["country"], missing["node_name"])) + ".", 64)
+        note = 14 * (text.count("<br>") + 1) + 6
+        fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0, y=0, yshift=-34,
+                           xanchor="left", yanchor="top", align="left", font={"size": 10, "color": "#212529"})
+    return finish(fig, title, source, height=360, bottom=34 + note, top_legend=True)
 
 
 def region_compare_figure(frame: pd.DataFrame, *, title: str, source: str, country: str, region: str) -> go.Figure:
@@ -337,10 +349,10 @@ def region_compare_figure(frame: pd.DataFrame, *, title: str, source: str, count
                              marker={"symbol": "diamond", "size": 13, "color": "#E69F00",
                                      "line": {"color": "#000000", "width": 1}},
                              hovertemplate=f"{country}: " + "%{x:.2f}<extra></extra>"))
-    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"}, barmode="overlay")
+    fig.update_layout(barmode="overlay")
     fig.update_xaxes(range=[1, 6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef")
     fig.update_yaxes(automargin=True)
-    return finish(fig, title, source, height=80 + 44 * len(f), bottom=30)
+    return finish(fig, title, source, height=40 + 44 * len(f), bottom=44, top_legend=True)
 
 
 def message_figure(title: str, message: str, source: str) -> go.Figure:

@@ -1,0 +1,141 @@
+"""`/compare?countries=COL,IDN&year=2021&actor=all`: several countries side by side, per pillar and actor."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, clientside_callback, dcc, html
+
+from dashboard import figures
+from dashboard.components import ui
+
+dash.register_page(__name__, path="/compare", name="Compare", title="Compare countries: Digital Rights Dashboard",
+                   order=1)
+
+ACTORS = [{"label": "All actors", "value": "all"}, {"label": "State", "value": "state"},
+          {"label": "Corporate", "value": "corporate"}]
+
+
+def default_countries(ctx) -> list[str]:
+    return [c for c in ctx.countries.index[ctx.countries["pilot"]]] or list(ctx.countries.index[:3])
+
+
+def parse(params: dict) -> tuple[dict, list[str]]:
+    ctx = figures.context()
+    view, problems = {}, []
+    for name, parser, default in (("year", figures.param_year, max(ctx.years)),
+                                  ("actor", figures.param_actor, "all"),
+                                  ("countries", figures.param_countries, default_countries(ctx))):
+        if name == "countries" and not figures._get(params, "countries"):
+            view[name] = default if params.get("countries") is None else []
+            continue
+        try:
+            view[name] = parser(params, ctx)
+        except ValueError as exc:
+            view[name] = default
+            problems.append(str(exc))
+    if view["actor"] == "structural":
+        view["actor"] = "all"
+    return view, problems
+
+
+def chart(view: dict):
+    if not view["countries"]:
+        ctx = figures.context()
+        return figures.message_figure(f"Countries compared, {view['year']}", "Choose one or more countries above.",
+                                      figures.source_line(ctx.publishers["overall"], view["year"], ctx.version))
+    return figures.build_compare({"countries": ",".join(view["countries"]), "year": view["year"],
+                                  "actor": view["actor"]})
+
+
+def menu(view: dict):
+    codes = ",".join(view["countries"])
+    return ui.downloads("compare" if codes else None,
+                        {"countries": codes, "year": view["year"], "actor": view["actor"]},
+                        {"year": view["year"], "country": codes, "level": "pillar"}, menu_id="compare-download-menu")
+
+
+def table(view: dict) -> html.Div:
+    """Every node (overall, pillars, actors, pillar x actor) for every chosen country: score, band, coverage."""
+    ctx = figures.context()
+    if not view["countries"]:
+        return html.Div()
+    codes = ["overall", *ctx.pillars]
+    codes += [a for a in ctx.actors if a in ctx.nodes]
+    codes += [f"{p}.{a}" for p in ctx.pillars for a in ctx.actors if f"{p}.{a}" in ctx.nodes]
+    head = html.Thead(html.Tr([html.Th("Score", scope="col")] + [
+        html.Th(dcc.Link(ctx.countries.at[c, "name"], href=f"/country/{c}?year={view['year']}"), scope="col")
+        for c in view["countries"]]))
+    rows = []
+    for code in codes:
+        sl = ctx.slice(view["year"], code)
+        cells = []
+        for c in view["countries"]:
+            r = sl.loc[c]
+            cells.append(html.Td([ui.score_text(r["score"]), html.Br(),
+                                  html.Span(f"{ctx.label(code, r['band'])} · cov. {ui.pct(r['coverage'])}",
+                                            className="small drd-muted")]))
+        label = ctx.node_name(code)
+        rows.append(html.Tr([html.Th(html.Strong(label) if code in ctx.pillars or code == "overall" else label,
+                                     scope="row")] + cells))
+    return html.Div(dbc.Table([html.Caption(f"All scores by pillar and actor, {view['year']}"), head,
+                               html.Tbody(rows)], size="sm", striped=True, className="drd-table"),
+                    className="table-responsive")
+
+
+def layout(countries=None, year=None, actor=None, **_other):
+    ctx = figures.context()
+    view, problems = parse({"countries": countries, "year": year, "actor": actor})
+    return html.Div([
+        html.H1("Compare countries", className="h3"),
+        html.P("Put up to eight countries side by side, for every pillar, for all actors or for the state or "
+               "companies only. The table below the chart lists every score with its band and coverage.",
+               className="text-body-secondary"),
+        *[ui.alert(f"The link asked for something unknown and was reset: {p}") for p in problems],
+        dbc.Row([
+            ui.labelled("Countries", dcc.Dropdown(id="compare-countries", options=ui.country_options(),
+                                                  value=view["countries"], multi=True,
+                                                  placeholder="Type country names…"), "compare-countries",
+                        {"xs": 12, "lg": 6}),
+            ui.labelled("Year", dcc.Dropdown(id="compare-year", options=ui.year_options(), value=view["year"],
+                                             clearable=False, searchable=False), "compare-year",
+                        {"xs": 6, "sm": 4, "lg": 2}),
+            dbc.Col([html.Div("Actor", id="compare-actor-label", className="small fw-semibold mb-1 form-label"),
+                     html.Div(dbc.RadioItems(id="compare-actor", options=ACTORS, value=view["actor"], inline=True,
+                                             input_class_name="me-1", label_class_name="me-2"),
+                              role="radiogroup", **{"aria-labelledby": "compare-actor-label"})],
+                    xs=12, sm=8, lg=4, className="mb-2"),
+        ], className="g-2 align-items-end"),
+        html.Div(menu(view), id="compare-downloads", className="mb-2"),
+        dcc.Loading(ui.graph("compare-graph", chart(view), "Bar chart comparing the chosen countries per pillar"),
+                    delay_show=400, type="dot"),
+        html.Div(table(view), id="compare-table"),
+        dcc.Store(id="compare-url-sync"),
+    ])
+
+
+@callback(Output("compare-graph", "figure"), Output("compare-downloads", "children"),
+          Output("compare-table", "children"),
+          Input("compare-countries", "value"), Input("compare-year", "value"), Input("compare-actor", "value"),
+          prevent_initial_call=True)
+def update(countries, year, actor):
+    view, _ = parse({"countries": ",".join(countries or []), "year": year, "actor": actor})
+    return chart(view), menu(view), table(view)
+
+
+clientside_callback(
+    """
+    function(countries, year, actor) {
+        const q = new URLSearchParams();
+        if (countries && countries.length) q.set('countries', countries.join(','));
+        if (year) q.set('year', year);
+        if (actor && actor !== 'all') q.set('actor', actor);
+        if (window.location.pathname === '/compare') {
+            window.history.replaceState(window.history.state, '', '/compare?' + q.toString().replace(/%2C/g, ','));
+        }
+        return q.toString();
+    }
+    """,
+    Output("compare-url-sync", "data"),
+    Input("compare-countries", "value"), Input("compare-year", "value"), Input("compare-actor", "value"),
+)

@@ -1,0 +1,226 @@
+"""`/country/<ISO3>?year=2021`: one country's profile.
+
+Overall and pillar scores with band labels; the state-vs-corporate split per pillar; the drill-down
+pillar -> indicator -> raw value, year, source, normalised score and weight, with coverage at each
+level and the provenance of expert corrections; the country's trend; how it compares with its region.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+
+from dashboard import data, figures
+from dashboard.components import ui
+
+dash.register_page(__name__, path_template="/country/<iso3>", name="Country",
+                   title=lambda iso3=None, **_: f"{_name(iso3)}: digital rights profile", nav=False)
+
+STATUS = {"missing": "No data for this country (other countries have it this year)",
+          "not measured this year": "Not measured by its source in this window"}
+
+
+def _name(iso3) -> str:
+    try:
+        frame = data.countries()
+        code = str(iso3 or "").upper()
+        return str(frame.at[code, "name"]) if code in frame.index else "Unknown country"
+    except Exception:  # noqa: BLE001 - a title must never break the page
+        return "Country"
+
+
+def _num(value, digits: int = 4) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.{digits}g}" if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+def unknown_country(code: str) -> html.Div:
+    return html.Div([
+        html.H1("Country not found", className="h3"),
+        ui.alert([html.Strong(f"“{code}” is not a country code we know. "),
+                  "Profiles use ISO 3166 alpha-3 codes, for example ",
+                  dcc.Link("COL", href="/country/COL"), " for Colombia or ",
+                  dcc.Link("IDN", href="/country/IDN"), " for Indonesia."], color="danger"),
+        dbc.Row(ui.labelled("Find a country", dcc.Dropdown(id="country-find", options=ui.country_options(),
+                                                           placeholder="Type a country name…"),
+                            "country-find", {"xs": 12, "md": 6})),
+        html.P(dcc.Link("Back to the world map", href="/")),
+        dcc.Location(id="country-find-nav", refresh="callback-nav"),
+    ])
+
+
+def layout(iso3=None, year=None, **_other):
+    ctx = figures.context()
+    code = str(iso3 or "COL").strip().upper()
+    if code not in ctx.countries.index:
+        return unknown_country(code)
+    problems = []
+    try:
+        chosen = figures.param_year({"year": year}, ctx)
+    except ValueError:
+        chosen = max(ctx.years)
+        problems.append(ui.alert([html.Strong(f"There are no scores for the year “{year}”. "),
+                                  f"Scores exist for {min(ctx.years)}–{max(ctx.years)}; showing {chosen}."]))
+    row = ctx.countries.loc[code]
+    return html.Div([
+        dcc.Store(id="country-iso3", data=code),
+        html.Div([
+            html.H1([row["name"], html.Small(f" {code}", className="text-body-secondary fs-6")],
+                    className="h3 mb-1 me-3"),
+            *([dbc.Badge("Pilot country", color="dark", className="me-2")] if row["pilot"] else []),
+        ], className="d-flex flex-wrap align-items-center"),
+        html.P([f"Region: {row['region'] or 'not assigned'} · ",
+                dcc.Link("Compare with other countries", href=f"/compare?countries={code}&year={chosen}"),
+                " · ", dcc.Link("Back to the map", href=f"/?year={chosen}")], className="text-body-secondary"),
+        *problems,
+        dbc.Row([ui.labelled("Year", dcc.Dropdown(id="country-year", options=ui.year_options(), value=chosen,
+                                                  clearable=False, searchable=False), "country-year",
+                             {"xs": 6, "sm": 4, "lg": 2}),
+                 ui.labelled("Another country", dcc.Dropdown(id="country-find", options=ui.country_options(),
+                                                             placeholder="Type a country name…"),
+                             "country-find", {"xs": 12, "sm": 8, "lg": 4})], className="g-2"),
+        dcc.Location(id="country-find-nav", refresh="callback-nav"),
+        dcc.Loading(html.Div(body(code, chosen), id="country-body"), delay_show=400, type="dot"),
+        dcc.Store(id="country-url-sync"),
+    ])
+
+
+def body(iso3: str, year: int) -> list:
+    """Everything that depends on the year: cards, charts, drill-down."""
+    d = data.drilldown(iso3, year)
+    o = d["overall"]
+    params = {"country": iso3, "year": year}
+    cards = [dbc.Col(ui.score_card("Overall", o, f"measured share {ui.pct(o['measured_share'])}"),
+                     xs=12, sm=6, lg=True, className="mb-2")]
+    cards += [dbc.Col(ui.score_card(p["name"], p), xs=6, sm=6, lg=True, className="mb-2") for p in d["pillars"]]
+    withheld = o["score"] is None
+    note = ui.alert(
+        f"{d['country']} has no overall score for {year}: only {ui.pct(o['coverage'])} of the measured "
+        f"indicators have data, below the {d['min_coverage']:.0%} needed. Scores are never filled in.",
+        color="secondary") if withheld else None
+    return [
+        html.Section([html.H2(f"Scores in {year}", className="visually-hidden"), dbc.Row(cards, className="g-2"),
+                      html.P(["Scores run from 1 (severe violations) to 6 (fully respected). Coverage: the share "
+                              "of the indicators measured this year that have data for the country. ",
+                              dcc.Link("How scores are made", href="/methodology"), "."],
+                             className="small text-body-secondary mt-1")], className="mb-3"),
+        note,
+        dbc.Row([
+            dbc.Col(ui.section("Pillar scores", ui.graph("country-pillars", figures.build_pillars(params),
+                                                         "Bar chart of the overall and pillar scores"),
+                               menu=ui.downloads("pillars", params, {**params, "level": "pillar"})), lg=6),
+            dbc.Col(ui.section("State vs corporate", ui.graph("country-split", figures.build_split(params),
+                                                              "Bar chart of state and corporate scores per pillar"),
+                               html.P("Structural conditions (connectivity) count in the Access pillar but never "
+                                      "as abuse, so they are not shown here.", className="small text-body-secondary"),
+                               menu=ui.downloads("split", params, {**params, "level": "pillar"})), lg=6),
+        ]),
+        ui.section("Drill-down: from each pillar to its indicators and sources", drilldown(d),
+                   menu=ui.downloads(None, None, {**params, "level": "indicator"}), id="drilldown"),
+        dbc.Row([
+            dbc.Col(ui.section("Compared with the region", ui.graph(
+                "country-region", figures.build_region_compare(params),
+                "The country's scores against the range and mean of its region"),
+                menu=ui.downloads("region_compare", params, {"year": year, "region": d["region"], "level": "pillar"})),
+                lg=6),
+            dbc.Col(ui.section("Over time", ui.graph("country-trend", figures.build_trend({"country": iso3}),
+                                                     "Line chart of the scores over the years"),
+                               html.P("The grey bars show how much of the methodology any source measured each "
+                                      "year: a change in the basket of indicators can move a score.",
+                                      className="small text-body-secondary"),
+                               menu=ui.downloads("trend", {"country": iso3},
+                                                 {"year": "all", "country": iso3, "level": "pillar"})), lg=6),
+        ]),
+    ]
+
+
+def drilldown(d: dict) -> dbc.Accordion:
+    """One accordion item per pillar: actor nodes, then the indicator table with sources."""
+    items = []
+    for p in d["pillars"]:
+        actors = html.Ul([html.Li([html.Strong(f"{a['actor'].capitalize()}: "), ui.score_text(a["score"]),
+                                   f" ({a['label']})" if a["score"] is not None else "",
+                                   f", coverage {ui.pct(a['coverage'])} "
+                                   f"({a['indicators_with_data']} of {a['indicators']} indicators)"])
+                          for a in p["actors"]], className="small mb-2")
+        items.append(dbc.AccordionItem([
+            html.P([f"{p['name']}: weighted mean (weight {p['weight']:g} in the overall score) of its indicators "
+                    f"with data; coverage {ui.pct(p['coverage'])}, {p['indicators_with_data']} of "
+                    f"{p['indicators']} indicators. By actor:"], className="small mb-1"),
+            actors,
+            indicator_table(p, d["year"]),
+        ], title=f"{p['name']}: {ui.score_text(p['score'])} · {p['label']} · coverage {ui.pct(p['coverage'])}",
+            item_id=p["node"]))
+    return dbc.Accordion(items, always_open=True, start_collapsed=False, active_item=[d["pillars"][0]["node"]],
+                         id="country-drilldown")
+
+
+def indicator_table(p: dict, year: int) -> html.Div:
+    meth = data.dataset().methodology.indicators
+    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in
+                               ("Indicator", "Actor", "Raw value", "Year", "Score (1-6)", "Weight", "Source")]))
+    rows = []
+    for it in p["items"]:
+        spec = meth.loc[it["indicator"]]
+        src = it.get("source")
+        source = (html.Span([html.A(src["publisher"], href=src["url"], target="_blank", rel="noopener"),
+                             html.Br(), html.Span(src["dataset"], className="drd-muted"),
+                             html.Br(), html.Span(f"Variable: {spec['source_variable']}" if spec["source_variable"]
+                                                  else "", className="drd-muted"),
+                             html.Br(), html.Span(f"Licence: {src['licence']}", className="drd-muted")])
+                  if src else "-")
+        used = it["status"] == "used"
+        name_cell = [html.Span(it["name"]), html.Br(),
+                     html.Code(it["indicator"], className="small"),
+                     html.Span(f" · {spec['unit']}" if spec["unit"] else "", className="drd-muted small")]
+        if used and it.get("note"):
+            name_cell += [html.Br(), html.Span(f"Note: {it['note']}", className="drd-muted small")]
+        if it.get("correction"):
+            c = it["correction"]
+            name_cell.append(html.Div([
+                html.Strong("Expert correction. "),
+                f"Published value {_num(c['original_value'])} replaced by {_num(it['value'])}. ",
+                f"By {c['author']} on {c['date']}. Why: {c['reason']}. ",
+                "Source: ", (html.A(c["source"], href=c["source"], target="_blank", rel="noopener")
+                             if str(c.get("source") or "").startswith("http") else (c.get("source") or "not given")),
+                "."], className="drd-correction small", role="note"))
+        if used:
+            year_cell = [str(it["obs_year"])] + ([html.Br(), html.Span(f"carried forward to {year}",
+                                                                       className="drd-muted small")]
+                                                 if it.get("carried") else [])
+            cells = [_num(it["value"]), year_cell, f"{it['score']:.2f}"]
+        else:
+            cells = [html.Span(STATUS.get(it["status"], it["status"]), className="drd-muted small"), "-", "-"]
+        rows.append(html.Tr([html.Td(name_cell), html.Td(it["actor"]), *[html.Td(c) for c in cells],
+                             html.Td(f"{it['weight']:g}"), html.Td(source, className="small")],
+                            className="drd-corrected" if it.get("correction") else None))
+    return html.Div(dbc.Table([head, html.Tbody(rows)], size="sm", bordered=False, striped=True,
+                              className="drd-table drd-indicator-table mb-0"), className="table-responsive")
+
+
+@callback(Output("country-body", "children"), Input("country-year", "value"), State("country-iso3", "data"),
+          prevent_initial_call=True)
+def update_year(year, iso3):
+    ctx = figures.context()
+    year = figures.param_year({"year": year}, ctx)
+    return body(figures.param_country({"country": iso3}, ctx), year)
+
+
+@callback(Output("country-find-nav", "href"), Input("country-find", "value"), prevent_initial_call=True)
+def find_country(iso3):
+    return f"/country/{iso3}" if iso3 else dash.no_update
+
+
+clientside_callback(
+    """
+    function(year, iso3) {
+        if (iso3 && year && window.location.pathname.toUpperCase().endsWith('/COUNTRY/' + iso3)) {
+            window.history.replaceState(window.history.state, '', window.location.pathname + '?year=' + year);
+        }
+        return year;
+    }
+    """,
+    Output("country-url-sync", "data"), Input("country-year", "value"), State("country-iso3", "data"),
+)

@@ -1,0 +1,122 @@
+"""`/trends?node=privacy&actor=state&region=South%20Asia`: regional and global means over the years.
+
+The measured share (how much of the methodology any source measured that year) is drawn under the
+lines and tabulated, so readers see when the basket of indicators changes.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, clientside_callback, dcc, html
+
+from dashboard import data, figures
+from dashboard.components import ui
+
+dash.register_page(__name__, path="/trends", name="Trends", title="Trends: Digital Rights Dashboard", order=2)
+
+ACTORS = [{"label": "All actors", "value": "all"}, {"label": "State", "value": "state"},
+          {"label": "Corporate", "value": "corporate"}]
+
+
+def parse(params: dict) -> tuple[dict, list[str]]:
+    ctx = figures.context()
+    view, problems = {}, []
+    for name, parser, default in (("node", figures.param_node, "overall"), ("actor", figures.param_actor, "all"),
+                                  ("region", figures.param_region, "")):
+        try:
+            view[name] = parser(params, ctx)
+        except ValueError as exc:
+            view[name] = default
+            problems.append(str(exc))
+    if view["actor"] == "structural":
+        view["actor"] = "all"
+    return view, problems
+
+
+def chart_params(view: dict) -> dict:
+    return {"node": view["node"], "actor": view["actor"], "region": view["region"]}
+
+
+def menu(view: dict):
+    return ui.downloads("region_trends", chart_params(view),
+                        {"year": "all", "region": view["region"], "level": "pillar"}, menu_id="trends-download-menu")
+
+
+def measured_table() -> html.Div:
+    """Measured share per year for the overall score and each pillar (identical for every country)."""
+    ctx = figures.context()
+    frame = data.nodes()
+    codes = ["overall", *ctx.pillars]
+    part = frame[frame["node"].isin(codes)].groupby(["node", "year"])["measured_share"].first().unstack("year")
+    years = sorted(part.columns)
+    head = html.Thead(html.Tr([html.Th("Measured share", scope="col")] + [html.Th(str(y), scope="col")
+                                                                         for y in years]))
+    rows = [html.Tr([html.Th(ctx.node_name(c), scope="row")] + [html.Td(ui.pct(part.at[c, y])) for y in years])
+            for c in codes]
+    return html.Div(dbc.Table([html.Caption("Share of each score's methodology measured by some source, by year"),
+                               head, html.Tbody(rows)], size="sm", striped=True, className="drd-table"),
+                    className="table-responsive")
+
+
+def layout(node=None, actor=None, region=None, **_other):
+    ctx = figures.context()
+    view, problems = parse({"node": node, "actor": actor, "region": region})
+    nodes = [{"label": "Overall", "value": "overall"}] + [{"label": n, "value": c} for c, n in ctx.pillars.items()]
+    return html.Div([
+        html.H1("Trends over time", className="h3"),
+        html.P("Mean scores of the countries scored in each region and in the world, year by year.",
+               className="text-body-secondary"),
+        *[ui.alert(f"The link asked for something unknown and was reset: {p}") for p in problems],
+        dbc.Row([
+            ui.labelled("Score", dcc.Dropdown(id="trends-node", options=nodes, value=view["node"], clearable=False,
+                                              searchable=False), "trends-node"),
+            dbc.Col([html.Div("Actor", id="trends-actor-label", className="small fw-semibold mb-1 form-label"),
+                     html.Div(dbc.RadioItems(id="trends-actor", options=ACTORS, value=view["actor"], inline=True,
+                                             input_class_name="me-1", label_class_name="me-2"),
+                              role="radiogroup", **{"aria-labelledby": "trends-actor-label"})],
+                    xs=12, sm=6, lg=4, className="mb-2"),
+            ui.labelled("Region (or all regions)", dcc.Dropdown(id="trends-region", options=ui.region_options(),
+                                                                value=view["region"] or "all", clearable=False),
+                        "trends-region", {"xs": 12, "sm": 6, "lg": 4}),
+        ], className="g-2 align-items-end"),
+        html.Div(menu(view), id="trends-downloads", className="mb-2"),
+        dcc.Loading(ui.graph("trends-graph", figures.build_region_trends(chart_params(view)),
+                             "Line chart of mean scores by region over the years"), delay_show=400, type="dot"),
+        ui.alert([html.Strong("Read trends with the measured share. "),
+                  "The grey bars under the chart show how much of the methodology any source measured each year. "
+                  "The V-Dem Digital Society items exist only for 2021 (carried forward up to three years), "
+                  "#KeepItOn data covers 2016–2022 and the operator fields of #KeepItOn only 2019–2022. "
+                  "A jump where the measured share changes may come from the basket of indicators, not from "
+                  "a change on the ground. Each year's mean covers the countries scored that year."],
+                 color="info"),
+        measured_table(),
+        dcc.Store(id="trends-url-sync"),
+    ])
+
+
+@callback(Output("trends-graph", "figure"), Output("trends-downloads", "children"),
+          Input("trends-node", "value"), Input("trends-actor", "value"), Input("trends-region", "value"),
+          prevent_initial_call=True)
+def update(node, actor, region):
+    view, _ = parse({"node": node, "actor": actor, "region": region})
+    return figures.build_region_trends(chart_params(view)), menu(view)
+
+
+clientside_callback(
+    """
+    function(node, actor, region) {
+        const q = new URLSearchParams();
+        if (node && node !== 'overall') q.set('node', node);
+        if (actor && actor !== 'all') q.set('actor', actor);
+        if (region && region !== 'all') q.set('region', region);
+        const s = q.toString();
+        if (window.location.pathname === '/trends') {
+            window.history.replaceState(window.history.state, '', '/trends' + (s ? '?' + s : ''));
+        }
+        return s;
+    }
+    """,
+    Output("trends-url-sync", "data"),
+    Input("trends-node", "value"), Input("trends-actor", "value"), Input("trends-region", "value"),
+)
