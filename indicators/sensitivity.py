@@ -650,3 +650,98 @@ def share_summary(result: Sensitivity) -> pd.DataFrame:
     order = [c for c in [*SCORE_COLUMNS, "rank"] if c in table.columns]
     rows = [c for c in [*CHOICES, "interactions"] if c in table.index]
     return table.loc[rows, order].round(3)
+
+
+# ---------------------------------------------------------------------------------------------
+# Words for pages: "3.91 (likely 3.74-4.05), rank 108 of 189 (104-114)"
+# ---------------------------------------------------------------------------------------------
+
+CHOICE_LABELS = {
+    "indicator_weights": "the indicator weights",
+    "pillar_weights": "the pillar weights",
+    "goalposts": "the goalposts",
+    "normalisation": "the normalisation",
+    "window": "how old a value may be",
+    "leave_one_out": "which indicators count",
+    "measurement_error": "the sources' own measurement error",
+    "interactions": "several choices together",
+}
+
+
+def interval_text(score: float | None, low: float | None, high: float | None, digits: int = 2) -> str:
+    """'3.91 (likely 3.74–4.05)'; '6.00 (stable)' when the runs agree; 'no data' without a score."""
+    if score is None or pd.isna(score):
+        return "no data"
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return f"{score:.{digits}f}"
+    if f"{low:.{digits}f}" == f"{high:.{digits}f}":
+        return f"{score:.{digits}f} (stable)"
+    return f"{score:.{digits}f} (likely {low:.{digits}f}–{high:.{digits}f})"
+
+
+def rank_text(rank, low, high, of: int | None = None) -> str:
+    """'rank 108 of 189 (likely 104–114)'."""
+    if rank is None or pd.isna(rank):
+        return "not ranked"
+    total = f" of {of}" if of else ""
+    if low is None or high is None or pd.isna(low) or pd.isna(high) or low == high:
+        return f"rank {int(rank)}{total}"
+    return f"rank {int(rank)}{total} (likely {int(low)}–{int(high)})"
+
+
+def how_sure(result: Sensitivity, iso3: str, runs: int = 1000) -> dict | None:
+    """Everything the country page says about one country's uncertainty, as plain data and text.
+
+    None when the country has no row (nothing scored). Keys: overall, rank (texts), pillars
+    {node: text}, top_choice, top_share, paragraph.
+    """
+    frame = result.intervals
+    rows = frame[frame["iso3"] == iso3]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    n_ranked = int(frame["rank"].notna().sum())
+    texts = {c: interval_text(row.get(c), row.get(f"{c}_low"), row.get(f"{c}_high"))
+             for c in SCORE_COLUMNS if c in row.index}
+    shares = result.shares[(result.shares["iso3"] == iso3) & (result.shares["node"] == "overall")]
+    shares = shares.dropna(subset=["share"])
+    named = shares[shares["choice"] != "interactions"]
+    top = named.loc[named["share"].idxmax()] if not named.empty and named["share"].max() > 0 else None
+    name = row.get("country", iso3)
+    if pd.isna(row.get("overall")):
+        paragraph = (f"{name} has no overall score this year (too little of the methodology is covered), so it "
+                     "is not ranked. The intervals beside its other scores come from the same runs as for "
+                     "every country.")
+    else:
+        paragraph = (
+            f"A score rests on choices: weights, goalposts, how old a value may be, which indicators count. "
+            f"We rescored every country {runs:,} times, each time varying those choices within documented "
+            f"ranges. In 90% of the runs {name}'s overall score stayed between {row['overall_low']:.2f} and "
+            f"{row['overall_high']:.2f}, and its rank between {int(row['rank_low'])} and {int(row['rank_high'])} "
+            f"of {n_ranked}. Differences between countries that are smaller than these ranges are not "
+            f"meaningful.")
+        if top is not None:
+            label = CHOICE_LABELS.get(top["choice"], top["choice"])
+            paragraph += f" What moves {name}'s score most on its own is {label} ({top['share']:.0%} of the spread)."
+    return {
+        "iso3": iso3, "overall": texts.get("overall"),
+        "rank": rank_text(row.get("rank"), row.get("rank_low"), row.get("rank_high"), n_ranked),
+        "pillars": {c: t for c, t in texts.items() if c != "overall"},
+        "top_choice": None if top is None else top["choice"],
+        "top_share": None if top is None else float(top["share"]),
+        "paragraph": paragraph,
+    }
+
+
+def alternatives_table(data_dir: Path | str) -> pd.DataFrame:
+    """The alternatives as the methodology page shows them: choice, varied (bool), range, description."""
+    path = Path(data_dir) / "methodology" / "sensitivity.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=["choice", "varied", "range", "description"])
+    default_alternatives(data_dir)  # validates
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    ranges = [f"± {float(s):.0%}" if c in ("indicator_weights", "pillar_weights", "goalposts") and s
+              else (f"× value_sd × {s}" if c == "measurement_error" and s else v.replace(";", ", "))
+              for c, s, v in zip(raw["choice"], raw["spread"], raw["values"])]
+    return pd.DataFrame({"choice": raw["choice"], "varied": raw["enabled"].isin({"1", "true", "True"}),
+                         "range": ranges, "description": raw["description"]})

@@ -260,3 +260,24 @@ def test_cli_prints_interval_and_rank_columns(tmp_path, monkeypatch, capsys):
     assert main(["sensitivity", "--year", "2021", "--runs", "40", "--seed", "1", "--shares", "summary",
                  "--format", "json"]) == 0
     assert "leave_one_out" in capsys.readouterr().out
+
+
+# --- words for pages ------------------------------------------------------------------------------
+
+def test_how_sure_texts(dataset, tmp_path):
+    from indicators.sensitivity import alternatives_table, how_sure, interval_text, rank_text
+    assert interval_text(3.913, 3.74, 4.052) == "3.91 (likely 3.74–4.05)"
+    assert interval_text(6.0, 6.0, 6.0) == "6.00 (stable)" and interval_text(None, None, None) == "no data"
+    assert rank_text(84, 70, 95, 189) == "rank 84 of 189 (likely 70–95)"
+    result = sensitivity_cached(dataset, 2021, runs=100, seed=0, alternatives=ALL_ON, cache_dir=tmp_path)
+    said = how_sure(result, "COL", runs=100)
+    row = result.intervals.set_index("iso3").loc["COL"]
+    assert said["overall"] == interval_text(row["overall"], row["overall_low"], row["overall_high"])
+    assert f"between {row['overall_low']:.2f} and {row['overall_high']:.2f}" in said["paragraph"]
+    assert said["rank"].startswith(f"rank {row['rank']} of ")
+    assert set(said["pillars"]) == set(SCORE_COLUMNS) - {"overall"}
+    assert said["top_choice"] in ALL_ON.active
+    assert how_sure(result, "XXX") is None
+    table = alternatives_table(dataset.data_dir)
+    assert set(table["choice"]) >= {"goalposts", "window", "leave_one_out"}
+    assert table["description"].str.len().min() > 20
