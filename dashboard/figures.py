@@ -61,8 +61,11 @@ SMALL_STATES = {
 # --- Small helpers --------------------------------------------------------------------------------
 
 def wrap(text: str, width: int) -> str:
-    """Plotly does not wrap titles or annotations: break `text` into <br>-joined lines."""
-    return "<br>".join(textwrap.wrap(text, width)) or text
+    """Plotly does not wrap titles or annotations: break `text` into <br>-joined lines (never inside
+    the licence credit)."""
+    glue = LICENCE.replace(" ", "\x00")
+    lines = textwrap.wrap(text.replace(LICENCE, glue), width, break_on_hyphens=False)
+    return "<br>".join(lines).replace(glue, LICENCE) or text
 
 
 def fmt_score(value) -> str:
@@ -90,7 +93,7 @@ def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom
 
     `height` is the plot area; margins are added so titles, legends and the credit never overlap.
     """
-    src = wrap(source, 64)
+    src = wrap(source, 56)
     lines = src.count("<br>") + 1
     heading = wrap(title, 52)
     margin_b = bottom + 14 * lines + 16
@@ -257,20 +260,27 @@ def split_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
 
 
 def lines_figure(frame: pd.DataFrame, measured: pd.DataFrame | None, *, title: str, source: str,
-                 hover_unit: str = "") -> go.Figure:
+                 hover_unit: str = "", emphasis: str | None = None) -> go.Figure:
     """Score lines over the years, with the methodology's measured share underneath.
 
     `frame`: year, series, score (+ optional n: countries averaged). `measured`: year, measured_share.
-    Gaps (no data) stay gaps: lines are never drawn through a missing year.
+    Gaps (no data) stay gaps: lines are never drawn through a missing year. The `emphasis` series
+    (e.g. the world mean) is drawn thick and black.
     """
     fig = go.Figure()
-    for i, (name, part) in enumerate(frame.groupby("series", sort=False)):
+    i = 0
+    for name, part in frame.groupby("series", sort=False):
         part = part.sort_values("year")
+        if name == emphasis:
+            colour, dash, width = "#000000", "solid", 3.5
+        else:
+            colour, dash, width = PALETTE[i % 6], DASHES[i % len(DASHES)], 2
+            i += 1
         extra = ([f"<br>{int(n)} countries{hover_unit}" for n in part["n"]] if "n" in part
                  else [""] * len(part))
         fig.add_trace(go.Scatter(
             x=part["year"], y=part["score"], name=str(name), mode="lines+markers", connectgaps=False,
-            line={"color": PALETTE[i % len(PALETTE)], "dash": DASHES[i % len(DASHES)], "width": 2},
+            line={"color": colour, "dash": dash, "width": width},
             marker={"size": 6}, hovertext=[f"<b>{name}</b> {y}: {fmt_score(s)}{e}"
                                            for y, s, e in zip(part["year"], part["score"], extra)],
             hovertemplate="%{hovertext}<extra></extra>"))
@@ -290,7 +300,7 @@ def lines_figure(frame: pd.DataFrame, measured: pd.DataFrame | None, *, title: s
                     "title": {"text": "Measured", "font": {"size": 10}}},
         )
         fig.update_layout(xaxis={"showticklabels": False})
-        fig.add_annotation(text="Share of the methodology some source measured that year", showarrow=False,
+        fig.add_annotation(text="Measured share of the methodology, by year", showarrow=False,
                            xref="paper", yref="paper", x=0, y=0.235, xanchor="left", yanchor="bottom",
                            font={"size": 10, "color": "#495057"})
     fig.update_layout(hovermode="closest")
@@ -685,7 +695,8 @@ def build_region_trends(params: dict | None = None) -> go.Figure:
     what = ctx.pillars.get(node, "Overall") if node != "overall" else "Overall"
     return lines_figure(means, measured_table(ctx, code),
                         title=f"{what} score{actor_phrase(actor, ctx)}: mean by region, {years}",
-                        source=source_line(ctx.publishers.get(code, []), years, ctx.version), hover_unit=" scored")
+                        source=source_line(ctx.publishers.get(code, []), years, ctx.version), hover_unit=" scored",
+                        emphasis="All countries")
 
 
 def build_region_compare(params: dict | None = None) -> go.Figure:

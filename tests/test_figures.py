@@ -1,0 +1,171 @@
+"""Figure builders: pure functions on hand-made tables, and the CHARTS registry on the real data."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboard import data, figures
+from dashboard.figures import CHARTS, NO_DATA
+
+
+@pytest.fixture(scope="module", autouse=True)
+def real_data():
+    from tests.conftest import DATA
+    data.configure(DATA)
+    yield
+
+
+def tiny_map_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "iso3": ["AAA", "BBB", "CCC", "SGP", "MLT"],
+        "name": ["Alpha", "Beta", "Gamma", "Singapore", "Malta"],
+        "score": [1.2, math.nan, 5.5, 3.0, math.nan],
+        "band": [1, pd.NA, 6, 3, pd.NA],
+        "label": ["Severely restricted", "No data", "Fully respected", "Partly restricted", "No data"],
+        "coverage": [0.9, 0.3, 1.0, 0.8, 0.2],
+        "pilot": [False, True, False, False, False],
+    })
+
+
+def test_map_no_data_is_grey_not_low():
+    fig = figures.map_figure(tiny_map_frame(), title="T", source="S", node_label="Overall")
+    scored = next(t for t in fig.data if t.name == "Scored")
+    nodata = next(t for t in fig.data if t.name == "No data")
+    assert list(scored.locations) == ["AAA", "CCC"]          # only scored countries on the colour axis
+    assert list(nodata.locations) == ["BBB"]
+    assert scored.coloraxis == "coloraxis" and nodata.coloraxis is None
+    assert all(c[1] == NO_DATA for c in nodata.colorscale)    # a single neutral grey
+    assert fig.layout.coloraxis.cmin == 1 and fig.layout.coloraxis.cmax == 6  # fixed range, not data-driven
+    assert not any(s.startswith("#bdbdbd") for _, s in fig.layout.coloraxis.colorscale)
+
+
+def test_map_small_states_are_points_and_no_data_points_grey():
+    fig = figures.map_figure(tiny_map_frame(), title="T", source="S", node_label="Overall")
+    points = {t.name: t for t in fig.data if isinstance(t, go.Scattergeo) and t.lon and t.lon[0] is not None}
+    assert list(points["Small states"].customdata) == ["SGP"]
+    assert points["Small states"].marker.coloraxis == "coloraxis"
+    assert list(points["No data (small state)"].customdata) == ["MLT"]
+    assert points["No data (small state)"].marker.color == NO_DATA
+
+
+def test_map_hover_has_score_band_and_coverage():
+    fig = figures.map_figure(tiny_map_frame(), title="T", source="S", node_label="Privacy")
+    scored = next(t for t in fig.data if t.name == "Scored")
+    assert "1.20" in scored.text[0] and "Band 1: Severely restricted" in scored.text[0]
+    assert "Coverage 90%" in scored.text[0]
+    nodata = next(t for t in fig.data if t.name == "No data")
+    assert "no data" in nodata.text[0] and "Coverage 30%" in nodata.text[0] and "50%" in nodata.text[0]
+
+
+def test_map_marks_pilots_and_has_legend_key_for_no_data():
+    fig = figures.map_figure(tiny_map_frame(), title="T", source="S", node_label="Overall")
+    pilot = next(t for t in fig.data if t.name == "Pilot country")
+    assert list(pilot.locations) == ["BBB"] and pilot.marker.symbol == "star"
+    assert any(t.name.startswith("No data") and t.showlegend is not False for t in fig.data)
+
+
+def test_map_keeps_a_stable_world_view():
+    fig = figures.map_figure(tiny_map_frame(), title="T", source="S", node_label="Overall")
+    assert fig.layout.geo.fitbounds is False
+    zoomed = figures.map_figure(tiny_map_frame(), title="T", source="S", node_label="Overall", zoom_to_data=True)
+    assert zoomed.layout.geo.fitbounds == "locations"
+
+
+def test_every_figure_carries_title_and_source():
+    fig = figures.pillars_figure(pd.DataFrame({"name": ["Overall", "Privacy"], "score": [3.0, math.nan],
+                                               "band": [3, pd.NA], "label": ["Partly restricted", "No data"],
+                                               "coverage": [0.9, 0.2]}),
+                                 title="My title", source="Source: X. Data CC BY-SA 4.0")
+    assert "My title" in fig.layout.title.text
+    assert any("CC BY-SA 4.0" in a.text for a in fig.layout.annotations)
+    assert any("no data" in a.text for a in fig.layout.annotations)  # the missing pillar says so
+
+
+def test_split_leaves_missing_actor_out_and_says_so():
+    frame = pd.DataFrame({"pillar": ["privacy"] * 2, "pillar_name": ["Privacy"] * 2,
+                          "actor": ["state", "corporate"], "actor_name": ["State", "Corporate"],
+                          "score": [3.0, math.nan], "coverage": [1.0, 0.0], "label": ["x", "No data"]})
+    fig = figures.split_figure(frame, title="T", source="S")
+    assert [t.name for t in fig.data] == ["State", "Corporate"]
+    assert list(fig.data[1].y) == [None]
+    assert any("Privacy corporate" in a.text for a in fig.layout.annotations)
+
+
+def test_lines_do_not_bridge_gaps_and_show_measured_share():
+    frame = pd.DataFrame({"year": [2019, 2020, 2021], "series": ["A"] * 3, "score": [3.0, math.nan, 4.0]})
+    measured = pd.DataFrame({"year": [2019, 2020, 2021], "measured_share": [0.5, 0.5, 0.9]})
+    fig = figures.lines_figure(frame, measured, title="T", source="S")
+    line = fig.data[0]
+    assert line.connectgaps is False and math.isnan(line.y[1])
+    assert fig.data[-1].yaxis == "y2" and list(fig.data[-1].y) == [0.5, 0.5, 0.9]
+
+
+def test_source_line_credits_publishers_year_and_licence():
+    text = figures.source_line(["V-Dem Institute", "Freedom House"], 2021, "1.0")
+    assert "V-Dem Institute" in text and "Freedom House" in text and "2021" in text and "CC BY-SA 4.0" in text
+
+
+@pytest.mark.parametrize("kind", sorted(CHARTS))
+def test_charts_build_from_url_params(kind):
+    params = {"year": "2021", "country": "COL", "countries": "COL,IDN", "node": "privacy", "region": ""}
+    fig = CHARTS[kind](params)
+    assert isinstance(fig, go.Figure)
+    assert fig.layout.title.text
+    credit = " ".join(a.text for a in fig.layout.annotations)
+    assert "CC BY-SA 4.0" in credit and "Source:" in credit and "V-Dem" in credit
+
+
+def test_required_chart_kinds_exist():
+    assert {"map", "pillars", "split", "trend", "compare", "region_trends"} <= set(CHARTS)
+
+
+@pytest.mark.parametrize("kind, params, name", [
+    ("map", {"year": "1999"}, "year"),
+    ("map", {"year": "abc"}, "year"),
+    ("map", {"node": "happiness"}, "node"),
+    ("map", {"actor": "aliens"}, "actor"),
+    ("map", {"region": "Atlantis"}, "region"),
+    ("map", {"node": "privacy", "actor": "structural"}, "actor"),
+    ("pillars", {}, "country"),
+    ("pillars", {"country": "XYZ"}, "country"),
+    ("compare", {"countries": "COL,XYZ"}, "countries"),
+    ("compare", {}, "countries"),
+])
+def test_bad_params_name_the_parameter(kind, params, name):
+    with pytest.raises(ValueError, match=f"^{name}:"):
+        CHARTS[kind](params)
+
+
+def test_map_chart_matches_engine_scores():
+    fig = CHARTS["map"]({"year": "2021", "node": "overall"})
+    nodes = data.nodes(2021)
+    overall = nodes[nodes["node"] == "overall"].set_index("iso3")["score"]
+    scored = next(t for t in fig.data if t.name == "Scored")
+    for iso3, z in zip(scored.locations, scored.z):
+        assert z == pytest.approx(overall[iso3])
+    drawn = set(scored.locations)
+    for t in fig.data:
+        if t.name == "Small states":
+            drawn |= set(t.customdata)
+    assert drawn == set(overall.dropna().index)   # every scored country is drawn, as a shape or a point
+
+
+def test_region_filter_and_actor_split():
+    fig = CHARTS["map"]({"year": "2021", "node": "privacy", "actor": "state", "region": "South Asia"})
+    assert "state" in fig.layout.title.text and "South Asia" in fig.layout.title.text
+    codes = {c for t in fig.data if t.customdata is not None for c in t.customdata}
+    regions = data.countries().loc[list(codes), "region"]
+    assert set(regions) == {"South Asia"}
+
+
+def test_map_update_is_fast():
+    import time
+    CHARTS["map"]({"year": "2020"})
+    start = time.perf_counter()
+    for year in ("2019", "2020", "2021"):
+        CHARTS["map"]({"year": year, "node": "access", "actor": "corporate"}).to_plotly_json()
+    assert (time.perf_counter() - start) / 3 < 0.25
