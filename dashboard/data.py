@@ -105,3 +105,10 @@ def sensitivity(year: int) -> pd.DataFrame:
     """One row per scored country for `year`: each score column X with X_low and X_high (the 5th-95th
     percentile over 1,000 runs of alternative methodological choices), then rank, rank_low, rank_high."""
     return sensitivity_result(year).intervals
+
+
+def how_sure(iso3: str, year: int) -> dict | None:
+    """For the country page: interval texts ('3.91 (likely 3.74–4.05)') for overall and pillars, the
+    rank interval and a 'How sure is this?' paragraph (indicators.sensitivity.how_sure)."""
+    from indicators.sensitivity import how_sure as describe
+    return describe(sensitivity_result(year), iso3)
