@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 from dataclasses import dataclass
 
 from flask import current_app, g, request, session
@@ -86,8 +87,17 @@ def list_users(store: Store) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+_CACHE_KEY = secrets.token_bytes(32)   # per process: cached entries mean nothing elsewhere
+_CACHE_TTL = 60.0
+_verified: dict[tuple[str, bytes], tuple[float, str]] = {}
+
+
 def authenticate(store: Store, name: str, password: str) -> User | None:
-    """The active user with this name and password, else None (same work either way)."""
+    """The active user with this name and password, else None (same work either way).
+
+    HTTP Basic sends the password on every request; scrypt costs ~45 ms, so a successful check is
+    remembered for a minute as an HMAC under a per-process key, bound to the stored hash.
+    """
     global _DUMMY_HASH
     with store.read() as conn:
         row = conn.execute(select(users).where(users.c.name == name)).mappings().first()
@@ -95,8 +105,14 @@ def authenticate(store: Store, name: str, password: str) -> User | None:
         _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
         check_password(_DUMMY_HASH, password or "")  # no timing hint that the name exists
         return None
-    if not check_password(row["password_hash"], password or ""):
-        return None
+    key = (name, hmac.new(_CACHE_KEY, (password or "").encode("utf-8"), hashlib.sha256).digest())
+    hit = _verified.get(key)
+    if not (hit and hit[0] > time.monotonic() and hit[1] == row["password_hash"]):
+        if not check_password(row["password_hash"], password or ""):
+            return None
+        if len(_verified) > 10_000:
+            _verified.clear()
+        _verified[key] = (time.monotonic() + _CACHE_TTL, row["password_hash"])
     return User(row["id"], row["name"], row["role"])
 
 
