@@ -152,6 +152,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     dataset = _dataset(args)
     year = _year(dataset, args.year)
     countries = _countries(dataset, args.country)
+    if args.runs < 2:
+        raise SystemExit("error: --runs must be at least 2")
     run = sensitivity if args.no_cache else sensitivity_cached
     result = run(dataset, year, runs=args.runs, seed=args.seed)
     if args.shares == "summary":
