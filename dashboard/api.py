@@ -130,10 +130,36 @@ def openapi():
     return _json(openapi_spec())
 
 
+def _other_methods() -> list[str]:
+    """Methods another route answers at this path (e.g. POST-only review routes): then 405, not 404."""
+    from flask import current_app
+    from werkzeug.exceptions import MethodNotAllowed, NotFound
+    adapter = current_app.url_map.bind("localhost")
+    allowed = []
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        try:
+            endpoint, _ = adapter.match(request.path, method=method)
+        except (MethodNotAllowed, NotFound):
+            continue
+        if not endpoint.startswith("open_api"):
+            allowed.append(method)
+    return allowed
+
+
+def _unknown(path: str):
+    allowed = _other_methods()
+    if allowed:
+        response = _json({"error": f"{path} does not answer GET (it answers {', '.join(allowed)})",
+                          "parameter": "method", "status": 405}, 405)
+        response.headers["Allow"] = ", ".join(allowed)
+        return response
+    raise ParamError("path", f"{path} is not an API route: see /api/v1/openapi.json", 404)
+
+
 @bp.get("/", defaults={"rest": ""})
 @bp.get("/<path:rest>")
 def unknown(rest: str):
-    raise ParamError("path", f"/api/v1/{rest} is not an API route: see /api/v1/openapi.json", 404)
+    return _unknown(f"/api/v1/{rest}")
 
 
 # The catch-all for anything under /api/ that is not v1 (answers JSON, not the Dash page).
@@ -143,7 +169,7 @@ fallback.register_error_handler(Exception, handle_unexpected)
 
 @fallback.get("/api/<path:rest>")
 def unknown_api(rest: str):
-    raise ParamError("path", f"/api/{rest} is not an API route: see /api/v1/openapi.json", 404)
+    return _unknown(f"/api/{rest}")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -622,7 +622,10 @@ def print_ready(fig, kind: str, params: dict[str, str]):
                            align="left", font={"size": 9, "color": "#555"})
         margin_b = (fig.layout.margin.b or 80) + 14 * sum(len(_wrap(li, 150).split("<br>")) for li in lines)
         fig.update_layout(margin={"b": margin_b})
-    fig.update_layout(paper_bgcolor="white")
+    pad = 14  # keep the last source line off the image's edge
+    fig.update_layout(paper_bgcolor="white", margin={"b": (fig.layout.margin.b or 80) + pad})
+    if fig.layout.height:
+        fig.update_layout(height=fig.layout.height + pad)
     return fig
 
 

@@ -111,6 +111,13 @@ def test_bad_parameters(client, url, status, parameter):
 def test_wrong_method_is_json(client):
     response = client.post("/api/v1/scores")
     assert response.status_code == 405 and response.get_json()["status"] == 405
+    post_only = [str(r) for r in client.application.url_map.iter_rules()
+                 if str(r).startswith("/api/") and "<" not in str(r) and "GET" not in r.methods
+                 and not any(str(o) == str(r) and "GET" in o.methods
+                             for o in client.application.url_map.iter_rules())]
+    for path in post_only[:3]:  # e.g. the review API's POST-only routes: 405, not "no such route"
+        response = client.get(path)
+        assert response.status_code == 405 and "POST" in response.headers["Allow"], path
 
 
 # --- OpenAPI --------------------------------------------------------------------------------------

@@ -278,6 +278,33 @@ def test_chart_cache_and_warm_render_are_fast(client):
     assert cached < 0.05, f"cached PNG took {cached:.3f} s"
 
 
+def test_concurrent_renders_are_safe(client):
+    """Requests in parallel threads share one kaleido server: each gets its own, valid image."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dashboard.exports import render_chart
+    jobs = [("pillars", "png", {"country": c, "year": "2019"}) for c in ("COL", "LBN", "MOZ", "IDN")]
+    jobs += [("split", "svg", {"country": c, "year": "2019"}) for c in ("COL", "LBN")]
+    with ThreadPoolExecutor(4) as pool:
+        images = list(pool.map(lambda job: render_chart(*job), jobs))
+    for (kind, fmt, params), image in zip(jobs, images):
+        if fmt == "png":
+            assert image[:8] == b"\x89PNG\r\n\x1a\n"
+        else:
+            assert image.lstrip().startswith(b"<svg") and b"state vs corporate" in image
+    assert len({bytes(i) for i in images}) == len(images)
+
+
+def test_cache_is_dropped_when_the_data_reloads(client):
+    from dashboard import data, exports
+    exports.export_data(exports.Query((2021,), ("COL",), None, "pillar", None), "csv")
+    key = ("data", exports.Query((2021,), ("COL",), None, "pillar", None), "csv")
+    assert key in exports._cache._items
+    data.refresh()
+    exports._cache.owner()
+    assert key not in exports._cache._items
+
+
 def test_map_png_names_the_year_in_the_image(client):
     svg = get_ok(client, chart_url("map", "svg", {"year": "2018", "node": "privacy"})).data.decode()
     assert "2018" in svg
