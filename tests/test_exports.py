@@ -287,7 +287,7 @@ def test_concurrent_renders_are_safe(client):
     jobs += [("split", "svg", {"country": c, "year": "2019"}) for c in ("COL", "LBN")]
     with ThreadPoolExecutor(4) as pool:
         images = list(pool.map(lambda job: render_chart(*job), jobs))
-    for (kind, fmt, params), image in zip(jobs, images):
+    for (_kind, fmt, _params), image in zip(jobs, images):
         if fmt == "png":
             assert image[:8] == b"\x89PNG\r\n\x1a\n"
         else:
