@@ -375,10 +375,14 @@ def _data_version() -> int:
 
 
 class ExportCache:
-    def __init__(self, size: int = 128):
+    """LRU of built exports, at most `size` entries and `max_bytes` of file bytes; per data version."""
+
+    def __init__(self, size: int = 256, max_bytes: int = 96 * 2**20):
         self.size = size
+        self.max_bytes = max_bytes
         self._lock = threading.Lock()
         self._items: OrderedDict = OrderedDict()
+        self._bytes = 0
         self._owner = None
 
     def owner(self):
@@ -386,8 +390,13 @@ class ExportCache:
         with self._lock:
             if bundle is not self._owner:  # new data: everything cached is stale
                 self._items.clear()
+                self._bytes = 0
                 self._owner = bundle
         return bundle
+
+    @staticmethod
+    def _weight(value) -> int:
+        return len(value) if isinstance(value, (bytes, bytearray)) else 0
 
     def get(self, key, compute: Callable[[], object]):
         self.owner()
@@ -397,15 +406,19 @@ class ExportCache:
                 return self._items[key]
         value = compute()
         with self._lock:
-            self._items[key] = value
+            if key not in self._items:
+                self._items[key] = value
+                self._bytes += self._weight(value)
             self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            while len(self._items) > 1 and (len(self._items) > self.size or self._bytes > self.max_bytes):
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= self._weight(dropped)
         return value
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._bytes = 0
 
 
 _cache = ExportCache()
@@ -728,7 +741,7 @@ def download_sources():
 @bp.get("/chart/<kind>.<fmt>")
 def download_chart(kind: str, fmt: str):
     payload = render_chart(kind, fmt, request.args.to_dict())
-    year = request.args.get("year")
+    year = re.sub(r"[^0-9-]", "", request.args.get("year", ""))[:9]
     return _file(payload, fmt, f"drd_{kind}{'_' + year if year else ''}.{fmt}")
 
 

@@ -305,6 +305,17 @@ def test_cache_is_dropped_when_the_data_reloads(client):
     assert key not in exports._cache._items
 
 
+def test_cache_is_bounded_in_entries_and_bytes():
+    from dashboard.exports import ExportCache
+    cache = ExportCache(size=3, max_bytes=250)
+    for i in range(5):
+        cache.get(i, lambda: b"x" * 100)
+    assert list(cache._items) == [3, 4] and cache._bytes == 200
+    cache.get(3, lambda: b"never built")
+    cache.get(5, lambda: b"y")
+    assert list(cache._items) == [4, 3, 5] and cache._bytes == 201
+
+
 def test_map_png_names_the_year_in_the_image(client):
     svg = get_ok(client, chart_url("map", "svg", {"year": "2018", "node": "privacy"})).data.decode()
     assert "2018" in svg
