@@ -115,7 +115,7 @@ def layout(country: str = "COL", year: str | int | None = None, **_params) -> ht
     country = (country or "COL").upper()
     is_lead = bool(user and user.is_lead)
     who = (html.Div([html.Span(["Signed in as ", html.Strong(user.name), f" ({user.role})"], className="me-3"),
-                     html.Form([html.Input(type="hidden", name="csrf", value=_csrf()),
+                     html.Form([dcc.Input(type="hidden", name="csrf", value=_csrf(), id="review-signout-csrf"),
                                 html.Button("Sign out", type="submit", className="btn btn-outline-secondary btn-sm",
                                             id="review-signout")],
                                method="POST", action="/signout", className="d-inline")],
