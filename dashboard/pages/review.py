@@ -60,12 +60,18 @@ PROGRESS_COLUMNS = [
 ]
 TABLE_STYLE = dict(
     style_table={"overflowX": "auto"},
-    style_cell={"textAlign": "left", "fontFamily": "inherit", "fontSize": "0.875rem", "padding": "0.35rem",
-                "whiteSpace": "normal", "height": "auto", "maxWidth": "22rem"},
+    style_cell={"textAlign": "left", "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+                "fontSize": "0.875rem", "padding": "0.35rem 0.5rem", "whiteSpace": "normal", "height": "auto",
+                "maxWidth": "24rem"},
+    style_cell_conditional=[{"if": {"column_id": c}, "minWidth": w} for c, w in
+                            (("name", "15rem"), ("source", "9rem"), ("last_comment", "12rem"), ("reason", "12rem"),
+                             ("summary", "16rem"), ("review", "7rem"))],
     style_header={"fontWeight": "600", "backgroundColor": "#f1f3f5"},
     style_filter={"backgroundColor": "#fff"},
     css=[{"selector": ".dash-spreadsheet td div", "rule": "line-height: 1.3;"},
-         {"selector": "p", "rule": "margin: 0;"}],
+         {"selector": "p", "rule": "margin: 0;"},
+         {"selector": ".dash-filter--case", "rule": "display: none;"},
+         {"selector": "td.dash-cell", "rule": "cursor: pointer;"}],
 )
 
 
@@ -143,22 +149,20 @@ def layout(country: str = "COL", year: str | int | None = None, **_params) -> ht
         ], className="mb-3 g-3"),
         html.Div(id="review-progress", className="mb-3"),
         html.H2("Indicator values", className="h5"),
-        html.P("Select a row to review it. Click a column header to sort; type in the row under the headers "
-               "to filter (e.g. > 3, or privacy).", className="small text-muted mb-1"),
-        dash_table.DataTable(id="review-grid", columns=GRID_COLUMNS, data=[], row_selectable="single",
+        html.P("Click a row (or move to it with the arrow keys) to review it. Click a column header to sort; "
+               "type in the row under the headers to filter (e.g. > 3, or privacy).",
+               className="small text-muted mb-1"),
+        dcc.Store(id="review-selected-indicator"),
+        dcc.Store(id="review-selected-correction"),
+        dash_table.DataTable(id="review-grid", columns=GRID_COLUMNS, data=[],
                              sort_action="native", filter_action="native", page_action="none",
+                             filter_options={"case": "insensitive"},
                              markdown_options={"link_target": "_blank", "html": False},
-                             style_data_conditional=[
-                                 {"if": {"filter_query": '{review} contains "disputed"'},
-                                  "backgroundColor": "#fff3cd"},
-                                 {"if": {"filter_query": '{review} contains "confirmed"'},
-                                  "backgroundColor": "#e8f5e9"},
-                                 {"if": {"state": "selected"}, "backgroundColor": "#cfe2ff",
-                                  "border": "1px solid #0d6efd"}],
+                             style_data_conditional=grid_styles(None),
                              **TABLE_STYLE),
         dbc.Card(dbc.CardBody([
             html.H2("Review the selected value", className="h5"),
-            html.P("No value selected: select a row in the table above.", id="review-selected"),
+            html.P("No value selected: click a row in the table above.", id="review-selected"),
             dbc.Row([
                 dbc.Col([dbc.Label("Verdict", html_for="review-status"),
                          dbc.RadioItems(id="review-status", value="confirmed", inline=True,
@@ -176,11 +180,13 @@ def layout(country: str = "COL", year: str | int | None = None, **_params) -> ht
         ]), className="my-3"),
         html.Div([
             html.H2("Proposed corrections (leads)", className="h5"),
-            html.P("Select a proposal, then accept or reject it. You cannot decide your own proposals.",
+            html.P("Click a proposal, then accept or reject it. You cannot decide your own proposals.",
                    className="small text-muted mb-1"),
+            html.P(id="review-corrections-empty", className="small"),
             dash_table.DataTable(id="review-corrections", columns=CORRECTION_COLUMNS, data=[],
-                                 row_selectable="single", sort_action="native", filter_action="native",
-                                 page_size=10, **TABLE_STYLE),
+                                 sort_action="native", filter_action="native", page_size=10,
+                                 filter_options={"case": "insensitive"},
+                                 style_data_conditional=selected_style(None), **TABLE_STYLE),
             dbc.Row([
                 dbc.Col([dbc.Label("Decision note (optional)", html_for="review-decision-comment",
                                    className="visually-hidden"),
@@ -209,7 +215,8 @@ def layout(country: str = "COL", year: str | int | None = None, **_params) -> ht
                              page_size=10, **TABLE_STYLE),
         html.H2("Audit trail for this country", className="h5 mt-4"),
         dash_table.DataTable(id="review-history", columns=HISTORY_COLUMNS, data=[], sort_action="native",
-                             filter_action="native", page_size=15, **TABLE_STYLE),
+                             filter_action="native", page_size=15, filter_options={"case": "insensitive"},
+                             **TABLE_STYLE),
     ], className="pb-5")
 
 
@@ -256,6 +263,20 @@ def _event_summary(ev: dict) -> str:
     return ""
 
 
+def selected_style(row_id) -> list[dict]:
+    if row_id is None:
+        return []
+    query = f"{{id}} = {row_id}" if isinstance(row_id, int) else f'{{id}} = "{row_id}"'
+    return [{"if": {"filter_query": query}, "backgroundColor": "#cfe2ff", "fontWeight": "600"}]
+
+
+def grid_styles(selected: str | None) -> list[dict]:
+    """Reviewed rows tinted (disputed amber, confirmed green); the selected row blue."""
+    return [{"if": {"filter_query": '{review} contains "disputed"'}, "backgroundColor": "#fff3cd"},
+            {"if": {"filter_query": '{review} contains "confirmed"'}, "backgroundColor": "#e8f5e9"},
+            *selected_style(selected)]
+
+
 def _alert(message: str, ok: bool):
     return dbc.Alert(message, color="success" if ok else "danger", className="py-2 mb-0")
 
@@ -269,6 +290,7 @@ def _fmt(value) -> str:
 @callback(Output("review-grid", "data"), Output("review-progress", "children"), Output("review-scores", "children"),
           Output("review-corrections", "data"), Output("review-history", "data"),
           Output("review-add-indicator", "options"), Output("review-progress-all", "data"),
+          Output("review-corrections-empty", "children"),
           Input("review-country", "value"), Input("review-year", "value"),
           Input("review-version-review", "data"), Input("review-version-decision", "data"),
           Input("review-version-observation", "data"))
@@ -276,7 +298,7 @@ def refresh(country, year, *_versions):
     from dashboard.review import service
     user = _user()
     if user is None or not country or not year:
-        return [], "", "", [], [], [], []
+        return [], "", "", [], [], [], [], ""
     store = _store()
     drill = data.drilldown(country, int(year))
     reviews = service.list_reviews(store, country, int(year))
@@ -306,31 +328,41 @@ def refresh(country, year, *_versions):
     pilots = list(data.countries().index[data.countries()["pilot"]])
     overview = [r | {"share": f"{r['share_reviewed']:.0%}"}
                 for r in service.progress_all(store, int(year), pilots + [country])]
-    return rows, progress, scores, corrections, history, missing, overview
+    waiting = (f"{len(corrections)} proposal(s) waiting for a decision." if corrections
+               else "No proposals are waiting for a decision.")
+    return rows, progress, scores, corrections, history, missing, overview, waiting
 
 
 @callback(Output("review-selected", "children"), Output("review-proposed", "value"),
-          Input("review-grid", "selected_row_ids"), State("review-grid", "data"))
-def select_row(selected, rows):
-    if not selected:
-        return "No value selected: select a row in the table above.", None
-    row = next((r for r in rows or [] if r["id"] == selected[0]), None)
+          Output("review-selected-indicator", "data"), Output("review-grid", "style_data_conditional"),
+          Input("review-grid", "active_cell"), State("review-grid", "data"))
+def select_row(active, rows):
+    code = (active or {}).get("row_id")
+    row = next((r for r in rows or [] if r["id"] == code), None)
     if row is None:
-        return "No value selected: select a row in the table above.", None
+        return "No value selected: click a row in the table above.", None, None, grid_styles(None)
     value = "no data" if row["value"] is None else f"{row['value']:g} ({row['obs_year']})"
-    return [html.Strong(row["name"]), f" ({row['indicator']}): raw value {value}, score {_fmt(row['score'])}"], None
+    text = [html.Strong(row["name"]), f" ({row['indicator']}): raw value {value}, score {_fmt(row['score'])}"]
+    return text, None, code, grid_styles(code)
+
+
+@callback(Output("review-selected-correction", "data"), Output("review-corrections", "style_data_conditional"),
+          Input("review-corrections", "active_cell"))
+def select_correction(active):
+    cid = (active or {}).get("row_id")
+    return cid, selected_style(cid)
 
 
 @callback(Output("review-feedback", "children"), Output("review-version-review", "data"),
           Input("review-submit", "n_clicks"),
-          State("review-country", "value"), State("review-year", "value"), State("review-grid", "selected_row_ids"),
+          State("review-country", "value"), State("review-year", "value"), State("review-selected-indicator", "data"),
           State("review-status", "value"), State("review-comment", "value"), State("review-proposed", "value"),
           State("review-source", "value"), State("review-version-review", "data"), prevent_initial_call=True)
 def submit(_n, country, year, selected, status, comment, proposed, source, version):
     from dashboard.review import service
     if not selected:
-        return _alert("Select a row in the table first.", False), dash.no_update
-    payload = {"country": country, "year": year, "indicator": selected[0], "status": status,
+        return _alert("Click a row in the table first.", False), dash.no_update
+    payload = {"country": country, "year": year, "indicator": selected, "status": status,
                "comment": comment or "", "source": source or ""}
     if status == "disputed":
         payload["proposed_value"] = proposed
@@ -338,7 +370,7 @@ def submit(_n, country, year, selected, status, comment, proposed, source, versi
         result = service.submit_review(_store(), _user(), payload)
     except service.ReviewError as exc:
         return _alert(str(exc), False), dash.no_update
-    msg = f"Saved: {selected[0]} {status}."
+    msg = f"Saved: {selected} {status}."
     if result.get("correction"):
         msg += f" Correction #{result['correction']['id']} awaits a lead's decision."
     return _alert(msg, True), (version or 0) + 1
@@ -346,15 +378,15 @@ def submit(_n, country, year, selected, status, comment, proposed, source, versi
 
 @callback(Output("review-decision-feedback", "children"), Output("review-version-decision", "data"),
           Input("review-accept", "n_clicks"), Input("review-reject", "n_clicks"),
-          State("review-corrections", "selected_row_ids"), State("review-decision-comment", "value"),
+          State("review-selected-correction", "data"), State("review-decision-comment", "value"),
           State("review-version-decision", "data"), prevent_initial_call=True)
 def decide(_accept, _reject, selected, comment, version):
     from dashboard.review import service
     if not selected:
-        return _alert("Select a proposed correction first.", False), dash.no_update
+        return _alert("Click a proposed correction first.", False), dash.no_update
     accept = dash.ctx.triggered_id == "review-accept"
     try:
-        result = service.decide(_store(), _user(), int(selected[0]), accept, comment)
+        result = service.decide(_store(), _user(), int(selected), accept, comment)
     except service.ReviewError as exc:
         return _alert(str(exc), False), dash.no_update
     verb = "accepted: the scores now use it" if accept else "rejected: it stays in the history"
