@@ -267,7 +267,8 @@ def selected_style(row_id) -> list[dict]:
     if row_id is None:
         return []
     query = f"{{id}} = {row_id}" if isinstance(row_id, int) else f'{{id}} = "{row_id}"'
-    return [{"if": {"filter_query": query}, "backgroundColor": "#cfe2ff", "fontWeight": "600"}]
+    return [{"if": {"filter_query": query}, "backgroundColor": "#cfe2ff", "fontWeight": "600"},
+            {"if": {"state": "active"}, "backgroundColor": "#cfe2ff", "border": "1px solid #0d6efd"}]
 
 
 def grid_styles(selected: str | None) -> list[dict]:
