@@ -121,3 +121,40 @@ def test_sigkill_loses_no_committed_review(tmp_path, request, backend):
         assert call(again.url + "/api/v1/reviews", "POST", review(1), ("remy", "remy-password"))[0] == 201
     finally:
         again.stop()
+
+
+def test_accepted_correction_reaches_api_and_exports_on_every_worker(tmp_path):
+    """Two server processes on one store: a lead accepts on one; both serve the corrected value."""
+    import csv
+    import io
+    a = make_server(tmp_path).start()
+    b = AppProcess(tmp_path / "instance").start()
+    try:
+        def fiw(server):
+            status, body = call(server.url + "/api/v1/countries/COL?year=2021")
+            assert status == 200
+            return next(i for p in body["pillars"] for i in p["items"] if i["indicator"] == "p_fiw_d4")
+
+        assert fiw(b)["value"] == 3.0 and not fiw(b)["corrected"]
+        status, r = call(a.url + "/api/v1/reviews", "POST", {
+            "country": "COL", "year": 2021, "indicator": "p_fiw_d4", "status": "disputed", "comment": "FH report",
+            "proposed_value": 1, "source": "https://freedomhouse.org"}, ("rita", "rita-password"))
+        assert status == 201
+        time.sleep(2.5)
+        assert fiw(b)["value"] == 3.0, "a proposal changes nothing"
+        cid = r["correction"]["id"]
+        assert call(a.url + f"/api/v1/corrections/{cid}/accept", "POST", {}, ("lena", "lena-password"))[0] == 200
+        assert fiw(a)["correction"]["author"] == "rita (accepted by lena)"
+        deadline = time.monotonic() + 10
+        while fiw(b)["value"] != 1.0 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        item = fiw(b)
+        assert item["value"] == 1.0 and item["correction"]["source"] == "https://freedomhouse.org"
+        assert item["correction"]["original_value"] == 3.0
+        status, text = call(b.url + "/download/scores.csv?year=2021&country=COL&level=indicator")
+        assert status == 200
+        rows = [row for row in csv.DictReader(io.StringIO(text)) if row.get("indicator") == "p_fiw_d4"]
+        assert rows and rows[0]["correction_author"] == "rita (accepted by lena)", rows[:1]
+    finally:
+        a.stop()
+        b.stop()
