@@ -13,10 +13,13 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
+from conftest import chromium_path
 
 from indicators import wide_scores
 
 YEAR = 2021
+needs_chromium = pytest.mark.skipif(chromium_path() is None,
+                                    reason="chart images need Chromium for kaleido (apt-get install chromium)")
 SCORE_COLUMNS = ["overall", "privacy", "expression", "access", "association", "state", "corporate"]
 
 
@@ -238,6 +241,7 @@ def test_every_chart_kind_has_test_parameters():
     assert set(CHARTS) <= set(CHART_PARAMS), "add parameters for the new chart kind"
 
 
+@needs_chromium
 @pytest.mark.parametrize("kind", sorted(CHART_PARAMS))
 def test_chart_png_and_svg(client, kind):
     from PIL import Image
@@ -266,6 +270,7 @@ def test_chart_png_and_svg(client, kind):
         assert year in text
 
 
+@needs_chromium
 def test_chart_cache_and_warm_render_are_fast(client):
     get_ok(client, chart_url("pillars", "png", {"country": "LBN", "year": "2020"}))  # warms kaleido
     t0 = time.perf_counter()
@@ -278,6 +283,7 @@ def test_chart_cache_and_warm_render_are_fast(client):
     assert cached < 0.05, f"cached PNG took {cached:.3f} s"
 
 
+@needs_chromium
 def test_concurrent_renders_are_safe(client):
     """Requests in parallel threads share one kaleido server: each gets its own, valid image."""
     from concurrent.futures import ThreadPoolExecutor
@@ -316,6 +322,7 @@ def test_cache_is_bounded_in_entries_and_bytes():
     assert list(cache._items) == [4, 3, 5] and cache._bytes == 201
 
 
+@needs_chromium
 def test_map_png_names_the_year_in_the_image(client):
     svg = get_ok(client, chart_url("map", "svg", {"year": "2018", "node": "privacy"})).data.decode()
     assert "2018" in svg
@@ -323,6 +330,7 @@ def test_map_png_names_the_year_in_the_image(client):
 
 # --- Country brief --------------------------------------------------------------------------------
 
+@needs_chromium
 def test_brief_pdf_has_country_scores_and_sources(client, results, dataset):
     from pypdf import PdfReader
     response = get_ok(client, f"/download/brief/col.pdf?year={YEAR}")
