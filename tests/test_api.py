@@ -148,6 +148,8 @@ def _urls(path: str, op: dict) -> list[str]:
 def test_openapi_document(client):
     spec = get_json(client, "/api/v1/openapi.json")
     assert spec["openapi"].startswith("3.")
+    validator = pytest.importorskip("openapi_spec_validator")
+    validator.validate(spec)
     assert {"/api/v1/scores", "/api/v1/countries/{iso3}", "/api/v1/methodology", "/api/v1/openapi.json",
             "/download/scores.{format}", "/download/chart/{chart}.{format}", "/download/brief/{iso3}.pdf"} \
         <= set(spec["paths"])
