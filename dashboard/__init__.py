@@ -32,6 +32,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
         suppress_callback_exceptions=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need it
     server = app.server
     server.config["DRD"] = config
     server.secret_key = config.secret_key

@@ -112,28 +112,6 @@ def labelled(label: str, control, control_id: str, width: dict | None = None) ->
 
 def downloads(chart: str | None, chart_params: dict | None = None, data_params: dict | None = None,
               gis: bool = False, menu_id: str | None = None):
-    """The shared download menu (components.downloads); if that component cannot be built with the
-    installed dash-bootstrap-components, the same links as plain anchors in a dropdown."""
-    from .downloads import chart_url, data_url, download_menu
-    try:
-        return download_menu(chart, chart_params, data_params, gis=gis, menu_id=menu_id)
-    except TypeError:
-        pass
-
-    def item(text: str, href: str, filename: str) -> html.A:
-        return html.A(text, href=href, download=filename, className="dropdown-item")
-
-    items = []
-    if chart:
-        items += [html.H6("Chart", className="dropdown-header"),
-                  item("PNG image (print resolution)", chart_url(chart, "png", chart_params), f"{chart}.png"),
-                  item("SVG image", chart_url(chart, "svg", chart_params), f"{chart}.svg")]
-    items += [html.H6("Data", className="dropdown-header"),
-              item("CSV", data_url("csv", data_params), "scores.csv"),
-              item("Excel (with sources sheet)", data_url("xlsx", data_params), "scores.xlsx")]
-    if gis:
-        items += [item("GeoJSON", data_url("geojson", data_params), "scores.geojson"),
-                  item("GeoPackage", data_url("gpkg", data_params), "scores.gpkg")]
-    kwargs = {"id": menu_id} if menu_id else {}
-    return dbc.DropdownMenu(items, label="Download", color="secondary", size="sm", className="d-inline-block",
-                            **kwargs)
+    """The shared download menu (dashboard.components.downloads) for a chart and the data behind it."""
+    from .downloads import download_menu
+    return download_menu(chart, chart_params, data_params, gis=gis, menu_id=menu_id)
