@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from datetime import timezone
 from typing import Any
 
@@ -120,21 +121,34 @@ def _number(value: Any, name: str, indicator: str) -> float:
     return value
 
 
+_index_lock = threading.Lock()
+_index: dict[str, Any] = {"owner": None}
+
+
+def _lookups() -> dict[str, Any]:
+    """Dict lookups over the current scores and published observations, rebuilt when data reloads."""
+    results, dataset = data.results(), data.dataset()
+    with _index_lock:
+        if _index["owner"] is not results:
+            f = results.indicators
+            _index["values"] = {(i, int(y), c): {"value": float(v), "obs_year": int(oy), "score": float(sc),
+                                                 "corrected": bool(cr)}
+                                for i, y, c, v, oy, sc, cr in zip(f["iso3"], f["year"], f["indicator"], f["value"],
+                                                                  f["obs_year"], f["score"], f["corrected"])}
+            o = dataset.observations
+            _index["published"] = {(i, int(y), c): float(v)
+                                   for i, y, c, v in zip(o["iso3"], o["year"], o["indicator"], o["value"])}
+            _index["owner"] = results
+        return _index
+
+
 def current_value(iso3: str, year: int, indicator: str) -> dict | None:
     """The value the scores use for this country, score year and indicator (None when missing)."""
-    frame = data.results().indicators
-    hit = frame[(frame["iso3"] == iso3) & (frame["year"] == year) & (frame["indicator"] == indicator)]
-    if hit.empty:
-        return None
-    row = hit.iloc[0]
-    return {"value": float(row["value"]), "obs_year": int(row["obs_year"]), "score": float(row["score"]),
-            "corrected": bool(row["corrected"])}
+    return _lookups()["values"].get((iso3, year, indicator))
 
 
 def _published(iso3: str, year: int, indicator: str) -> float | None:
-    obs = data.dataset().observations
-    hit = obs[(obs["iso3"] == iso3) & (obs["year"] == year) & (obs["indicator"] == indicator)]
-    return None if hit.empty else float(hit.iloc[0]["value"])
+    return _lookups()["published"].get((iso3, year, indicator))
 
 
 def _require(user: User | None, lead: bool = False) -> User:
