@@ -556,7 +556,8 @@ def export_data(query: Query, fmt: str) -> bytes:
 
 PRINT_SIZE = {"map": (1200, 700)}
 DEFAULT_SIZE = (1000, 600)
-PNG_SCALE = 3  # 3000 px wide: 10 in at 300 dpi
+PRINT_PX = 3000  # PNG width: 10 in at 300 dpi (the scale follows the chart's CSS width)
+PRINT_DPI = 300
 _kaleido_lock = threading.Lock()
 _kaleido_started = False
 
@@ -588,7 +589,9 @@ def figure_image(fig, fmt: str, width: int | None = None, height: int | None = N
     import plotly.io as pio
     spec = fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else fig
     w, h = width or DEFAULT_SIZE[0], height or DEFAULT_SIZE[1]
-    opts = {"format": fmt, "width": w, "height": h, "scale": scale or (PNG_SCALE if fmt == "png" else 1)}
+    if scale is None:
+        scale = min(4.0, max(1.0, PRINT_PX / w)) if fmt == "png" else 1
+    opts = {"format": fmt, "width": w, "height": h, "scale": scale}
     with _kaleido_lock:
         _ensure_kaleido()
         try:
@@ -687,7 +690,7 @@ def render_chart(kind: str, fmt: str, params: dict[str, str]) -> bytes:
         w0, h0 = PRINT_SIZE.get(kind, DEFAULT_SIZE)
         image = figure_image(fig, fmt, size.get("width") or fig.layout.width or w0,
                              size.get("height") or fig.layout.height or h0)
-        return png_dpi(image, 100 * PNG_SCALE) if fmt == "png" else image
+        return png_dpi(image, PRINT_DPI) if fmt == "png" else image
     return _cache.get(key, build)
 
 
