@@ -384,3 +384,33 @@ def test_bad_parameters_answer_json(client, url, status, parameter):
     assert response.status_code == status, (url, response.data[:200])
     body = response.get_json()
     assert body["parameter"] == parameter and body["error"]
+
+
+# --- Every download link the pages show answers ---------------------------------------------------
+
+def _page_download_links() -> list[str]:
+    import re as _re
+
+    import dash
+    links = []
+    for page in dash.page_registry.values():
+        layout = page["layout"]
+        if callable(layout):
+            template = page.get("path_template") or ""
+            variables = {name: "COL" for name in _re.findall(r"<(\w+)>", template)}
+            layout = layout(**variables)
+        for component in [layout, *layout._traverse()]:
+            href = getattr(component, "href", None)
+            if isinstance(href, str) and href.startswith("/download/"):
+                links.append(href)
+    return sorted(set(links))
+
+
+@needs_chromium
+def test_every_download_link_on_the_pages_answers(client):
+    links = _page_download_links()
+    assert any(link.startswith("/download/chart/") for link in links)
+    assert any(link.startswith("/download/scores.") for link in links)
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, (link, response.data[:200])
