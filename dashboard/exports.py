@@ -185,6 +185,22 @@ class Query:
             codes = [c for c in codes if frame.at[c, "region"] == self.region]
         return codes
 
+    def title(self) -> str:
+        what = "Indicator values and scores" if self.level == "indicator" else "Scores by pillar and actor"
+        where = ", ".join(self.countries) if self.countries else (self.region or "all countries")
+        years = str(self.years[0]) if len(self.years) == 1 else f"{self.years[0]}-{self.years[-1]}"
+        return f"{what}{' (' + self.pillar + ')' if self.pillar else ''}, {where}, {years}"
+
+    def url(self, fmt: str) -> str:
+        """The stable URL that reproduces this export."""
+        from urllib.parse import urlencode
+        contiguous = list(self.years) == list(range(self.years[0], self.years[-1] + 1))
+        years = (str(self.years[0]) if len(self.years) == 1 else f"{self.years[0]}-{self.years[-1]}" if contiguous
+                 else ",".join(str(y) for y in self.years))
+        params = {"year": years, "country": ",".join(self.countries or ()), "region": self.region or "",
+                  "level": self.level, "pillar": self.pillar or ""}
+        return f"/download/scores.{fmt}?" + urlencode({k: v for k, v in params.items() if v}, safe=",")
+
     def slug(self) -> str:
         years = str(self.years[0]) if len(self.years) == 1 else f"{self.years[0]}-{self.years[-1]}"
         parts = [years] + ([("-".join(self.countries))[:40]] if self.countries else []) + [self.level]
@@ -432,14 +448,16 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def to_xlsx(frame: pd.DataFrame, query: Query | None = None, title: str = "Scores") -> bytes:
+def to_xlsx(frame: pd.DataFrame, query: Query | None = None, title: str | None = None) -> bytes:
     """Sheets: `scores` (the rows), `about` (what, licence, one line per column), `sources` (citations).
 
     Written with XlsxWriter (about 5x faster than openpyxl on the indicator-level tables)."""
     sources = sources_table(frame)
     meth = data.dataset().methodology.parameters
     years = sorted(set(frame["year"])) if "year" in frame.columns and len(frame) else []
+    title = title or (query.title() if query else "Scores")
     about = [("Title", f"{PROJECT}: {title}"),
+             ("Reproduce", query.url("xlsx") if query else ""),
              ("Years", ", ".join(str(y) for y in years)),
              ("Level", query.level if query else "pillar"),
              ("Methodology version", meth.methodology_version),

@@ -152,6 +152,7 @@ def test_xlsx_has_scores_about_and_sources(client, results, dataset):
     for column in sheets["scores"].columns:
         assert column in explained and explained[column] not in ("", "nan"), column
     assert "CC BY-SA 4.0" in explained["Licence"]
+    assert explained["Reproduce"] == f"/download/scores.xlsx?year={YEAR}&level=pillar"
     sources = sheets["sources"]
     used = {s for cell in scores["sources"].dropna() for s in cell.split(";")}
     assert used == set(sources["source_id"])
