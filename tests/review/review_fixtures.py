@@ -1,5 +1,7 @@
-"""Review-store fixtures: a fresh store per test on SQLite and, when DRD_TEST_POSTGRES_URL is set
-(.ci/run always sets it), on a real PostgreSQL server, each test in its own schema."""
+"""Review-store fixtures (imported by the review test modules; not a conftest.py, so the suite's own
+`from conftest import ...` keeps resolving to tests/conftest.py): a fresh store per test on SQLite and,
+when DRD_TEST_POSTGRES_URL is set (.ci/run always sets it), on a real PostgreSQL server, each test in
+its own schema."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ import base64
 import re
 
 import pytest
+from review_fixtures import people, pg_schema, sqlite_store, store, wired  # noqa: F401 (fixtures)
 from flask import Flask
 
 from dashboard.review import Review, attach

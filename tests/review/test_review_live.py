@@ -7,6 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from review_fixtures import people, pg_schema, sqlite_store, store, wired  # noqa: F401 (fixtures)
 from liveproc import AppProcess, call
 
 IND = ["p_fiw_d4", "p_sm_monitoring", "e_filtering", "e_fiw_d1", "s_fiw_e1", "s_fiw_e2", "a_internet_users"]

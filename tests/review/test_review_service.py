@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from review_fixtures import people, pg_schema, sqlite_store, store, wired  # noqa: F401 (fixtures)
 from sqlalchemy import func, select
 
 from dashboard import data
