@@ -36,7 +36,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
     server = app.server
     server.config["DRD"] = config
     server.secret_key = config.secret_key
-    server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/javascript",
+    server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/javascript", "text/javascript",
                                            "application/json", "text/csv", "image/svg+xml"]
     Compress(server)
     exports.init_app(server)  # /download/...: data, GIS layers, chart images, country briefs

@@ -15,11 +15,11 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "toImageButtonOptions": {"format": "svg"}}
 
 
-def graph(graph_id: str, figure=None, label: str = "", **kwargs) -> dcc.Graph:
+def graph(graph_id: str, figure=None, label: str = "", class_name: str = "", **kwargs) -> dcc.Graph:
     """A dcc.Graph that loads map shapes from this server (never a CDN) and has an accessible name."""
     config = dict(GRAPH_CONFIG, topojsonURL=dash.get_asset_url("topojson/"))
     return html.Div(dcc.Graph(id=graph_id, figure=figure if figure is not None else {}, config=config,
-                              className="drd-graph", **kwargs),
+                              className=f"drd-graph {class_name}".strip(), **kwargs),
                     role="figure", **{"aria-label": label or "chart"})
 
 

@@ -55,6 +55,14 @@ def menu(view: dict):
     return ui.downloads("map", chart_params(view), data_params(view), gis=True, menu_id="map-download-menu")
 
 
+def screen_map(view: dict):
+    """The map chart as exported, minus its fixed height: on screen the container's CSS height rules
+    (shorter on phones, where a world map is wide and flat)."""
+    fig = figures.build_map(chart_params(view))
+    fig.layout.height = None
+    return fig
+
+
 def summary(view: dict) -> str:
     """One sentence under the map: how many countries are scored and how many have no data."""
     ctx = figures.context()
@@ -69,7 +77,7 @@ def summary(view: dict) -> str:
 def layout(year=None, node=None, actor=None, region=None, **_other):
     ctx = figures.context()
     view, problems = parse({"year": year, "node": node, "actor": actor, "region": region})
-    fig = figures.build_map(chart_params(view))
+    fig = screen_map(view)
     return html.Div([
         html.H1("Digital rights around the world", className="h3"),
         html.P("How well rights are respected online in each country, on a 1–6 scale (6 = fully respected, "
@@ -98,7 +106,7 @@ def layout(year=None, node=None, actor=None, region=None, **_other):
                                        "map-country", {"xs": 12}), className="drd-country-pick")],
                  className="d-flex flex-wrap align-items-end justify-content-between gap-2"),
         dcc.Loading(ui.graph("map-graph", fig, "World map of digital rights scores; the table below lists "
-                                                "the same values", clear_on_unhover=True),
+                                                "the same values", class_name="drd-map", clear_on_unhover=True),
                     delay_show=400, type="dot"),
         html.P(summary(view), id="map-summary", className="small text-body-secondary"),
         html.Button("Show the scores as a table", id="map-table-toggle", className="btn btn-link px-0",
@@ -114,7 +122,7 @@ def layout(year=None, node=None, actor=None, region=None, **_other):
           Input("map-region", "value"), prevent_initial_call=True)
 def update_map(year, node, actor, region):
     view, _ = parse({"year": year, "node": node, "actor": actor, "region": region})
-    return figures.build_map(chart_params(view)), menu(view), summary(view)
+    return screen_map(view), menu(view), summary(view)
 
 
 def score_table(view: dict) -> dbc.Table:

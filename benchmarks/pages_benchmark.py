@@ -1,0 +1,184 @@
+"""Speed and size of the pages: `python benchmarks/pages_benchmark.py [--iterations 300] [--url URL]`.
+
+Prints
+- time until the first page is interactive (headless Chromium, empty cache): map drawn and controls live;
+- bytes transferred for a first visit (compressed, as the browser received them) and the biggest files;
+- p50/p95/max latency of the map-update and country-page callbacks (POST /_dash-update-component),
+  replayed from the requests the browser really sent, over many different inputs.
+
+Targets: map update p95 < 100 ms on the server; first visit < 1.5 MB transferred.
+By default the app runs in-process (werkzeug, threaded) on 127.0.0.1; `--url` measures another server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import statistics
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--disable-quic"]
+
+
+def start_server() -> str:
+    from werkzeug.serving import make_server
+
+    from dashboard import create_app
+    app = create_app()
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}"
+
+
+def chromium() -> str:
+    from tests.conftest import chromium_path
+    path = chromium_path()
+    if not path:
+        raise SystemExit("Chromium not found (apt-get install chromium)")
+    return path
+
+
+def first_visit(browser, url: str, path: str, ready: str) -> dict:
+    """Cold load of `path`: ms until `ready` is true, and every byte received (CDP encodedDataLength)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    sizes: dict[str, int] = {}
+    urls: dict[str, str] = {}
+    cdp.on("Network.responseReceived", lambda e: urls.__setitem__(e["requestId"], e["response"]["url"]))
+    cdp.on("Network.loadingFinished",
+           lambda e: sizes.__setitem__(e["requestId"], sizes.get(e["requestId"], 0) + int(e["encodedDataLength"])))
+    start = time.perf_counter()
+    page.goto(url + path)
+    page.wait_for_function(ready, timeout=60_000)
+    interactive_ms = (time.perf_counter() - start) * 1000
+    nav = page.evaluate("() => performance.now()")
+    page.wait_for_load_state("networkidle")
+    total = sum(sizes.values())
+    biggest = sorted(((sizes[r], urls.get(r, "?")) for r in sizes), reverse=True)[:6]
+    context.close()
+    return {"interactive_ms": interactive_ms, "page_clock_ms": nav, "bytes": total, "requests": len(sizes),
+            "biggest": biggest}
+
+
+def capture_callback(browser, url: str, path: str, action, output_prefix: str) -> dict:
+    """The JSON body the browser posts for the callback whose output starts with `output_prefix`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(url + path)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    captured = {}
+
+    def on_request(request):
+        if "/_dash-update-component" in request.url and request.method == "POST":
+            body = json.loads(request.post_data or "{}")
+            if str(body.get("output", "")).lstrip(".").startswith(output_prefix) and "body" not in captured:
+                captured["body"], captured["url"] = body, request.url
+
+    page.on("request", on_request)
+    action(page)
+    page.wait_for_timeout(1500)
+    context.close()
+    if "body" not in captured:
+        raise SystemExit(f"no callback for {output_prefix} was seen")
+    return captured
+
+
+def choose(page, control_id: str, option: str):
+    page.locator(f"#{control_id}").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def replay(url: str, captured: dict, variants: list[dict], iterations: int) -> list[float]:
+    """POST the captured body with each variant's input values, `iterations` times; ms per request."""
+    timings = []
+    post_url = url + "/_dash-update-component" + (captured["url"].split("/_dash-update-component", 1)[1]
+                                                   if "?" in captured["url"] else "")
+    for variant in itertools.islice(itertools.cycle(variants), iterations):
+        body = json.loads(json.dumps(captured["body"]))
+        for group in ("inputs", "state"):
+            for item in body.get(group, []):
+                key = item["id"] if isinstance(item["id"], str) else json.dumps(item["id"])
+                if key in variant:
+                    item["value"] = variant[key]
+        data = json.dumps(body).encode()
+        request = urllib.request.Request(post_url, data=data, method="POST",
+                                         headers={"Content-Type": "application/json", "Accept-Encoding": "gzip"})
+        start = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+            assert response.status == 200
+        timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def summary(name: str, timings: list[float]) -> str:
+    q = statistics.quantiles(timings, n=100)
+    return (f"{name:<34} n={len(timings):<4} p50 {q[49]:6.1f} ms   p95 {q[94]:6.1f} ms   "
+            f"max {max(timings):6.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=300)
+    parser.add_argument("--url", help="measure a running server instead of starting one")
+    args = parser.parse_args()
+    url = args.url or start_server()
+    from playwright.sync_api import sync_playwright
+
+    from dashboard import data
+    years = [str(y) for y in data.years()]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        print(f"server {url}")
+        ready_map = ("() => { const g = document.querySelector('#map-graph .js-plotly-plot'); "
+                     "return g && g._fullData && g.querySelectorAll('path.choroplethlocation').length > 100 "
+                     "&& document.querySelector('#map-year'); }")
+        ready_country = ("() => { const g = document.querySelector('#country-split .js-plotly-plot'); "
+                         "return g && g._fullData && document.querySelector('#country-year'); }")
+        for label, path, ready in (("first visit: /", "/", ready_map),
+                                   ("first visit: /country/COL", "/country/COL?year=2021", ready_country)):
+            first_visit(browser, url, path, ready)  # warm the server's caches, not the browser's
+            v = first_visit(browser, url, path, ready)
+            print(f"{label:<34} interactive {v['interactive_ms']:7.0f} ms   transferred "
+                  f"{v['bytes'] / 1e6:5.2f} MB in {v['requests']} requests")
+            for size, res in v["biggest"][:4]:
+                print(f"    {size / 1e3:8.1f} kB  {res.replace(url, '')[:90]}")
+
+        map_cb = capture_callback(browser, url, "/?year=2021", lambda pg: choose(pg, "map-year", "2020"),
+                                  "map-graph.figure")
+        country_cb = capture_callback(browser, url, "/country/COL?year=2021",
+                                      lambda pg: choose(pg, "country-year", "2020"), "country-body.children")
+        browser.close()
+
+    nodes = ["overall", "privacy", "expression", "access", "association"]
+    actors = ["all", "state", "corporate"]
+    map_variants = [{"map-year": int(y), "map-node": n, "map-actor": a}
+                    for y, n, a in itertools.product(years, nodes, actors)]
+    countries = ["COL", "LBN", "MOZ", "UZB", "IDN", "BRA", "IND", "NGA", "DEU", "USA"]
+    country_variants = [{"country-year": int(y), "country-iso3": c} for c, y in itertools.product(countries, years)]
+    replay(url, map_cb, map_variants[:5], 5)  # warm-up
+    t_map_first = replay(url, map_cb, map_variants, len(map_variants))
+    t_map = replay(url, map_cb, map_variants, args.iterations)
+    t_country = replay(url, country_cb, country_variants, max(50, args.iterations // 3))
+    print(summary("map update (first pass, uncached)", t_map_first))
+    print(summary("map update", t_map))
+    print(summary("country page (year change)", t_country))
+    q95 = statistics.quantiles(t_map, n=100)[94]
+    print(f"target map update p95 < 100 ms: {'met' if q95 < 100 else 'NOT met'} ({q95:.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()
