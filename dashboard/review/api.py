@@ -13,7 +13,7 @@ GET  /api/v1/events?country=COL&since=0           the audit trail
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request
 
 from . import service
 from .auth import current_user, store
@@ -39,6 +39,9 @@ def _authenticate():
     if request.method == "POST":
         if request.content_length is not None and request.content_length > MAX_BODY:
             return _error(413, f"the body is larger than {MAX_BODY // 1024} KB")
+        if g.get("review_auth") == "session" and not request.is_json:
+            # a cross-site form cannot send JSON without a CORS preflight: this stops CSRF on cookies
+            return _error(400, "send JSON (Content-Type: application/json), even with an empty body {}")
     return None
 
 

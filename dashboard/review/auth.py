@@ -163,10 +163,10 @@ def current_user() -> User | None:
     """Session user, else HTTP Basic credentials; cached for the request."""
     if "review_user" in g:
         return g.review_user
-    user = session_user()
+    user, g.review_auth = session_user(), "session"
     if user is None and request.authorization and request.authorization.type == "basic":
         auth = request.authorization
-        user = authenticate(store(), auth.username or "", auth.password or "")
+        user, g.review_auth = authenticate(store(), auth.username or "", auth.password or ""), "basic"
     g.review_user = user
     return user
 

@@ -130,8 +130,10 @@ def test_browser_session_sign_in_with_csrf(api):
     assert ok.status_code == 303 and ok.headers["Location"] == "/review?country=LBN"
     cookie = ok.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    # the session works on the API too
+    # the session works on the API too, for JSON requests only (a cross-site form cannot send JSON)
     assert api.post("/api/v1/reviews", json=REVIEW).status_code == 201
+    assert api.post("/api/v1/corrections/1/accept").status_code == 400
+    assert api.post("/api/v1/corrections/1/accept", data="", content_type="text/plain").status_code == 400
     assert api.get("/review").status_code != 302
     api.post("/signout", data={"csrf": "forged"})
     assert api.get("/api/v1/reviews").status_code == 200  # a forged sign-out is ignored
