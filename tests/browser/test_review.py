@@ -101,3 +101,17 @@ def test_dispute_then_accept_changes_the_score(page, review_server):
     serious = [v for v in axe_violations(page) if v["id"] not in ("aria-hidden-focus", "html-has-lang")]
     (SHOTS / "review-axe.json").write_text(__import__("json").dumps(serious, indent=1))
     assert not serious, [(v["id"], v["help"], v["nodes"][:2]) for v in serious]
+
+
+def test_visitors_are_sent_to_sign_in(page, review_server):
+    """Direct loads get an HTTP redirect; in-app navigation to /review lands on the sign-in page too."""
+    page.set_default_timeout(30_000)
+    page.goto(review_server.url + "/review?country=LBN")
+    page.wait_for_url(re.compile(r"/signin\?next=/review"))
+    assert page.locator("#signin-name").is_visible()
+    assert axe_violations(page) == []
+    page.screenshot(path=str(SHOTS / "review-signin.png"))
+    page.goto(review_server.url + "/")
+    page.locator("nav a", has_text="Review").first.click()
+    page.wait_for_url(re.compile(r"/signin"))
+    assert "Sign in to review" in page.inner_text("h1")
