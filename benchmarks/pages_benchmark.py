@@ -4,7 +4,9 @@ Prints
 - time until the first page is interactive (headless Chromium, empty cache): map drawn and controls live;
 - bytes transferred for a first visit (compressed, as the browser received them) and the biggest files;
 - p50/p95/max latency of the map-update and country-page callbacks (POST /_dash-update-component),
-  replayed from the requests the browser really sent, over many different inputs.
+  replayed from the requests the browser really sent, over many different inputs: first a pass over
+  every distinct input (nothing cached yet), then `--iterations` requests cycling through them (the
+  pages cache figures per scoring run, as a long-running server would).
 
 Targets: map update p95 < 100 ms on the server; first visit < 1.5 MB transferred.
 By default the app runs in-process (werkzeug, threaded) on 127.0.0.1; `--url` measures another server.
@@ -172,9 +174,11 @@ def main() -> None:
     replay(url, map_cb, map_variants[:5], 5)  # warm-up
     t_map_first = replay(url, map_cb, map_variants, len(map_variants))
     t_map = replay(url, map_cb, map_variants, args.iterations)
-    t_country = replay(url, country_cb, country_variants, max(50, args.iterations // 3))
+    t_country_first = replay(url, country_cb, country_variants, len(country_variants))
+    t_country = replay(url, country_cb, country_variants, args.iterations)
     print(summary("map update (first pass, uncached)", t_map_first))
     print(summary("map update", t_map))
+    print(summary("country page (first pass, uncached)", t_country_first))
     print(summary("country page (year change)", t_country))
     q95 = statistics.quantiles(t_map, n=100)[94]
     print(f"target map update p95 < 100 ms: {'met' if q95 < 100 else 'NOT met'} ({q95:.1f} ms)")

@@ -391,6 +391,7 @@ class Context:
     labels: dict[tuple[str, int], str]      # (node, band) -> label
     publishers: dict[str, list[str]]        # node code -> short publisher names
     regions: list[str]
+    results: object = None                  # the scoring run this context describes (kept for identity)
     cache: dict = field(default_factory=dict)
 
     def label(self, node: str, band) -> str:
@@ -428,7 +429,7 @@ def context() -> Context:
     """The Context of the current results (rebuilt when dashboard.data is refreshed)."""
     results = data.results()
     key = id(results)
-    if key not in _context:
+    if key not in _context or _context[key].results is not results:
         ds = data.dataset()
         meth = ds.methodology
         ind = meth.indicators
@@ -456,6 +457,7 @@ def context() -> Context:
             labels={(n, int(b)): str(lab) for n, b, lab in meth.bands[["node", "band", "label"]].itertuples(index=False)},
             publishers=publishers,
             regions=sorted(r for r in countries["region"].unique() if r),
+            results=results,
         )
     return _context[key]
 
@@ -716,6 +718,32 @@ def build_region_compare(params: dict | None = None) -> go.Figure:
     return region_compare_figure(pd.DataFrame(rows), title=f"{name} within {region or 'its region'}, {year}",
                                  source=source_line(ctx.publishers["overall"], year, ctx.version),
                                  country=name, region=region or "Region")
+
+
+FIGURE_CACHE_SIZE = 512
+
+
+def figure_dict(kind: str, params: dict | None = None, *, fixed_height: bool = True) -> dict:
+    """`CHARTS[kind](params)` as a plain dict, cached per scoring run: what pages send to the browser.
+
+    Pages call this in their callbacks, so a view drawn before costs a dict lookup instead of a figure
+    build. `fixed_height=False` drops the figure's height so CSS sizes it (exports keep the height).
+    Treat the result as read-only.
+    """
+    ctx = context()
+    clean = tuple(sorted((k, str(v)) for k, v in (params or {}).items() if v not in (None, "")))
+    key = ("figure", kind, clean, fixed_height)
+    hit = ctx.cache.get(key)
+    if hit is None:
+        fig = CHARTS[kind](dict(clean))
+        if not fixed_height:
+            fig.layout.height = None
+        hit = fig.to_plotly_json()
+        if sum(1 for k in ctx.cache if k[0] == "figure") >= FIGURE_CACHE_SIZE:
+            for k in [k for k in ctx.cache if k[0] == "figure"]:
+                ctx.cache.pop(k, None)
+        ctx.cache[key] = hit
+    return hit
 
 
 CHARTS = {

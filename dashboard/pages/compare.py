@@ -44,8 +44,8 @@ def chart(view: dict):
         ctx = figures.context()
         return figures.message_figure(f"Countries compared, {view['year']}", "Choose one or more countries above.",
                                       figures.source_line(ctx.publishers["overall"], view["year"], ctx.version))
-    return figures.build_compare({"countries": ",".join(view["countries"]), "year": view["year"],
-                                  "actor": view["actor"]})
+    return figures.figure_dict("compare", {"countries": ",".join(view["countries"]), "year": view["year"],
+                                           "actor": view["actor"]})
 
 
 def menu(view: dict):

@@ -82,9 +82,21 @@ def layout(iso3=None, year=None, **_other):
                                                              placeholder="Type a country name…"),
                              "country-find", {"xs": 12, "sm": 8, "lg": 4})], className="g-2"),
         dcc.Location(id="country-find-nav", refresh="callback-nav"),
-        dcc.Loading(html.Div(body(code, chosen), id="country-body"), delay_show=400, type="dot"),
+        dcc.Loading(html.Div(cached_body(code, chosen), id="country-body"), delay_show=400, type="dot"),
         dcc.Store(id="country-url-sync"),
     ])
+
+
+def cached_body(iso3: str, year: int) -> list:
+    """body() memoised per scoring run (the context's cache is dropped when the data is refreshed)."""
+    cache = figures.context().cache
+    key = ("country-body", iso3, year)
+    if key not in cache:
+        if sum(1 for k in cache if k[0] == "country-body") >= 128:
+            for k in [k for k in cache if k[0] == "country-body"]:
+                cache.pop(k, None)
+        cache[key] = body(iso3, year)
+    return cache[key]
 
 
 def body(iso3: str, year: int) -> list:
@@ -108,10 +120,10 @@ def body(iso3: str, year: int) -> list:
                              className="small text-body-secondary mt-1")], className="mb-3"),
         note,
         dbc.Row([
-            dbc.Col(ui.section("Pillar scores", ui.graph("country-pillars", figures.build_pillars(params),
+            dbc.Col(ui.section("Pillar scores", ui.graph("country-pillars", figures.figure_dict("pillars", params),
                                                          "Bar chart of the overall and pillar scores"),
                                menu=ui.downloads("pillars", params, {**params, "level": "pillar"})), lg=6),
-            dbc.Col(ui.section("State vs corporate", ui.graph("country-split", figures.build_split(params),
+            dbc.Col(ui.section("State vs corporate", ui.graph("country-split", figures.figure_dict("split", params),
                                                               "Bar chart of state and corporate scores per pillar"),
                                html.P("Structural conditions (connectivity) count in the Access pillar but never "
                                       "as abuse, so they are not shown here.", className="small text-body-secondary"),
@@ -121,11 +133,11 @@ def body(iso3: str, year: int) -> list:
                    menu=ui.downloads(None, None, {**params, "level": "indicator"}), id="drilldown"),
         dbc.Row([
             dbc.Col(ui.section("Compared with the region", ui.graph(
-                "country-region", figures.build_region_compare(params),
+                "country-region", figures.figure_dict("region_compare", params),
                 "The country's scores against the range and mean of its region"),
                 menu=ui.downloads("region_compare", params, {"year": year, "region": d["region"], "level": "pillar"})),
                 lg=6),
-            dbc.Col(ui.section("Over time", ui.graph("country-trend", figures.build_trend({"country": iso3}),
+            dbc.Col(ui.section("Over time", ui.graph("country-trend", figures.figure_dict("trend", {"country": iso3}),
                                                      "Line chart of the scores over the years"),
                                html.P("The grey bars show how much of the methodology any source measured each "
                                       "year: a change in the basket of indicators can move a score.",
@@ -205,7 +217,7 @@ def indicator_table(p: dict, year: int) -> html.Div:
 def update_year(year, iso3):
     ctx = figures.context()
     year = figures.param_year({"year": year}, ctx)
-    return body(figures.param_country({"country": iso3}, ctx), year)
+    return cached_body(figures.param_country({"country": iso3}, ctx), year)
 
 
 @callback(Output("country-find-nav", "href"), Input("country-find", "value"), prevent_initial_call=True)

@@ -55,12 +55,10 @@ def menu(view: dict):
     return ui.downloads("map", chart_params(view), data_params(view), gis=True, menu_id="map-download-menu")
 
 
-def screen_map(view: dict):
+def screen_map(view: dict) -> dict:
     """The map chart as exported, minus its fixed height: on screen the container's CSS height rules
-    (shorter on phones, where a world map is wide and flat)."""
-    fig = figures.build_map(chart_params(view))
-    fig.layout.height = None
-    return fig
+    (shorter on phones, where a world map is wide and flat). Cached per view."""
+    return figures.figure_dict("map", chart_params(view), fixed_height=False)
 
 
 def summary(view: dict) -> str:

@@ -81,7 +81,7 @@ def layout(node=None, actor=None, region=None, **_other):
                         "trends-region", {"xs": 12, "sm": 6, "lg": 4}),
         ], className="g-2 align-items-end"),
         html.Div(menu(view), id="trends-downloads", className="mb-2"),
-        dcc.Loading(ui.graph("trends-graph", figures.build_region_trends(chart_params(view)),
+        dcc.Loading(ui.graph("trends-graph", figures.figure_dict("region_trends", chart_params(view)),
                              "Line chart of mean scores by region over the years"), delay_show=400, type="dot"),
         ui.alert([html.Strong("Read trends with the measured share. "),
                   "The grey bars under the chart show how much of the methodology any source measured each year. "
@@ -100,7 +100,7 @@ def layout(node=None, actor=None, region=None, **_other):
           prevent_initial_call=True)
 def update(node, actor, region):
     view, _ = parse({"node": node, "actor": actor, "region": region})
-    return figures.build_region_trends(chart_params(view)), menu(view)
+    return figures.figure_dict("region_trends", chart_params(view)), menu(view)
 
 
 clientside_callback(
