@@ -231,7 +231,8 @@ def grid_rows(drill: dict, reviews: list[dict]) -> list[dict]:
     for pillar in drill["pillars"]:
         for item in pillar["items"]:
             src = item.get("source") or {}
-            link = f"[{_md(src.get('publisher', '?'))}]({src['url']})" if src.get("url") else _md(src.get("publisher", ""))
+            label = _md(src.get("publisher", "?"))
+            link = f"[{label}]({src['url']})" if src.get("url") else label
             r = latest.get(item["indicator"])
             review = "" if r is None else f"{r['status']} by {r['reviewer']}"
             if item.get("corrected"):

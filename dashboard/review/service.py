@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from datetime import timezone
+from datetime import UTC
 from typing import Any
 
 import pandas as pd
@@ -282,8 +282,8 @@ def _ts(value) -> str | None:
     if value is None or isinstance(value, str):
         return value
     if value.tzinfo is None:  # SQLite returns naive datetimes: they were stored in UTC
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def list_reviews(store: Store, iso3: str | None = None, year: int | None = None) -> list[dict]:

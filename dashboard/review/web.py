@@ -48,7 +48,8 @@ on the <a href="/">dashboard</a>.</p>
 <div class="mb-3"><label class="form-label" for="signin-name">User name</label>
 <input class="form-control" id="signin-name" name="name" autocomplete="username" required value="{escape(name)}"></div>
 <div class="mb-3"><label class="form-label" for="signin-password">Password</label>
-<input class="form-control" id="signin-password" name="password" type="password" autocomplete="current-password" required></div>
+<input class="form-control" id="signin-password" name="password" type="password"
+ autocomplete="current-password" required></div>
 <button class="btn btn-primary" id="signin-submit" type="submit">Sign in</button>
 </form></main></body></html>"""
 

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import axe_violations
 
 HERE = Path(__file__).resolve().parent

@@ -45,7 +45,7 @@ class AppProcess:
             env["DATABASE_URL"] = self.database_url
         return env
 
-    def start(self, timeout: float = 60) -> "AppProcess":
+    def start(self, timeout: float = 60) -> AppProcess:
         self.instance_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log, "ab")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen([sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(self.port)],

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from review_fixtures, then requested by name)
 """The review API over HTTP (Flask test client): status codes, messages, sessions, CSRF."""
 
 from __future__ import annotations
@@ -6,8 +7,8 @@ import base64
 import re
 
 import pytest
-from review_fixtures import people, pg_schema, sqlite_store, store, wired  # noqa: F401 (fixtures)
 from flask import Flask
+from review_fixtures import people, pg_schema, sqlite_store, store, wired  # noqa: F401 (fixtures)
 
 from dashboard.review import Review, attach
 from dashboard.review.store import Store

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from review_fixtures, then requested by name)
 """Against the real server over HTTP on 127.0.0.1 (subprocess): 50 concurrent reviews, SIGKILL."""
 
 from __future__ import annotations
@@ -7,8 +8,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from review_fixtures import people, pg_schema, sqlite_store, store, wired  # noqa: F401 (fixtures)
 from liveproc import AppProcess, call
+from review_fixtures import people, pg_schema, sqlite_store, store, wired  # noqa: F401 (fixtures)
 
 IND = ["p_fiw_d4", "p_sm_monitoring", "e_filtering", "e_fiw_d1", "s_fiw_e1", "s_fiw_e2", "a_internet_users"]
 USERS = [("rita", "reviewer"), ("remy", "reviewer"), ("lena", "lead")]

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from review_fixtures, then requested by name)
 """The spot-check rules on both backends: roles, four eyes, scores change only on acceptance, audit."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from review_fixtures, then requested by name)
 """The store itself: created on first use, append-only enforced by the database, hash-chained trail."""
 
 from __future__ import annotations
@@ -81,8 +82,9 @@ def test_hash_chain_detects_a_rewrite(tmp_path):
 
 
 def test_no_update_or_delete_path_in_the_api():
-    from dashboard.review import api
     from flask import Flask
+
+    from dashboard.review import api
     server = Flask(__name__)
     server.register_blueprint(api.bp)
     methods = {m for rule in server.url_map.iter_rules() if rule.endpoint.startswith("review_api.")
