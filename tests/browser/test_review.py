@@ -100,8 +100,11 @@ def test_dispute_then_accept_changes_the_score(page, review_server):
     page.screenshot(path=str(SHOTS / "review-lead.png"), full_page=True)
     # app-wide, not this page's: Dash 4 dropdown internals and the index's <html> (owned by the app shell)
     serious = [v for v in axe_violations(page) if v["id"] not in ("aria-hidden-focus", "html-has-lang")]
-    (SHOTS / "review-axe.json").write_text(__import__("json").dumps(serious, indent=1))
     assert not serious, [(v["id"], v["help"], v["nodes"][:2]) for v in serious]
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / "review-lead_390.png"), full_page=True)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, "the page overflows a phone"
 
 
 def test_visitors_are_sent_to_sign_in(page, review_server):
