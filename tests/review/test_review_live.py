@@ -117,6 +117,8 @@ def test_sigkill_loses_no_committed_review(tmp_path, request, backend):
         assert status == 200
         stored = {r["id"] for r in listed}
         assert set(accepted) <= stored, f"lost after SIGKILL: {sorted(set(accepted) - stored)}"
+        print(f"\nSIGKILL ({backend}): {len(accepted)} reviews answered 201, all {len(accepted)} stored "
+              f"({len(stored) - len(accepted)} committed but unanswered)")
         status, events = call(again.url + "/api/v1/events?limit=5000", user=("lena", "lena-password"))
         assert [e["id"] for e in events] == list(range(1, len(events) + 1))
         # and the store still takes writes
