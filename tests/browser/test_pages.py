@@ -96,13 +96,14 @@ def test_clicking_a_country_opens_its_profile(page):
             const d = p.__data__;
             if (d && (d.loc === 'BRA' || (d.properties && d.id === 'BRA'))) {
                 const r = p.getBoundingClientRect();
-                return {x: r.x + r.width * 0.4, y: r.y + r.height * 0.3};
+                return {x: r.x + r.width * 0.55, y: r.y + r.height * 0.4};
             }
         }
         return null;
     }""")
     assert box, "Brazil's shape was not found on the map"
     page.mouse.move(box["x"], box["y"])
+    page.locator("#map-graph .hoverlayer", has_text="Brazil").wait_for(timeout=TIMEOUT)  # hover says Brazil
     page.mouse.click(box["x"], box["y"])
     page.wait_for_url(re.compile(r"/country/BRA\?year=2021"), timeout=TIMEOUT)
     page.get_by_role("heading", name=re.compile("Brazil")).wait_for(timeout=TIMEOUT)
@@ -118,7 +119,10 @@ def test_keyboard_user_can_open_a_profile(page):
     else:
         pytest.fail("the country picker is not reachable with the Tab key")
     page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')",
+                           timeout=TIMEOUT)
     page.keyboard.type("Lebanon")
+    page.get_by_role("option", name="Lebanon (LBN)").wait_for(timeout=TIMEOUT)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/country/LBN"), timeout=TIMEOUT)
