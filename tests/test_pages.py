@@ -1,0 +1,143 @@
+"""Page layouts and callbacks called directly (no browser): URL parameters, edge cases, provenance."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from dash.development.base_component import Component
+
+from tests.conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def pages():
+    """The page modules, imported the way Dash imports them (after the app exists)."""
+    import importlib
+
+    from dashboard import create_app, data
+    from dashboard.config import Config
+    create_app(Config(data_dir=DATA, secret_key="test"))
+    data.configure(DATA)
+    names = ["home", "country", "compare", "trends", "methodology", "not_found_404"]
+    return {n: importlib.import_module(f"dashboard.pages.{n}") for n in names}
+
+
+def text_of(component) -> str:
+    """All text in a component tree (what a reader would see, roughly)."""
+    return json.dumps(component.to_plotly_json() if isinstance(component, Component) else component,
+                      default=lambda c: c.to_plotly_json() if isinstance(c, Component) else str(c),
+                      ensure_ascii=False)
+
+
+@pytest.mark.parametrize("name", ["home", "country", "compare", "trends", "methodology", "not_found_404"])
+def test_every_layout_renders_with_defaults(pages, name):
+    assert isinstance(pages[name].layout(), Component)
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"year": "2019", "node": "privacy", "actor": "state", "region": "South Asia"},
+     {"year": 2019, "node": "privacy", "actor": "state", "region": "South Asia"}),
+    ({}, {"year": 2023, "node": "overall", "actor": "all", "region": ""}),
+    ({"year": "1800", "node": "bogus"}, {"year": 2023, "node": "overall", "actor": "all", "region": ""}),
+])
+def test_map_reads_its_view_from_the_url(pages, params, expected):
+    view, problems = pages["home"].parse(params)
+    assert view == expected
+    assert bool(problems) == ("1800" in params.values())
+
+
+def test_map_layout_warns_about_bad_parameters(pages):
+    out = text_of(pages["home"].layout(year="1800", node="bogus"))
+    assert "year: 1800 is not a scored year" in out and "node: 'bogus'" in out
+
+
+def test_map_callback_redraws_and_rebuilds_downloads(pages):
+    fig, menu, summary = pages["home"].update_map(2018, "access", "corporate", "all")
+    assert fig["layout"]["title"]["text"].startswith("Access score, corporate actors only, 2018")
+    assert "height" not in fig["layout"]          # CSS sizes the on-screen map
+    links = text_of(menu)
+    assert "node=access" in links and "actor=corporate" in links and "year=2018" in links
+    assert "geojson" in links                      # GIS formats on the map page
+    assert "countries" in summary and "no data" in summary
+
+
+def test_map_click_and_picker_open_the_profile(pages):
+    import dash
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "map-graph.clickData", "value": None}]))
+    click = {"points": [{"location": "BRA", "customdata": "BRA"}]}
+    assert pages["home"].open_country(click, None, 2021) == "/country/BRA?year=2021"
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "map-country.value", "value": "LBN"}]))
+    assert pages["home"].open_country(None, "LBN", 2020) == "/country/LBN?year=2020"
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "map-graph.clickData", "value": None}]))
+    assert pages["home"].open_country({"points": []}, None, 2020) is dash.no_update
+
+
+def test_score_table_lists_no_data_as_no_data(pages):
+    table = text_of(pages["home"].score_table({"year": 2021, "node": "overall", "actor": "all", "region": ""}))
+    assert "/country/COL?year=2021" in table and "No data" in table
+
+
+@pytest.mark.parametrize("iso3", ["COL", "VIR", "XKX", "SGP", "col"])
+def test_country_profiles_render_even_without_scores(pages, iso3):
+    out = text_of(pages["country"].layout(iso3=iso3, year="2021"))
+    assert "Drill-down" in out and "not a country code" not in out
+
+
+def test_country_unknown_code_and_year(pages):
+    assert "is not a country code we know" in text_of(pages["country"].layout(iso3="XYZ"))
+    out = text_of(pages["country"].layout(iso3="COL", year="1999"))
+    assert "There are no scores for the year" in out and "showing 2023" in out
+
+
+def test_drilldown_shows_every_level(pages):
+    from dashboard import data
+    d = data.drilldown("COL", 2021)
+    out = text_of(pages["country"].drilldown(d))
+    assert "Privacy: 3.18 · Privacy partly protected · coverage 75%" in out     # pillar, band, coverage
+    assert "coverage 100% (3 of 5 indicators)" in out                            # pillar x actor
+    assert "p_fiw_d4" in out and "https://freedomhouse.org" in out and "4.75" in out   # indicator to source
+    assert "Not measured by its source in this window" in out
+
+
+def test_correction_provenance_is_shown(pages):
+    pillar = {"node": "privacy", "items": [{
+        "indicator": "p_fiw_d4", "name": "Expression without fear", "actor": "state", "weight": 1.0,
+        "status": "used", "value": 2.0, "obs_year": 2021, "carried": False, "score": 3.5, "note": "fiw_d4",
+        "corrected": True,
+        "correction": {"original_value": 3.0, "reason": "Edition misread", "author": "Panel member A",
+                       "date": "2026-11-01", "source": "https://freedomhouse.org/country/colombia"},
+        "source": {"source_id": "FH_FIW", "publisher": "Freedom House", "dataset": "FIW", "url": "https://x",
+                   "licence": "terms"}}]}
+    out = text_of(pages["country"].indicator_table(pillar, 2021))
+    for expected in ("Expert correction", "Published value 3 replaced by 2", "Panel member A", "2026-11-01",
+                     "Edition misread", "https://freedomhouse.org/country/colombia"):
+        assert expected in out
+
+
+def test_compare_view_and_empty_selection(pages):
+    view, problems = pages["compare"].parse({"countries": "col,IDN", "year": "2020", "actor": "state"})
+    assert view == {"year": 2020, "actor": "state", "countries": ["COL", "IDN"]} and not problems
+    fig, menu, table = pages["compare"].update([], 2020, "all")
+    assert "Choose one or more countries" in json.dumps(fig if isinstance(fig, dict) else fig.to_plotly_json())
+    fig, menu, table = pages["compare"].update(["COL", "UZB"], 2021, "corporate")
+    assert [t["name"] for t in fig["data"]] == ["Colombia", "Uzbekistan"]
+    assert "Privacy, corporate" in text_of(table) and "country=COL%2CUZB" in text_of(menu)
+
+
+def test_trends_measured_share_table(pages):
+    out = text_of(pages["trends"].measured_table())
+    assert "Measured share" in out and "36%" in out and "100%" in out
+
+
+def test_methodology_comes_from_the_tables(pages):
+    from dashboard import data
+    out = text_of(pages["methodology"].layout())
+    meth = data.dataset().methodology
+    for code, row in meth.indicators.iterrows():
+        assert code in out and row["name"] in out
+    for label in meth.bands["label"]:
+        assert label in out
+    assert "50%" in out and "Tensions" in out and "12 operators" in out
