@@ -68,6 +68,11 @@ def wrap(text: str, width: int) -> str:
     return "<br>".join(lines).replace(glue, LICENCE) or text
 
 
+def tick(name: str, width: int = 11) -> str:
+    """A category label broken over lines, so long pillar names need no rotation on phones."""
+    return "<br>".join(textwrap.wrap(str(name), width)) or str(name)
+
+
 def fmt_score(value) -> str:
     return "no data" if value is None or pd.isna(value) else f"{value:.2f}"
 
@@ -237,7 +242,7 @@ def split_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
         colour, pattern = ACTOR_STYLE.get(actor, ("#999999", ""))
         scored = part["score"].notna()
         fig.add_trace(go.Bar(
-            x=pillars, y=[s if ok else None for s, ok in zip(part["score"], scored)],
+            x=[tick(p) for p in pillars], y=[s if ok else None for s, ok in zip(part["score"], scored)],
             name=str(part["actor_name"].dropna().iloc[0]) if part["actor_name"].notna().any() else actor,
             marker={"color": colour, "pattern": {"shape": pattern}, "line": {"color": "#333333", "width": 0.5}},
             text=[f"{s:.1f}" if ok else "" for s, ok in zip(part["score"], scored)], textposition="outside",
@@ -319,7 +324,7 @@ def compare_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
         part = part.set_index("node_name").reindex(nodes)
         ok = part["score"].notna()
         fig.add_trace(go.Bar(
-            x=nodes, y=[s if k else None for s, k in zip(part["score"], ok)], name=str(country),
+            x=[tick(n) for n in nodes], y=[s if k else None for s, k in zip(part["score"], ok)], name=str(country),
             marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": patterns[i % len(patterns)]},
                     "line": {"color": "#333333", "width": 0.5}},
             hovertext=[f"<b>{country}</b>, {n}: {fmt_score(s)}" + (f" ({lab})" if k else "")
