@@ -219,7 +219,8 @@ def pillars_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
         y=ticks, x=[s if ok else 0 for s, ok in zip(f["score"], scored)], base=0, orientation="h",
         marker={"color": [s if ok else 0 for s, ok in zip(f["score"], scored)], "cmin": 1, "cmax": 6,
                 "colorscale": SCALE, "line": {"color": "#333333", "width": 0.5}},
-        text=text, textposition="outside", cliponaxis=False, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+        text=text, textposition="outside", cliponaxis=False, hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>",
         showlegend=False))
     for name, ok in zip(ticks, scored):
         if not ok:
@@ -459,7 +460,8 @@ def context() -> Context:
             pillars={c: str(n) for c, n in meth.pillars["name"].items()},
             actors={c: str(n) for c, n in meth.actors["name"].items()},
             nodes=set(results.nodes["node"].unique()),
-            labels={(n, int(b)): str(lab) for n, b, lab in meth.bands[["node", "band", "label"]].itertuples(index=False)},
+            labels={(n, int(b)): str(lab)
+                    for n, b, lab in meth.bands[["node", "band", "label"]].itertuples(index=False)},
             publishers=publishers,
             regions=sorted(r for r in countries["region"].unique() if r),
             results=results,

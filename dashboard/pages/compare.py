@@ -84,7 +84,6 @@ def table(view: dict) -> html.Div:
 
 
 def layout(countries=None, year=None, actor=None, **_other):
-    ctx = figures.context()
     view, problems = parse({"countries": countries, "year": year, "actor": actor})
     return html.Div([
         html.H1("Compare countries", className="h3"),

@@ -129,7 +129,8 @@ def score_table(view: dict) -> dbc.Table:
     table = figures.map_table(ctx, view["year"], code, view["region"]).sort_values(
         ["score", "name"], ascending=[False, True], na_position="last")
     rows = [html.Tr([html.Td(dcc.Link(name, href=f"/country/{iso3}?year={view['year']}")),
-                     html.Td(region), html.Td(ui.score_text(score)), html.Td(label if not pd.isna(score) else "No data"),
+                     html.Td(region), html.Td(ui.score_text(score)),
+                     html.Td(label if not pd.isna(score) else "No data"),
                      html.Td(ui.pct(cov))])
             for iso3, name, region, score, label, cov in table[["iso3", "name", "region", "score", "label",
                                                                 "coverage"]].itertuples(index=False)]

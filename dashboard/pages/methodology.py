@@ -75,7 +75,8 @@ def bands_section(meth) -> html.Div:
     names = {"overall": "Overall (and actors)", **meth.pillars["name"].to_dict()}
     rows = [[html.Strong(str(band)), *[b.at[band, n] if n in b.columns and pd.notna(b.at[band, n]) else "-"
                                        for n in order]] for band in sorted(b.index, reverse=True)]
-    return table(rows, ["Band", *[names.get(n, n) for n in order]], "Band labels: a score's band is its nearest whole step")
+    return table(rows, ["Band", *[names.get(n, n) for n in order]],
+                 "Band labels: a score's band is its nearest whole step")
 
 
 def layout(**_params):
@@ -185,7 +186,8 @@ def layout(**_params):
                          "while the same tools can remove political speech. The indicators score what the law and "
                          "practice do to political expression (V-Dem asks whether the legal framework protects it); "
                          "a low score is a flag to read the country context, not a verdict on every rule."]),
-                html.Li([html.Strong("Telecom operators implementing government-ordered shutdowns count as corporate. "),
+                html.Li([html.Strong("Telecom operators implementing government-ordered shutdowns count as "
+                                     "corporate. "),
                          "Operators often have no lawful way to refuse. They are scored because implementing a "
                          "shutdown is conduct, and because transparency about such orders is part of corporate "
                          "responsibility; the state's own role is scored separately under state actors."]),
