@@ -59,6 +59,19 @@ def measured_table() -> html.Div:
                     className="table-responsive")
 
 
+def source_years() -> html.Ul:
+    """Per source, the span of years it has observations for (read from the data, not written here)."""
+    ds = data.dataset()
+    spans = ds.observations.groupby("source_id")["year"].agg(["min", "max"])
+    items = []
+    for sid, row in spans.iterrows():
+        name = (f"{ds.sources.at[sid, 'publisher']}, {ds.sources.at[sid, 'dataset']}" if sid in ds.sources.index
+                else sid)
+        span = f"{row['min']}" + (" only" if row["min"] == row["max"] else f"–{row['max']}")
+        items.append(html.Li(f"{name}: {span}"))
+    return html.Ul(items, className="small mb-0 mt-1")
+
+
 def layout(node=None, actor=None, region=None, **_other):
     ctx = figures.context()
     view, problems = parse({"node": node, "actor": actor, "region": region})
@@ -85,11 +98,10 @@ def layout(node=None, actor=None, region=None, **_other):
                              "Line chart of mean scores by region over the years"), delay_show=400, type="dot"),
         ui.alert([html.Strong("Read trends with the measured share. "),
                   "The grey bars under the chart show how much of the methodology any source measured each year. "
-                  "The V-Dem Digital Society items exist only for 2021 (carried forward up to three years), "
-                  "#KeepItOn data covers 2016–2022 and the operator fields of #KeepItOn only 2019–2022. "
-                  "A jump where the measured share changes may come from the basket of indicators, not from "
-                  "a change on the ground. Each year's mean covers the countries scored that year."],
-                 color="info"),
+                  f"Observations are carried forward up to {data.dataset().methodology.parameters.window_years} "
+                  "years. A jump where the measured share changes may come from the basket of indicators, not "
+                  "from a change on the ground. Each year's mean covers the countries scored that year. "
+                  "Years each source has observations for:", source_years()], color="info"),
         measured_table(),
         dcc.Store(id="trends-url-sync"),
     ])
