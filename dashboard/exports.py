@@ -505,6 +505,24 @@ def _read_shapes():
     return frame.drop_duplicates("iso3").rename(columns={"name": "shape_name"})
 
 
+POINTS_FILE = ROOT / "data" / "geo" / "points.csv"
+
+
+def small_state_points():
+    """Points (approximate location) for places too small for the 110m shapes, when data/geo/points.csv exists."""
+    return _cache.get(("points",), _read_points)
+
+
+def _read_points():
+    import geopandas as gpd
+    if not POINTS_FILE.exists():
+        return None
+    frame = pd.read_csv(POINTS_FILE)
+    frame = frame[~frame["iso3"].isin(set(shapes()["iso3"]))]
+    return gpd.GeoDataFrame(frame[["iso3", "source_id"]].rename(columns={"source_id": "point_source_id"}),
+                            geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326")
+
+
 def missing_shapes(year: int) -> list[str]:
     """Scored countries (an overall or any pillar score in `year`) without a 110m shape."""
     table = scores_table(Query((year,), None, None, "pillar", None))
@@ -543,11 +561,33 @@ def to_geojson(query: Query) -> bytes:
     return json.dumps(doc, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
+def small_state_frame(table: pd.DataFrame):
+    """The scored rows of `table` that have no shape but a point, as a point layer (or None)."""
+    import geopandas as gpd
+    points = small_state_points()
+    if points is None:
+        return None
+    rows = points.merge(table, on="iso3", how="inner")
+    if rows.empty:
+        return None
+    rows = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    rows = rows[[c for c in rows.columns if c != "geometry"] + ["geometry"]]
+    for column in rows.columns:
+        if str(rows[column].dtype) == "Int64":
+            rows[column] = rows[column].astype("float")
+    return rows
+
+
 def to_gpkg(query: Query) -> bytes:
-    """Layers: `scores` (the shapes with their scores; credit in layer metadata) and `sources`."""
+    """Layers: `scores` (the shapes with their scores; credit in layer metadata), `small_states` (points
+    for scored places without a 110m shape, when data/geo/points.csv is present) and `sources`."""
     import pyogrio
     geo, table = gis_frame(query)
+    small = small_state_frame(table[~table["iso3"].isin(set(geo["iso3"]))])
     sources = sources_table(table, gis=True)
+    if small is not None:
+        extra = sources_table(pd.DataFrame({"source_id": sorted(set(small["point_source_id"]))}))
+        sources = pd.concat([sources, extra]).drop_duplicates("source_id", ignore_index=True)
     credit = credit_line(query.years[0], list(dict.fromkeys(sources["publisher"])))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scores.gpkg"
@@ -555,6 +595,10 @@ def to_gpkg(query: Query) -> bytes:
                                 layer_metadata={"DESCRIPTION": credit, "LICENCE": DATA_LICENCE},
                                 dataset_metadata={"TITLE": f"{PROJECT} scores {query.years[0]}",
                                                   "DESCRIPTION": credit})
+        if small is not None:
+            pyogrio.write_dataframe(small, path, layer="small_states", driver="GPKG",
+                                    layer_metadata={"DESCRIPTION": "Scored places too small for the 1:110m "
+                                                    "shapes, as points. " + credit, "LICENCE": DATA_LICENCE})
         pyogrio.write_dataframe(sources, path, layer="sources", driver="GPKG")
         return path.read_bytes()
 

@@ -203,7 +203,7 @@ def test_geopackage_loads_with_sources_layer(client, results, dataset, tmp_path)
     path = tmp_path / "scores.gpkg"
     path.write_bytes(get_ok(client, f"/download/scores.gpkg?year={YEAR}").data)
     layers = {name for name, _ in pyogrio.list_layers(path)}
-    assert layers == {"scores", "sources"}
+    assert {"scores", "sources"} <= layers <= {"scores", "sources", "small_states"}
     layer = gpd.read_file(path, layer="scores")
     with_shape, _ = _scored_with_shape(results, dataset)
     assert set(layer["iso3"]) == with_shape and len(layer) == len(with_shape)
@@ -211,6 +211,22 @@ def test_geopackage_loads_with_sources_layer(client, results, dataset, tmp_path)
     sources = gpd.read_file(path, layer="sources")
     assert "NE_110M" in set(sources["source_id"])
     assert "CC BY-SA 4.0" in pyogrio.read_info(path, layer="scores")["layer_metadata"]["DESCRIPTION"]
+
+
+def test_geopackage_small_states_are_points(client, results, dataset, tmp_path):
+    import geopandas as gpd
+    from dashboard import exports
+    if not exports.POINTS_FILE.exists():
+        pytest.skip("no data/geo/points.csv")
+    path = tmp_path / "scores.gpkg"
+    path.write_bytes(get_ok(client, f"/download/scores.gpkg?year={YEAR}").data)
+    points = gpd.read_file(path, layer="small_states")
+    _, without = _scored_with_shape(results, dataset)
+    assert set(points["iso3"]) == without & set(pd.read_csv(exports.POINTS_FILE)["iso3"])
+    assert (points.geometry.geom_type == "Point").all()
+    expected = engine_wide(results, dataset)
+    points = points.set_index("iso3")
+    assert ((points["coverage"] - expected.loc[points.index, "coverage"]).abs() < 1e-4).all()
 
 
 def test_gis_refuses_several_years(client):
