@@ -215,6 +215,7 @@ def test_geopackage_loads_with_sources_layer(client, results, dataset, tmp_path)
 
 def test_geopackage_small_states_are_points(client, results, dataset, tmp_path):
     import geopandas as gpd
+
     from dashboard import exports
     if not exports.POINTS_FILE.exists():
         pytest.skip("no data/geo/points.csv")
