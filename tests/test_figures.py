@@ -19,6 +19,9 @@ def real_data():
     yield
 
 
+TINY_POINTS = {"SGP": (103.795, 1.357), "MLT": (14.471, 35.857)}  # as in data/geo/points.csv
+
+
 def tiny_map_frame() -> pd.DataFrame:
     return pd.DataFrame({
         "iso3": ["AAA", "BBB", "CCC", "SGP", "MLT"],
@@ -32,7 +35,7 @@ def tiny_map_frame() -> pd.DataFrame:
 
 
 def test_map_no_data_is_grey_not_low():
-    fig = figures.map_figure(tiny_map_frame(), title="T", source="S", node_label="Overall")
+    fig = figures.map_figure(tiny_map_frame(), title="T", source="S", node_label="Overall", points=TINY_POINTS)
     scored = next(t for t in fig.data if t.name == "Scored")
     nodata = next(t for t in fig.data if t.name == "No data")
     assert list(scored.locations) == ["AAA", "CCC"]          # only scored countries on the colour axis
@@ -44,7 +47,7 @@ def test_map_no_data_is_grey_not_low():
 
 
 def test_map_small_states_are_points_and_no_data_points_grey():
-    fig = figures.map_figure(tiny_map_frame(), title="T", source="S", node_label="Overall")
+    fig = figures.map_figure(tiny_map_frame(), title="T", source="S", node_label="Overall", points=TINY_POINTS)
     points = {t.name: t for t in fig.data if isinstance(t, go.Scattergeo) and t.lon and t.lon[0] is not None}
     assert list(points["Small states"].customdata) == ["SGP"]
     assert points["Small states"].marker.coloraxis == "coloraxis"

@@ -71,3 +71,16 @@ def test_spot_check_against_published_values(dataset):
     assert obs[("COL", 2021, "p_fiw_d4")] == 3                          # FIW 2022 edition, D4
     assert obs[("IND", 2019, "a_shutdowns_recorded")] == 121            # KeepItOn 2019, India
     assert pd.isna(obs.get(("XXX", 2021, "e_filtering")))
+
+
+def test_every_country_has_a_map_shape_or_a_sourced_point(dataset):
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    topo = json.loads((root / "assets" / "topojson" / "world_110m.json").read_text())
+    shaped = {g.get("id") for g in topo["objects"]["countries"]["geometries"]}
+    points = pd.read_csv(root / "data" / "geo" / "points.csv")
+    assert points["source_id"].isin(dataset.sources.index).all()
+    assert points["lon"].between(-180, 180).all() and points["lat"].between(-90, 90).all()
+    assert set(dataset.countries.index) <= shaped | set(points["iso3"])
