@@ -98,8 +98,7 @@ def test_dispute_then_accept_changes_the_score(page, review_server):
     assert "correction.accept" in page.inner_text("#review-history")
     assert "No proposals are waiting" in page.inner_text("#review-corrections-empty")
     page.screenshot(path=str(SHOTS / "review-lead.png"), full_page=True)
-    # app-wide, not this page's: Dash 4 dropdown internals and the index's <html> (owned by the app shell)
-    serious = [v for v in axe_violations(page) if v["id"] not in ("aria-hidden-focus", "html-has-lang")]
+    serious = axe_violations(page)
     assert not serious, [(v["id"], v["help"], v["nodes"][:2]) for v in serious]
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(500)
