@@ -250,6 +250,14 @@ def aigs_rows(ref: Path) -> pd.DataFrame:
                      "in the index's 179-country universe with no AI surveillance technology recorded")
 
 
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 text that was decoded as Latin-1 once too often ("CuraÃ§ao" -> "Curaçao")."""
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text  # already clean
+
+
 def countries_table(ref: Path, iso3s: set[str]) -> pd.DataFrame:
     attrs = pd.read_csv(ref / "ne_country_attributes.csv").set_index("iso3")
     lookup = pd.read_csv(ref / "country_name_iso3_lookup.csv").dropna(subset=["iso3"])
@@ -259,7 +267,7 @@ def countries_table(ref: Path, iso3s: set[str]) -> pd.DataFrame:
         if iso3 in attrs.index:
             a = attrs.loc[iso3]
             income = a["income_group"].split(". ", 1)[-1] if isinstance(a["income_group"], str) else ""
-            rows.append((iso3, a["name"], a["region_wb"], income))
+            rows.append((iso3, fix_mojibake(a["name"]), a["region_wb"], income))
         else:
             rows.append((iso3, fallback.get(iso3, iso3), "", ""))
     frame = pd.DataFrame(rows, columns=["iso3", "name", "region", "income_group"])

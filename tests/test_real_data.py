@@ -84,3 +84,9 @@ def test_every_country_has_a_map_shape_or_a_sourced_point(dataset):
     assert points["source_id"].isin(dataset.sources.index).all()
     assert points["lon"].between(-180, 180).all() and points["lat"].between(-90, 90).all()
     assert set(dataset.countries.index) <= shaped | set(points["iso3"])
+
+
+def test_country_names_are_clean_utf8(dataset):
+    names = dataset.countries["name"]
+    assert not names.str.contains("Ã|Â", regex=True).any(), names[names.str.contains("Ã|Â")].tolist()
+    assert dataset.countries.loc["CUW", "name"] == "Curaçao"
