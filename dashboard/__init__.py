@@ -10,8 +10,8 @@ from dash import html
 from flask_compress import Compress
 
 from . import api, data, exports
-from .config import Config
 from .components.footer import footer
+from .config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLE = "Digital Rights Dashboard"

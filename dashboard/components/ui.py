@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import Input, Output, clientside_callback, dcc, html
 
 from .. import data
 from ..figures import SCALE
@@ -108,6 +110,61 @@ def labelled(label: str, control, control_id: str, width: dict | None = None) ->
     """A form control with a visible <label> bound to it (keyboard and screen-reader friendly)."""
     return dbc.Col([dbc.Label(label, html_for=control_id, className="small fw-semibold mb-1"), control],
                    **(width or {"xs": 12, "sm": 6, "lg": 3}), className="mb-2")
+
+
+ACTORS = [{"label": "All actors", "value": "all"}, {"label": "State", "value": "state"},
+          {"label": "Corporate", "value": "corporate"}]
+
+
+def actor_radio(radio_id: str, value: str, width: dict) -> dbc.Col:
+    """The all / state / corporate toggle, labelled as a radio group."""
+    label_id = f"{radio_id}-label"
+    return dbc.Col([html.Div("Actor", id=label_id, className="small fw-semibold mb-1 form-label"),
+                    html.Div(dbc.RadioItems(id=radio_id, options=ACTORS, value=value, inline=True,
+                                            input_class_name="me-1", label_class_name="me-2"),
+                             role="radiogroup", **{"aria-labelledby": label_id})],
+                   **width, className="mb-2")
+
+
+def parse_view(params: dict, specs) -> tuple[dict, list[str]]:
+    """Valid view parameters from a URL: `specs` is (name, parser, default) per parameter, where
+    `parser(params, ctx)` raises ValueError naming a bad one. Bad ones fall back to their default
+    and their messages are returned, so the page can say what it reset."""
+    from ..figures import context
+    ctx = context()
+    view, problems = {}, []
+    for name, parser, default in specs:
+        try:
+            view[name] = parser(params, ctx)
+        except ValueError as exc:
+            view[name] = default
+            problems.append(str(exc))
+    return view, problems
+
+
+def url_sync(store_id: str, path: str, fields: list[tuple[str, str, object]]) -> None:
+    """Keep the address bar in step with a page's controls (history.replaceState: no reload, no
+    history spam), so a copied link reproduces the view. `fields` is (control id, URL key, value
+    left out of the URL); lists are joined with commas."""
+    keys = json.dumps([key for _, key, _ in fields])
+    skip = json.dumps([default for _, _, default in fields])
+    clientside_callback(
+        f"""
+        function(...values) {{
+            const keys = {keys}, skip = {skip}, q = new URLSearchParams();
+            values.forEach(function (v, i) {{
+                if (Array.isArray(v)) {{ v = v.join(','); }}
+                if (v !== null && v !== undefined && v !== '' && v !== skip[i]) {{ q.set(keys[i], v); }}
+            }});
+            const s = q.toString().replace(/%2C/g, ',');
+            if (window.location.pathname === '{path}') {{
+                window.history.replaceState(window.history.state, '', '{path}' + (s ? '?' + s : ''));
+            }}
+            return s;
+        }}
+        """,
+        Output(store_id, "data"), *[Input(control, "value") for control, _, _ in fields],
+    )
 
 
 def downloads(chart: str | None, chart_params: dict | None = None, data_params: dict | None = None,

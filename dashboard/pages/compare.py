@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, clientside_callback, dcc, html
+from dash import Input, Output, callback, dcc, html
 
 from dashboard import figures
 from dashboard.components import ui
@@ -12,8 +12,6 @@ from dashboard.components import ui
 dash.register_page(__name__, path="/compare", name="Compare", title="Compare countries: Digital Rights Dashboard",
                    order=1)
 
-ACTORS = [{"label": "All actors", "value": "all"}, {"label": "State", "value": "state"},
-          {"label": "Corporate", "value": "corporate"}]
 
 
 def default_countries(ctx) -> list[str]:
@@ -22,18 +20,13 @@ def default_countries(ctx) -> list[str]:
 
 def parse(params: dict) -> tuple[dict, list[str]]:
     ctx = figures.context()
-    view, problems = {}, []
-    for name, parser, default in (("year", figures.param_year, max(ctx.years)),
-                                  ("actor", figures.param_actor, "all"),
-                                  ("countries", figures.param_countries, default_countries(ctx))):
-        if name == "countries" and not figures._get(params, "countries"):
-            view[name] = default if params.get("countries") is None else []
-            continue
-        try:
-            view[name] = parser(params, ctx)
-        except ValueError as exc:
-            view[name] = default
-            problems.append(str(exc))
+    view, problems = ui.parse_view(params, (("year", figures.param_year, max(ctx.years)),
+                                            ("actor", figures.param_actor, "all")))
+    if figures._get(params, "countries"):
+        chosen, more = ui.parse_view(params, (("countries", figures.param_countries, default_countries(ctx)),))
+        view, problems = view | chosen, problems + more
+    else:  # no parameter: the pilots; an empty one (the user cleared the box): nothing
+        view["countries"] = default_countries(ctx) if params.get("countries") is None else []
     if view["actor"] == "structural":
         view["actor"] = "all"
     return view, problems
@@ -99,11 +92,7 @@ def layout(countries=None, year=None, actor=None, **_other):
             ui.labelled("Year", dcc.Dropdown(id="compare-year", options=ui.year_options(), value=view["year"],
                                              clearable=False, searchable=False), "compare-year",
                         {"xs": 6, "sm": 4, "lg": 2}),
-            dbc.Col([html.Div("Actor", id="compare-actor-label", className="small fw-semibold mb-1 form-label"),
-                     html.Div(dbc.RadioItems(id="compare-actor", options=ACTORS, value=view["actor"], inline=True,
-                                             input_class_name="me-1", label_class_name="me-2"),
-                              role="radiogroup", **{"aria-labelledby": "compare-actor-label"})],
-                    xs=12, sm=8, lg=4, className="mb-2"),
+            ui.actor_radio("compare-actor", view["actor"], {"xs": 12, "sm": 8, "lg": 4}),
         ], className="g-2 align-items-end"),
         html.Div(menu(view), id="compare-downloads", className="mb-2"),
         dcc.Loading(ui.graph("compare-graph", chart(view), "Bar chart comparing the chosen countries per pillar"),
@@ -122,19 +111,5 @@ def update(countries, year, actor):
     return chart(view), menu(view), table(view)
 
 
-clientside_callback(
-    """
-    function(countries, year, actor) {
-        const q = new URLSearchParams();
-        if (countries && countries.length) q.set('countries', countries.join(','));
-        if (year) q.set('year', year);
-        if (actor && actor !== 'all') q.set('actor', actor);
-        if (window.location.pathname === '/compare') {
-            window.history.replaceState(window.history.state, '', '/compare?' + q.toString().replace(/%2C/g, ','));
-        }
-        return q.toString();
-    }
-    """,
-    Output("compare-url-sync", "data"),
-    Input("compare-countries", "value"), Input("compare-year", "value"), Input("compare-actor", "value"),
-)
+ui.url_sync("compare-url-sync", "/compare", [("compare-countries", "countries", None),
+                                             ("compare-year", "year", None), ("compare-actor", "actor", "all")])

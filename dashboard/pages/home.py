@@ -9,15 +9,13 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import figures
 from dashboard.components import ui
 
 dash.register_page(__name__, path="/", name="Map", title="Digital Rights Dashboard: world map", order=0)
 
-ACTORS = [{"label": "All actors", "value": "all"}, {"label": "State", "value": "state"},
-          {"label": "Corporate", "value": "corporate"}]
 
 
 def node_options(ctx) -> list[dict]:
@@ -26,17 +24,10 @@ def node_options(ctx) -> list[dict]:
 
 def parse(params: dict) -> tuple[dict, list[str]]:
     """Valid view parameters from the URL, falling back to defaults; plus messages for bad ones."""
-    ctx = figures.context()
-    view, problems = {}, []
-    for name, parser, default in (("year", figures.param_year, max(ctx.years)),
-                                  ("node", figures.param_node, "overall"),
-                                  ("actor", figures.param_actor, "all"),
-                                  ("region", figures.param_region, "")):
-        try:
-            view[name] = parser(params, ctx)
-        except ValueError as exc:
-            view[name] = default
-            problems.append(str(exc))
+    view, problems = ui.parse_view(params, (("year", figures.param_year, max(figures.context().years)),
+                                            ("node", figures.param_node, "overall"),
+                                            ("actor", figures.param_actor, "all"),
+                                            ("region", figures.param_region, "")))
     if view["actor"] == "structural":
         view["actor"] = "all"
         problems.append("actor: the map shows all, state or corporate actors")
@@ -88,11 +79,7 @@ def layout(year=None, node=None, actor=None, region=None, **_other):
             ui.labelled("Year", dcc.Dropdown(id="map-year", options=ui.year_options(), value=view["year"],
                                              clearable=False, searchable=False), "map-year",
                         {"xs": 6, "sm": 3, "lg": 2}),
-            dbc.Col([html.Div("Actor", id="map-actor-label", className="small fw-semibold mb-1 form-label"),
-                     html.Div(dbc.RadioItems(id="map-actor", options=ACTORS, value=view["actor"], inline=True,
-                                             input_class_name="me-1", label_class_name="me-2"),
-                              role="radiogroup", **{"aria-labelledby": "map-actor-label"})],
-                    xs=12, sm=6, lg=4, className="mb-2"),
+            ui.actor_radio("map-actor", view["actor"], {"xs": 12, "sm": 6, "lg": 4}),
             ui.labelled("Region", dcc.Dropdown(id="map-region", options=ui.region_options(),
                                                value=view["region"] or "all", clearable=False), "map-region",
                         {"xs": 12, "sm": 6, "lg": 3}),
@@ -168,23 +155,5 @@ def open_country(click, picked, year):
     return f"/country/{iso3}?year={year}"
 
 
-# Keep the address bar in step with the controls (replaceState: no reload, no history spam).
-clientside_callback(
-    """
-    function(year, node, actor, region) {
-        const q = new URLSearchParams();
-        if (year) q.set('year', year);
-        if (node && node !== 'overall') q.set('node', node);
-        if (actor && actor !== 'all') q.set('actor', actor);
-        if (region && region !== 'all') q.set('region', region);
-        const s = q.toString();
-        if (window.location.pathname === '/') {
-            window.history.replaceState(window.history.state, '', '/' + (s ? '?' + s : ''));
-        }
-        return s;
-    }
-    """,
-    Output("map-url-sync", "data"),
-    Input("map-year", "value"), Input("map-node", "value"), Input("map-actor", "value"),
-    Input("map-region", "value"),
-)
+ui.url_sync("map-url-sync", "/", [("map-year", "year", None), ("map-node", "node", "overall"),
+                                   ("map-actor", "actor", "all"), ("map-region", "region", "all")])

@@ -8,27 +8,19 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, clientside_callback, dcc, html
+from dash import Input, Output, callback, dcc, html
 
 from dashboard import data, figures
 from dashboard.components import ui
 
 dash.register_page(__name__, path="/trends", name="Trends", title="Trends: Digital Rights Dashboard", order=2)
 
-ACTORS = [{"label": "All actors", "value": "all"}, {"label": "State", "value": "state"},
-          {"label": "Corporate", "value": "corporate"}]
 
 
 def parse(params: dict) -> tuple[dict, list[str]]:
-    ctx = figures.context()
-    view, problems = {}, []
-    for name, parser, default in (("node", figures.param_node, "overall"), ("actor", figures.param_actor, "all"),
-                                  ("region", figures.param_region, "")):
-        try:
-            view[name] = parser(params, ctx)
-        except ValueError as exc:
-            view[name] = default
-            problems.append(str(exc))
+    view, problems = ui.parse_view(params, (("node", figures.param_node, "overall"),
+                                            ("actor", figures.param_actor, "all"),
+                                            ("region", figures.param_region, "")))
     if view["actor"] == "structural":
         view["actor"] = "all"
     return view, problems
@@ -84,11 +76,7 @@ def layout(node=None, actor=None, region=None, **_other):
         dbc.Row([
             ui.labelled("Score", dcc.Dropdown(id="trends-node", options=nodes, value=view["node"], clearable=False,
                                               searchable=False), "trends-node"),
-            dbc.Col([html.Div("Actor", id="trends-actor-label", className="small fw-semibold mb-1 form-label"),
-                     html.Div(dbc.RadioItems(id="trends-actor", options=ACTORS, value=view["actor"], inline=True,
-                                             input_class_name="me-1", label_class_name="me-2"),
-                              role="radiogroup", **{"aria-labelledby": "trends-actor-label"})],
-                    xs=12, sm=6, lg=4, className="mb-2"),
+            ui.actor_radio("trends-actor", view["actor"], {"xs": 12, "sm": 6, "lg": 4}),
             ui.labelled("Region (or all regions)", dcc.Dropdown(id="trends-region", options=ui.region_options(),
                                                                 value=view["region"] or "all", clearable=False),
                         "trends-region", {"xs": 12, "sm": 6, "lg": 4}),
@@ -115,20 +103,5 @@ def update(node, actor, region):
     return figures.figure_dict("region_trends", chart_params(view)), menu(view)
 
 
-clientside_callback(
-    """
-    function(node, actor, region) {
-        const q = new URLSearchParams();
-        if (node && node !== 'overall') q.set('node', node);
-        if (actor && actor !== 'all') q.set('actor', actor);
-        if (region && region !== 'all') q.set('region', region);
-        const s = q.toString();
-        if (window.location.pathname === '/trends') {
-            window.history.replaceState(window.history.state, '', '/trends' + (s ? '?' + s : ''));
-        }
-        return s;
-    }
-    """,
-    Output("trends-url-sync", "data"),
-    Input("trends-node", "value"), Input("trends-actor", "value"), Input("trends-region", "value"),
-)
+ui.url_sync("trends-url-sync", "/trends", [("trends-node", "node", "overall"), ("trends-actor", "actor", "all"),
+                                           ("trends-region", "region", "all")])
