@@ -353,6 +353,27 @@ def scores_table(query: Query) -> pd.DataFrame:
     return frame
 
 
+def _interval_columns(frame: pd.DataFrame, year: int, level: str) -> pd.DataFrame:
+    """Sensitivity (indicators/sensitivity.py): X_low, X_high per score column, rank, rank_low, rank_high."""
+    if level != "pillar":
+        return frame
+    intervals = data.sensitivity(year).set_index("iso3")
+    columns = [c for c in intervals.columns if c.endswith(("_low", "_high")) or c == "rank"]
+    columns = [c for c in columns if c not in frame.columns]
+    return frame.join(intervals[columns], on="iso3")
+
+
+register_columns(_interval_columns, {
+    r".+_low": "Low end of the score's likely range: 5th percentile over 1,000 runs of alternative "
+               "methodological choices (weights, goalposts, window, one indicator left out); see README "
+               "'How sure is a score?'",
+    r".+_high": "High end of the score's likely range: 95th percentile over the same runs",
+    "rank": "Rank of the overall score among countries with one (1 = best)",
+    "rank_low": "Best likely rank: 5th percentile of the rank over the same runs",
+    "rank_high": "Worst likely rank: 95th percentile of the rank over the same runs",
+})
+
+
 def sources_table(frame: pd.DataFrame | None = None, gis: bool = False) -> pd.DataFrame:
     """Publisher, dataset, URL, licence and citation of every source behind `frame` (all when None)."""
     sources = data.dataset().sources
