@@ -104,9 +104,12 @@ def body(iso3: str, year: int) -> list:
     d = data.drilldown(iso3, year)
     o = d["overall"]
     params = {"country": iso3, "year": year}
-    cards = [dbc.Col(ui.score_card("Overall", o, f"measured share {ui.pct(o['measured_share'])}"),
+    sure, likely = how_sure(iso3, year)
+    cards = [dbc.Col(ui.score_card("Overall", o, " · ".join(filter(None, [
+                         f"measured share {ui.pct(o['measured_share'])}", likely.get("overall")]))),
                      xs=12, sm=6, lg=True, className="mb-2")]
-    cards += [dbc.Col(ui.score_card(p["name"], p), xs=6, sm=6, lg=True, className="mb-2") for p in d["pillars"]]
+    cards += [dbc.Col(ui.score_card(p["name"], p, likely.get(p["node"])), xs=6, sm=6, lg=True, className="mb-2")
+              for p in d["pillars"]]
     withheld = o["score"] is None
     note = ui.alert(
         f"{d['country']} has no overall score for {year}: only {ui.pct(o['coverage'])} of the measured "
@@ -119,6 +122,7 @@ def body(iso3: str, year: int) -> list:
                               dcc.Link("How scores are made", href="/methodology"), "."],
                              className="small text-body-secondary mt-1")], className="mb-3"),
         note,
+        how_sure_section(sure),
         dbc.Row([
             dbc.Col(ui.section("Pillar scores", ui.graph("country-pillars", figures.figure_dict("pillars", params),
                                                          "Bar chart of the overall and pillar scores"),
@@ -146,6 +150,33 @@ def body(iso3: str, year: int) -> list:
                                                  {"year": "all", "country": iso3, "level": "pillar"})), lg=6),
         ]),
     ]
+
+
+def how_sure(iso3: str, year: int) -> tuple[dict | None, dict[str, str]]:
+    """The sensitivity texts (indicators.sensitivity.how_sure) and 'likely lo–hi' per score column."""
+    try:
+        sure = data.how_sure(iso3, year)
+        rows = data.sensitivity(year)
+    except Exception:  # noqa: BLE001 - the uncertainty note must never break the profile
+        return None, {}
+    row = rows[rows["iso3"] == iso3]
+    if sure is None or row.empty:
+        return sure, {}
+    r = row.iloc[0]
+    likely = {c[:-4]: f"likely {r[c]:.2f}–{r[c[:-4] + '_high']:.2f}" for c in rows.columns
+              if c.endswith("_low") and c != "rank_low" and r[c] == r[c] and r[c[:-4] + "_high"] == r[c[:-4] + "_high"]}
+    return sure, likely
+
+
+def how_sure_section(sure: dict | None) -> html.Section | None:
+    """'How sure is this?': the overall score and rank with their likely ranges, and what moves them."""
+    if sure is None:
+        return None
+    return ui.section("How sure is this?",
+                      html.P([html.Strong("Overall "), sure["overall"], " · ", sure["rank"]], className="mb-1"),
+                      html.P([sure["paragraph"], " ", dcc.Link("How the ranges are made",
+                                                               href="/methodology#uncertainty"), "."],
+                             className="small text-body-secondary"), id="how-sure")
 
 
 def drilldown(d: dict) -> dbc.Accordion:
