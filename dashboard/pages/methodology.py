@@ -79,6 +79,52 @@ def bands_section(meth) -> html.Div:
                  "Band labels: a score's band is its nearest whole step")
 
 
+def uncertainty_section(ds) -> html.Section:
+    """How sure is a score? The Monte Carlo over data/methodology/sensitivity.csv (indicators/sensitivity.py)."""
+    from indicators.sensitivity import CHOICE_LABELS, alternatives_table, share_summary
+    alts = alternatives_table(ds.data_dir)
+    rows = [[html.Code(r["choice"]), "yes" if r["varied"] else "no", r["range"], r["description"]]
+            for _, r in alts.iterrows()]
+    year = ds.methodology.parameters.last_year
+    try:
+        summary = share_summary(data.sensitivity_result(year))["overall"].dropna()
+        together = summary.pop("interactions") if "interactions" in summary.index else None
+        parts = [f"{CHOICE_LABELS.get(c, c)} {v:.0%}" for c, v in summary.sort_values(ascending=False).items()]
+        if together is not None:
+            parts.append(f"choices acting together {together:.0%}")
+        matters = html.P(f"What moves the {year} overall scores most (mean share of the spread over countries): "
+                         + "; ".join(parts) + ".")
+    except Exception:  # noqa: BLE001 - the explanation stands without the figures
+        matters = None
+    return html.Section([
+        html.H2("How sure is a score?", className="h5"),
+        html.P("A score rests on choices: goalposts, weights, how old a value may be, which indicators count. "
+               "Two countries 0.1 apart may swap places under choices just as defensible as ours. So, following "
+               "the uncertainty and sensitivity step of the JRC/OECD composite-indicator handbook, every country "
+               "is rescored 1,000 times. Each run draws one value for every choice in the table below, and the "
+               "runs are seeded, so they can be reproduced."),
+        html.Ul([
+            html.Li([html.Strong("Likely range: "), "beside each score, the 5th to 95th percentile of its runs "
+                     "(widened to include the published score in the rare case it falls outside). The overall rank "
+                     "gets the same treatment, among countries with an overall score (1 = best)."]),
+            html.Li([html.Strong("Same rules in every run: "), "coverage and the withholding rule apply as in the "
+                     "published scores, and missing data is never filled. With every choice switched off, the "
+                     "runs reproduce the published scores exactly."]),
+            html.Li([html.Strong("What matters most: "), "the first-order share of each choice, that is the "
+                     "variance of the mean score given that choice divided by the total variance. It is estimated "
+                     "from the same runs by grouping them by the choice's value. What the shares leave is the "
+                     "effect of choices acting together."]),
+            html.Li([html.Strong("Measurement error: "), "where a source publishes a standard error (V-Dem does), "
+                     "an optional value_sd column adds that noise to each run. Our V-Dem extracts carry point "
+                     "estimates only, so the ranges leave out V-Dem's own uncertainty."]),
+        ]),
+        matters,
+        html.P("Read two countries whose ranges overlap as not clearly different.", className="fw-semibold"),
+        table(rows, ["Choice", "Varied", "Range", "What varies per run"],
+              "Alternatives (data/methodology/sensitivity.csv)"),
+    ], id="uncertainty", className="mb-4")
+
+
 def layout(**_params):
     ds = data.dataset()
     meth = ds.methodology
@@ -108,7 +154,8 @@ def layout(**_params):
         html.Nav(dbc.Nav([dbc.NavLink(t, href=f"#{a}", external_link=True) for t, a in
                           (("Scale", "scale"), ("Pillars", "pillars"), ("Actors", "actors"),
                            ("Indicators", "indicators"), ("Aggregation", "aggregation"), ("Missing data", "missing"),
-                           ("Bands", "bands"), ("Tensions", "tensions"), ("Sources", "sources"))],
+                           ("Bands", "bands"), ("How sure", "uncertainty"), ("Tensions", "tensions"),
+                           ("Sources", "sources"))],
                          className="mb-3 flex-wrap"), **{"aria-label": "Sections of the methodology"}),
 
         html.Section([
@@ -177,6 +224,8 @@ def layout(**_params):
                       html.P("A score's band is its nearest whole step: 4.49 is band 4, 4.5 is band 5. "
                              "Each pillar has its own labels."),
                       bands_section(meth)], id="bands", className="mb-4"),
+
+        uncertainty_section(ds),
 
         html.Section([
             html.H2("Tensions a reader must know", className="h5"),
