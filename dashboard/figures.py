@@ -193,7 +193,8 @@ def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
 
 
 def pillars_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
-    """Horizontal bars: overall and each pillar. `frame`: name, score, band, label, coverage."""
+    """Horizontal bars: overall and each pillar. `frame`: name, score, band, label, coverage; optional
+    low, high (the likely range from indicators/sensitivity.py) drawn as error bars."""
     f = frame.iloc[::-1]
     scored = f["score"].notna()
     text = [f"{s:.2f}" if ok else "" for s, ok in zip(f["score"], scored)]
@@ -201,6 +202,13 @@ def pillars_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
              for n, lab, ok in zip(f["name"], f["label"], scored)]
     hover = [f"<b>{n}</b><br>{fmt_score(s)} ({lab})<br>Coverage {fmt_pct(c)}"
              for n, s, lab, c in zip(f["name"], f["score"], f["label"], f["coverage"])]
+    ranged = (scored & f["low"].notna() & f["high"].notna()) if {"low", "high"} <= set(f.columns) else None
+    if ranged is not None:  # likely range from the sensitivity runs: error bars, range in the hover
+        hover = [h + (f"<br>Likely {lo:.2f}–{hi:.2f}" if ok else "")
+                 for h, lo, hi, ok in zip(hover, f["low"], f["high"], ranged)]
+        labels = [f"{s:.2f} (likely {lo:.1f}–{hi:.1f})" if ok else ""
+                  for s, lo, hi, ok in zip(f["score"], f["low"], f["high"], ranged)]
+        text = ["" if ok else t for t, ok in zip(text, ranged)]  # the label goes after the error bar
     fig = go.Figure(go.Bar(
         y=ticks, x=[s if ok else 0 for s, ok in zip(f["score"], scored)], base=0, orientation="h",
         marker={"color": [s if ok else 0 for s, ok in zip(f["score"], scored)], "cmin": 1, "cmax": 6,
@@ -208,11 +216,22 @@ def pillars_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
         text=text, textposition="outside", cliponaxis=False, hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>",
         showlegend=False))
+    if ranged is not None and ranged.any():
+        fig.update_traces(error_x={"type": "data", "symmetric": False, "color": "#212529", "thickness": 1.5,
+                                   "width": 5,
+                                   "array": [hi - s if ok else 0 for hi, s, ok in zip(f["high"], f["score"], ranged)],
+                                   "arrayminus": [s - lo if ok else 0
+                                                  for lo, s, ok in zip(f["low"], f["score"], ranged)]})
+        fig.add_trace(go.Scatter(x=[hi + 0.08 if ok else 0 for hi, ok in zip(f["high"], ranged)], y=ticks,
+                                 mode="text", text=labels, textposition="middle right", cliponaxis=False,
+                                 hoverinfo="skip", showlegend=False))
     for name, ok in zip(ticks, scored):
         if not ok:
             fig.add_annotation(x=0.05, y=name, text="no data (coverage too low)", showarrow=False, xanchor="left",
                                font={"size": 11, "color": "#495057"})
-    fig.update_xaxes(range=[0, 6.6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef")
+    wide = ranged is not None and ranged.any()
+    fig.update_xaxes(range=[0, 8.2 if wide else 6.6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)",
+                     gridcolor="#e9ecef")
     fig.update_yaxes(automargin=True)
     return finish(fig, title, source, height=30 + 52 * len(f), bottom=44, legend=False)
 
@@ -584,6 +603,13 @@ def build_pillars(params: dict | None = None) -> go.Figure:
         rows.append({"name": ctx.node_name(code), "score": r["score"], "band": r["band"],
                      "label": ctx.label(code, r["band"]), "coverage": r["coverage"]})
     name = ctx.countries.at[iso3, "name"]
+    try:  # likely ranges (indicators/sensitivity.py), drawn as error bars
+        iv = data.sensitivity(year).set_index("iso3")
+        for row, code in zip(rows, ["overall", *ctx.pillars]):
+            if iso3 in iv.index and f"{code}_low" in iv.columns:
+                row["low"], row["high"] = iv.at[iso3, f"{code}_low"], iv.at[iso3, f"{code}_high"]
+    except Exception:  # noqa: BLE001 - the chart stands without the ranges
+        pass
     return pillars_figure(pd.DataFrame(rows), title=f"{name}: overall and pillar scores, {year}",
                           source=source_line(ctx.publishers["overall"], year, ctx.version))
 
