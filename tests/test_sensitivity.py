@@ -281,3 +281,39 @@ def test_how_sure_texts(dataset, tmp_path):
     table = alternatives_table(dataset.data_dir)
     assert set(table["choice"]) >= {"goalposts", "window", "leave_one_out"}
     assert table["description"].str.len().min() > 20
+
+
+# --- the app: API, downloads, pages ---------------------------------------------------------------
+
+def test_api_download_and_country_page_carry_the_intervals(app_config, dataset):
+    import io
+
+    from dashboard import create_app, data
+    from indicators.sensitivity import sensitivity_cached
+    app = create_app(app_config)
+    client = app.server.test_client()
+    expected = sensitivity_cached(dataset, 2021).intervals.set_index("iso3")
+
+    body = client.get("/api/v1/scores?year=2021&country=COL").get_json()
+    row = body["data"][0]
+    for col in ("overall_low", "overall_high", "privacy_low", "corporate_high", "rank", "rank_low", "rank_high"):
+        assert row[col] == pytest.approx(expected.at["COL", col], abs=1e-4), col
+    csv = pd.read_csv(io.BytesIO(client.get("/download/scores.csv?year=2021").data)).set_index("iso3")
+    scored = csv["overall"].notna()
+    assert (csv.loc[scored, "overall_low"] <= csv.loc[scored, "overall"] + 1e-9).all()
+    assert (csv.loc[scored, "rank_low"] <= csv.loc[scored, "rank"]).all()
+
+    said = data.how_sure("COL", 2021)
+    assert said["overall"].startswith(f"{expected.at['COL', 'overall']:.2f} (likely ")
+    import importlib
+    import json
+
+    from dash.development.base_component import Component
+
+    def text(component) -> str:
+        return json.dumps(component.to_plotly_json(), ensure_ascii=False,
+                          default=lambda c: c.to_plotly_json() if isinstance(c, Component) else str(c))
+
+    country = text(importlib.import_module("dashboard.pages.country").layout("COL", 2021))
+    assert "How sure is this?" in country and said["overall"] in country and said["rank"] in country
+    assert "How sure is a score?" in text(importlib.import_module("dashboard.pages.methodology").layout())
