@@ -6,24 +6,15 @@
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from timing import timed  # noqa: E402  (benchmarks/timing.py, beside this script)
+
 from indicators import load_dataset, score  # noqa: E402
-
-
-def timed(fn, repeat: int) -> tuple[float, float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times), out
 
 
 def main() -> None:

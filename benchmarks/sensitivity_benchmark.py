@@ -10,13 +10,13 @@ The target is 1,000 runs for every country for one year in under 30 s on a 2-cor
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from timing import timed  # noqa: E402  (benchmarks/timing.py, beside this script)
 
 from indicators import load_dataset, score  # noqa: E402
 from indicators.alternatives import default_alternatives  # noqa: E402
@@ -30,15 +30,6 @@ from indicators.sensitivity import (  # noqa: E402
     summarise,
     uses_noise,
 )
-
-
-def timed(fn, repeat: int) -> tuple[float, float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times), out
 
 
 def main() -> None:
