@@ -321,22 +321,34 @@ def lines_figure(frame: pd.DataFrame, measured: pd.DataFrame | None, *, title: s
 def compare_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
     """Grouped bars: one group per pillar (or node), one bar per country.
 
-    `frame`: country, node_name, score, label, coverage. No data leaves the bar out and says so.
+    `frame`: country, node_name, score, label, coverage; optional low, high (the likely range from
+    indicators/sensitivity.py) drawn as error bars, so a reader sees when a difference is within
+    the uncertainty. No data leaves the bar out and says so.
     """
     fig = go.Figure()
     nodes = list(dict.fromkeys(frame["node_name"]))
     patterns = ["", "/", ".", "x", "-", "|", "+", "\\"]
+    ranged_frame = {"low", "high"} <= set(frame.columns)
     for i, (country, part) in enumerate(frame.groupby("country", sort=False)):
         part = part.set_index("node_name").reindex(nodes)
         ok = part["score"].notna()
+        ranged = ok & part["low"].notna() & part["high"].notna() if ranged_frame else ok & False
         fig.add_trace(go.Bar(
             x=[tick(n) for n in nodes], y=[s if k else None for s, k in zip(part["score"], ok)], name=str(country),
             marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": patterns[i % len(patterns)]},
                     "line": {"color": "#333333", "width": 0.5}},
             hovertext=[f"<b>{country}</b>, {n}: {fmt_score(s)}" + (f" ({lab})" if k else "")
-                       + f"<br>Coverage {fmt_pct(c)}"
-                       for n, s, lab, c, k in zip(nodes, part["score"], part["label"], part["coverage"], ok)],
+                       + (f"<br>Likely {lo:.2f}–{hi:.2f}" if r else "") + f"<br>Coverage {fmt_pct(c)}"
+                       for n, s, lab, c, k, lo, hi, r in zip(nodes, part["score"], part["label"], part["coverage"],
+                                                               ok, part.get("low", part["score"]),
+                                                               part.get("high", part["score"]), ranged)],
             hovertemplate="%{hovertext}<extra></extra>"))
+        if ranged.any():
+            fig.update_traces(selector={"name": str(country)}, error_y={
+                "type": "data", "symmetric": False, "color": "#212529", "thickness": 1.2, "width": 3,
+                # None, not 0, where the runs give no range: no bar rather than a bar claiming certainty
+                "array": [hi - s if r else None for hi, s, r in zip(part["high"], part["score"], ranged)],
+                "arrayminus": [s - lo if r else None for lo, s, r in zip(part["low"], part["score"], ranged)]})
     fig.update_layout(barmode="group", bargap=0.2)
     fig.update_yaxes(range=[0, 6.3], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef")
     missing = frame[frame["score"].isna()]
@@ -603,15 +615,22 @@ def build_pillars(params: dict | None = None) -> go.Figure:
         rows.append({"name": ctx.node_name(code), "score": r["score"], "band": r["band"],
                      "label": ctx.label(code, r["band"]), "coverage": r["coverage"]})
     name = ctx.countries.at[iso3, "name"]
-    try:  # likely ranges (indicators/sensitivity.py), drawn as error bars
-        iv = data.sensitivity(year).set_index("iso3")
-        for row, code in zip(rows, ["overall", *ctx.pillars]):
-            if iso3 in iv.index and f"{code}_low" in iv.columns:
-                row["low"], row["high"] = iv.at[iso3, f"{code}_low"], iv.at[iso3, f"{code}_high"]
-    except Exception:  # noqa: BLE001 - the chart stands without the ranges
-        pass
+    for row, code in zip(rows, ["overall", *ctx.pillars]):  # likely ranges, drawn as error bars
+        row["low"], row["high"] = likely_range(ctx, year, iso3, code)
     return pillars_figure(pd.DataFrame(rows), title=f"{name}: overall and pillar scores, {year}",
                           source=source_line(ctx.publishers["overall"], year, ctx.version))
+
+
+def likely_range(ctx: Context, year: int, iso3: str, code: str) -> tuple[float, float]:
+    """The 5-95 % range of a score over the sensitivity runs (indicators/sensitivity.py), or NaNs
+    for a node the runs do not summarise (pillar x actor) or a country without that score."""
+    key = ("likely", year)
+    if key not in ctx.cache:
+        ctx.cache[key] = data.sensitivity(year).set_index("iso3")
+    iv = ctx.cache[key]
+    if iso3 not in iv.index or f"{code}_low" not in iv.columns:
+        return float("nan"), float("nan")
+    return float(iv.at[iso3, f"{code}_low"]), float(iv.at[iso3, f"{code}_high"])
 
 
 def split_table(ctx: Context, iso3: str, year: int, actors: list[str] | None = None) -> pd.DataFrame:
@@ -683,8 +702,10 @@ def build_compare(params: dict | None = None) -> go.Figure:
             if code not in ctx.nodes:
                 continue
             r = ctx.slice(year, code).loc[iso3]
+            low, high = likely_range(ctx, year, iso3, code)
             rows.append({"country": ctx.countries.at[iso3, "name"], "node_name": ctx.pillars.get(n, "Overall"),
-                         "score": r["score"], "label": ctx.label(code, r["band"]), "coverage": r["coverage"]})
+                         "score": r["score"], "label": ctx.label(code, r["band"]), "coverage": r["coverage"],
+                         "low": low, "high": high})
     pub_node = "overall" if actor == ALL else actor
     return compare_figure(pd.DataFrame(rows), title=f"Countries compared{actor_phrase(actor, ctx)}, {year}",
                           source=source_line(ctx.publishers.get(pub_node, []), year, ctx.version))

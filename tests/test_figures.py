@@ -172,3 +172,23 @@ def test_map_update_is_fast():
     for year in ("2019", "2020", "2021"):
         CHARTS["map"]({"year": year, "node": "access", "actor": "corporate"}).to_plotly_json()
     assert (time.perf_counter() - start) / 3 < 0.25
+
+
+def test_compare_draws_likely_ranges_only_where_the_runs_give_one():
+    frame = pd.DataFrame({
+        "country": ["Alpha", "Alpha", "Beta", "Beta"], "node_name": ["Overall", "Privacy"] * 2,
+        "score": [3.0, 4.0, 3.2, math.nan], "label": ["x", "y", "z", "No data"], "coverage": [1, 1, 1, 0.2],
+        "low": [2.8, math.nan, 3.0, math.nan], "high": [3.3, math.nan, 3.5, math.nan]})
+    fig = figures.compare_figure(frame, title="T", source="S")
+    alpha, beta = (t for t in fig.data if t.type == "bar")
+    assert alpha.error_y.array[0] == pytest.approx(0.3) and alpha.error_y.arrayminus[0] == pytest.approx(0.2)
+    assert alpha.error_y.array[1] is None  # a score without a range gets no bar, not a zero-width one
+    assert "Likely 2.80–3.30" in alpha.hovertext[0]
+    assert beta.y[1] is None  # no data: no bar at all
+
+
+def test_compare_chart_carries_sensitivity_ranges():
+    fig = figures.CHARTS["compare"]({"countries": "COL,IDN", "year": "2021"})
+    iv = data.sensitivity(2021).set_index("iso3")
+    col = next(t for t in fig.data if t.name == "Colombia")
+    assert col.error_y.array[0] == pytest.approx(iv.at["COL", "overall_high"] - col.y[0])

@@ -81,7 +81,9 @@ def layout(countries=None, year=None, actor=None, **_other):
     return html.Div([
         html.H1("Compare countries", className="h3"),
         html.P("Put up to eight countries side by side, for every pillar, for all actors or for the state or "
-               "companies only. The table below the chart lists every score with its band and coverage.",
+               "companies only. The table below the chart lists every score with its band and coverage. "
+               "Error bars show each score's likely range over 1,000 rescorings with other reasonable choices: "
+               "where two countries' ranges overlap, the gap between them is not meaningful.",
                className="text-body-secondary"),
         *[ui.alert(f"The link asked for something unknown and was reset: {p}") for p in problems],
         dbc.Row([
