@@ -576,6 +576,19 @@ def _paths(cache_dir: Path, key: str, year: int) -> dict[str, Path]:
     return {part: cache_dir / f"sensitivity-{year}-{key}-{part}.csv" for part in PARTS}
 
 
+CACHE_KEEP = 4  # computations kept per year; older ones (stale data, other seeds) are removed
+
+
+def _prune(cache_dir: Path, year: int, keep: int = CACHE_KEEP) -> None:
+    """Keep the `keep` most recently written computations for `year`; delete the rest."""
+    runs: dict[str, float] = {}
+    for path in cache_dir.glob(f"sensitivity-{year}-*-intervals.csv"):
+        runs[path.name.split("-")[2]] = path.stat().st_mtime
+    for key in sorted(runs, key=runs.get, reverse=True)[keep:]:
+        for path in _paths(cache_dir, key, year).values():
+            path.unlink(missing_ok=True)  # another process may have pruned it already
+
+
 def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
@@ -615,6 +628,7 @@ def sensitivity_cached(dataset: Dataset, year: int, runs: int = 1000, seed: int 
     result = sensitivity(dataset, year, runs, seed, alts, corrections)
     for part, path in paths.items():
         _write_atomic(getattr(result, part), path)
+    _prune(directory, year)
     return result
 
 

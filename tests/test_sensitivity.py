@@ -317,3 +317,22 @@ def test_api_download_and_country_page_carry_the_intervals(app_config, dataset):
     country = text(importlib.import_module("dashboard.pages.country").layout("COL", 2021))
     assert "How sure is this?" in country and said["overall"] in country and said["rank"] in country
     assert "How sure is a score?" in text(importlib.import_module("dashboard.pages.methodology").layout())
+
+
+def test_cache_keeps_a_few_computations_per_year(tmp_path):
+    import os
+
+    from conftest import DATA
+    from indicators import load_dataset
+    from indicators import sensitivity as sens
+    ds = load_dataset(DATA)
+    alts = sens.default_alternatives(ds.data_dir)
+    paths = {}
+    for seed in range(sens.CACHE_KEEP + 2):
+        paths[seed] = sens._paths(tmp_path, sens.cache_key(ds, 2021, 20, seed, alts, None), 2021)
+        sens.sensitivity_cached(ds, 2021, runs=20, seed=seed, cache_dir=tmp_path)
+        for path in paths[seed].values():  # distinct, increasing mtimes even on coarse file systems
+            os.utime(path, (1_000_000 + seed, 1_000_000 + seed))
+    assert len(list(tmp_path.glob("*.csv"))) == sens.CACHE_KEEP * len(sens.PARTS)
+    kept = [seed for seed, ps in paths.items() if all(p.exists() for p in ps.values())]
+    assert kept == list(range(2, sens.CACHE_KEEP + 2))  # the oldest two were removed
