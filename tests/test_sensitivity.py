@@ -323,6 +323,7 @@ def test_cache_keeps_a_few_computations_per_year(tmp_path):
     import os
 
     from conftest import DATA
+
     from indicators import load_dataset
     from indicators import sensitivity as sens
     ds = load_dataset(DATA)
