@@ -2,6 +2,9 @@
 
     python -m dashboard.users add NAME --role reviewer|lead   # password on standard input
     python -m dashboard.users list
+    python -m dashboard.users set-role NAME reviewer|lead
+    python -m dashboard.users passwd NAME                      # new password on standard input
+    python -m dashboard.users deactivate NAME                  # or activate; accounts are never deleted
 
 The store is DATABASE_URL, else the SQLite file in the instance folder (DRD_INSTANCE_DIR).
 `echo "$PASSWORD" | python -m dashboard.users add ana --role lead` works in scripts; at a terminal
@@ -16,7 +19,7 @@ import sys
 
 from .config import Config
 from .review import database_url
-from .review.auth import AuthError, add_user, list_users
+from .review.auth import AuthError, add_user, list_users, update_user
 from .review.models import ROLES
 from .review.store import Store
 
@@ -30,6 +33,10 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
+def _describe(u: dict) -> str:
+    return f"{u['name']}: {u['role']}, {'active' if u['active'] else 'inactive'}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard.users", description="Manage review accounts.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -37,6 +44,13 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("name")
     add.add_argument("--role", choices=ROLES, required=True)
     sub.add_parser("list", help="list accounts (no passwords)")
+    role = sub.add_parser("set-role", help="change an account's role")
+    role.add_argument("name")
+    role.add_argument("role", choices=ROLES)
+    for command, text in (("passwd", "set a new password, read from standard input (ends the account's sessions)"),
+                          ("deactivate", "refuse the account's password and end its sessions (nothing is deleted)"),
+                          ("activate", "let a deactivated account sign in again")):
+        sub.add_parser(command, help=text).add_argument("name")
     args = parser.parse_args(argv)
 
     store = Store(database_url(Config.from_env()))
@@ -44,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "add":
             user = add_user(store, args.name, args.role, _read_password(), actor="cli")
             print(f"created {user.role} '{user.name}' (id {user.id})")
+        elif args.command == "set-role":
+            print(_describe(update_user(store, args.name, role=args.role)))
+        elif args.command == "passwd":
+            print(_describe(update_user(store, args.name, password=_read_password())) + ", password changed")
+        elif args.command in ("deactivate", "activate"):
+            print(_describe(update_user(store, args.name, active=args.command == "activate")))
         else:
             for u in list_users(store):
                 print(f"{u['id']}\t{u['name']}\t{u['role']}\t{'active' if u['active'] else 'inactive'}")

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app, g, request, session
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from .models import ROLES, users
 from .store import Store, append_event, now
@@ -78,6 +78,38 @@ def add_user(store: Store, name: str, role: str, password: str, actor: str = "cl
                                                 active=True, created_at=now())).inserted_primary_key[0]
         append_event(conn, actor, "user.create", "user", uid, None, {"name": name, "role": role})
     return User(uid, name, role)
+
+
+def update_user(store: Store, name: str, *, role: str | None = None, password: str | None = None,
+                active: bool | None = None, actor: str = "cli") -> dict:
+    """Change an account's role, password or active flag; the change is an audit event.
+
+    Accounts are never deleted: deactivating one refuses its password at once and ends its browser
+    sessions (they are checked against the account on every request). A new password also ends every
+    session of the account. Returns the account as `list_users` shows it.
+    """
+    if role is not None and role not in ROLES:
+        raise AuthError(f"role must be one of {', '.join(ROLES)}")
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise AuthError(f"the password must have at least {MIN_PASSWORD} characters")
+    with store.write() as conn:
+        row = conn.execute(select(users).where(users.c.name == name)).mappings().first()
+        if row is None:
+            raise AuthError(f"no user '{name}'")
+        changes: dict = {}
+        if role is not None and role != row["role"]:
+            changes["role"] = role
+        if active is not None and active != bool(row["active"]):
+            changes["active"] = active
+        if password is not None:
+            changes["password_hash"] = hash_password(password)
+        if changes:
+            conn.execute(update(users).where(users.c.id == row["id"]).values(**changes))
+            shown = lambda d: {k: v for k, v in d.items() if k in ("role", "active")}  # noqa: E731 (never hashes)
+            after = shown(changes) | ({"password": "changed"} if password is not None else {})
+            append_event(conn, actor, "user.update", "user", row["id"],
+                         shown({"role": row["role"], "active": bool(row["active"])}), after)
+    return next(u for u in list_users(store) if u["name"] == name)
 
 
 def list_users(store: Store) -> list[dict]:

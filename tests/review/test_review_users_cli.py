@@ -51,3 +51,31 @@ def test_password_hashes_are_salted():
     assert a != b and a.startswith("scrypt$16384$8$1$")
     assert check_password(a, "same password") and not check_password(a, "other")
     assert not check_password("garbage", "x")
+
+
+def test_role_password_and_deactivation_take_effect_and_are_audited(tmp_path):
+    from sqlalchemy import select
+
+    from dashboard.review.models import events
+    assert run(tmp_path, "add", "ana", "--role", "reviewer", stdin="first-password\n").returncode == 0
+    r = run(tmp_path, "set-role", "ana", "lead")
+    assert r.returncode == 0 and "ana: lead, active" in r.stdout
+    assert run(tmp_path, "passwd", "ana", stdin="second-password\n").returncode == 0
+    store = Store(default_url(tmp_path))
+    assert authenticate(store, "ana", "first-password") is None
+    assert authenticate(store, "ana", "second-password").role == "lead"
+    r = run(tmp_path, "deactivate", "ana")
+    assert r.returncode == 0 and "inactive" in r.stdout
+    assert authenticate(store, "ana", "second-password") is None  # refused at once
+    assert "ana\tlead\tinactive" in run(tmp_path, "list").stdout
+    assert run(tmp_path, "activate", "ana").returncode == 0
+    assert authenticate(store, "ana", "second-password").role == "lead"
+    with store.read() as conn:
+        rows = conn.execute(select(events.c.action, events.c.before, events.c.after).order_by(events.c.id)).all()
+    updates = [r for r in rows if r.action == "user.update"]
+    assert len(updates) == 4
+    assert all("scrypt" not in str(r.before) + str(r.after) for r in rows)  # no hash in the trail
+    assert '"password": "changed"' in str(updates[1].after)
+    store.dispose()
+    missing = run(tmp_path, "deactivate", "nobody")
+    assert missing.returncode == 1 and "no user 'nobody'" in missing.stderr
