@@ -29,7 +29,10 @@ def create_app(config: Config | None = None) -> dash.Dash:
         assets_folder=str(ROOT / "assets"),
         serve_locally=True,
         external_stylesheets=[],  # Bootstrap ships in assets/vendor: nothing from a CDN
-        suppress_callback_exceptions=False,
+        # No validation_layout: Dash would render every page's layout once per worker, inside the first
+        # request (with that visitor's session: a lead's name and CSRF token), and embed it in every later
+        # page of that worker. Callback ids are checked by tests/test_hardening.py instead.
+        suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need it
