@@ -1,4 +1,4 @@
-"""Command line for panels and scripts: `python -m indicators validate | scores | explain`."""
+"""Command line for panels and scripts: `python -m indicators validate | scores | explain | sensitivity | trend`."""
 
 from __future__ import annotations
 
@@ -133,6 +133,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("iso3")
     p.add_argument("--year", type=int)
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p = sub.add_parser("trend", parents=[common],
+                       help="published, like-for-like and composition change of a score between two years, "
+                            "with each indicator's contribution")
+    p.add_argument("iso3")
+    p.add_argument("--from", dest="year_from", type=int, help="start year (default: the first scored year)")
+    p.add_argument("--to", dest="year_to", type=int, help="end year (default: the last scored year)")
+    p.add_argument("--node", default="overall",
+                   help="overall (default), a pillar (privacy), an actor (state) or a pillar.actor node "
+                        "(privacy.state)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
     p = sub.add_parser("sensitivity", parents=[common],
                        help="score and rank intervals (5th-95th percentile) from a Monte Carlo over the methodology")
     p.add_argument("--year", type=int)
@@ -169,7 +179,31 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "scores": cmd_scores, "explain": cmd_explain, "sensitivity": cmd_sensitivity}
+def cmd_trend(args: argparse.Namespace) -> int:
+    from .trend import TrendError, country_trend, render_trend
+    dataset = _dataset(args)
+    params = dataset.methodology.parameters
+    year_from = params.first_year if args.year_from is None else args.year_from
+    year_to = params.last_year if args.year_to is None else args.year_to
+    for flag, year in (("--from", year_from), ("--to", year_to)):
+        if not params.first_year <= year <= params.last_year:
+            raise SystemExit(f"error: {flag} {year} is outside the scored years {params.first_year}-{params.last_year}")
+    if year_from >= year_to:
+        raise SystemExit(f"error: --from {year_from} must be before --to {year_to}")
+    (iso3,) = _countries(dataset, [args.iso3])
+    results = score(dataset, years=list(range(year_from, year_to + 1)))
+    try:
+        result = country_trend(results, dataset.methodology, iso3, year_from, year_to, node=args.node)
+    except TrendError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    name = str(dataset.countries.at[iso3, "name"])
+    print(json.dumps(result | {"country": name}, indent=1, ensure_ascii=False) if args.format == "json"
+          else render_trend(result, name))
+    return 0
+
+
+COMMANDS = {"validate": cmd_validate, "scores": cmd_scores, "explain": cmd_explain, "sensitivity": cmd_sensitivity,
+            "trend": cmd_trend}
 
 
 def main(argv: list[str] | None = None) -> int:
