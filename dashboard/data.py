@@ -123,3 +123,49 @@ def how_sure(iso3: str, year: int) -> dict | None:
     rank interval and a 'How sure is this?' paragraph (indicators.sensitivity.how_sure)."""
     from indicators.sensitivity import how_sure as describe
     return describe(sensitivity_result(year), iso3)
+
+
+def trend(iso3: str, year_from: int | None = None, year_to: int | None = None, node: str = "overall") -> dict:
+    """Published, like-for-like and composition change of one node (indicators.trend.country_trend),
+    cached per scoring run. Default span: the node's first to last scored year for the country.
+    Raises indicators.trend.TrendError (a ValueError) naming the bad parameter."""
+    from indicators.trend import country_trend
+    b = bundle()
+    if year_from is None or year_to is None:
+        n = b.results.nodes
+        scored = n[(n["iso3"] == iso3) & (n["node"] == node) & n["score"].notna()]["year"]
+        if year_from is None:
+            year_from = int(scored.min()) if len(scored) else min(b.results.years)
+        if year_to is None:
+            year_to = int(scored.max()) if len(scored) else max(b.results.years)
+    key = f"trend-{iso3}-{node}-{year_from}-{year_to}"
+    with _lock:
+        cached = _state.get(key)
+    if cached is not None and cached[0] is b:
+        return cached[1]
+    result = country_trend(b.results, b.dataset.methodology, iso3, year_from, year_to, node=node)
+    with _lock:
+        if sum(1 for k in _state if k.startswith("trend-")) >= 512:
+            for k in [k for k in _state if k.startswith("trend-")]:
+                _state.pop(k, None)
+        _state[key] = (b, result)
+    return result
+
+
+def group_trends(node: str) -> pd.DataFrame:
+    """Regional and world means of one node over the years, published and like-for-like
+    (indicators.trend.group_trends; the world is the group 'All countries'), cached per scoring run."""
+    from indicators.trend import group_trends as compute
+    b = bundle()
+    key = f"groups-{node}"
+    with _lock:
+        cached = _state.get(key)
+    if cached is not None and cached[0] is b:
+        return cached[1]
+    meth, countries = b.dataset.methodology, b.dataset.countries
+    region = countries["region"].where(countries["region"].fillna("").astype(str) != "")
+    frame = pd.concat([compute(b.results, meth, node, pd.Series("All countries", index=countries.index)),
+                       compute(b.results, meth, node, region)], ignore_index=True)
+    with _lock:
+        _state[key] = (b, frame)
+    return frame

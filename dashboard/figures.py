@@ -271,12 +271,12 @@ def split_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
 
 
 def lines_figure(frame: pd.DataFrame, measured: pd.DataFrame | None, *, title: str, source: str,
-                 hover_unit: str = "", emphasis: str | None = None) -> go.Figure:
+                 hover_unit: str = "", emphasis: str | None = None, muted: list[str] | None = None) -> go.Figure:
     """Score lines over the years, with the methodology's measured share underneath.
 
     `frame`: year, series, score (+ optional n: countries averaged). `measured`: year, measured_share.
     Gaps (no data) stay gaps: lines are never drawn through a missing year. The `emphasis` series
-    (e.g. the world mean) is drawn thick and black.
+    (e.g. the world mean) is drawn thick and black; `muted` series (references) thin, grey and dotted.
     """
     fig = go.Figure()
     i = 0
@@ -284,6 +284,8 @@ def lines_figure(frame: pd.DataFrame, measured: pd.DataFrame | None, *, title: s
         part = part.sort_values("year")
         if name == emphasis:
             colour, dash, width = "#000000", "solid", 3.5
+        elif name in (muted or ()):  # reference lines, e.g. the published mean beside the like-for-like one
+            colour, dash, width = "#6c757d", "dot", 2
         else:
             colour, dash, width = PALETTE[i % 6], DASHES[i % len(DASHES)], 2
             i += 1
@@ -681,13 +683,30 @@ def build_trend(params: dict | None = None) -> go.Figure:
                                                                  if c in ctx.nodes]
     part = own[own["node"].isin(codes)]
     lines = pd.DataFrame({"year": part["year"], "series": part["node"].map(ctx.node_name), "score": part["score"]})
+    same = same_indicator_series(iso3, codes[0], ctx)
     order = {ctx.node_name(c): i for i, c in enumerate(codes)}
+    if same is not None:
+        order[same["series"].iloc[0]] = 0.5
+        lines = pd.concat([lines, same], ignore_index=True)
     lines = lines.sort_values(["series", "year"], key=lambda s: s.map(order) if s.name == "series" else s)
     name = ctx.countries.at[iso3, "name"]
     years = f"{min(ctx.years)}-{max(ctx.years)}"
     return lines_figure(lines, measured_table(ctx, codes[0]),
                         title=f"{name}: scores over time{actor_phrase(actor, ctx)}, {years}",
                         source=source_line(ctx.publishers.get(codes[0], ctx.publishers["overall"]), years, ctx.version))
+
+
+def same_indicator_series(iso3: str, code: str, ctx: Context) -> pd.DataFrame | None:
+    """year, series, score of `code` chained on the same indicators year to year (indicators/trend.py),
+    starting at its first published level; None with fewer than two scored years."""
+    try:
+        t = data.trend(iso3, node=code)
+    except ValueError:
+        return None
+    rows = [(y["year"], y["like_for_like_level"]) for y in t["years"]]
+    return pd.DataFrame({"year": [r[0] for r in rows], "score": [r[1] for r in rows],
+                         "series": f"{ctx.node_name(code)} on the same indicators"}).astype(
+        {"score": float})
 
 
 def build_compare(params: dict | None = None) -> go.Figure:
@@ -711,34 +730,44 @@ def build_compare(params: dict | None = None) -> go.Figure:
                           source=source_line(ctx.publishers.get(pub_node, []), year, ctx.version))
 
 
+WORLD = "All countries"
+PUBLISHED = ", as published"
+
+
 def region_means(ctx: Context, code: str) -> pd.DataFrame:
-    """year x region mean score and count of scored countries, plus the world ('All countries')."""
+    """year x series: per region and for the world ('All countries') the mean score chained on the same
+    indicators (indicators/trend.py: starts at the first year's mean, then adds the mean like-for-like
+    step of the countries scored in both years; n = those countries), and the published mean of the
+    countries scored each year (series '<name>, as published'; n = countries scored)."""
     key = ("region_means", code)
     if key not in ctx.cache:
-        frame = data.nodes()
-        part = frame[frame["node"] == code][["iso3", "year", "score"]].dropna()
-        part = part.join(ctx.countries["region"], on="iso3")
-        world = part.groupby("year")["score"].agg(score="mean", n="count").reset_index().assign(series="All countries")
-        reg = (part[part["region"] != ""].groupby(["region", "year"])["score"].agg(score="mean", n="count")
-               .reset_index().rename(columns={"region": "series"}))
-        ctx.cache[key] = pd.concat([world, reg], ignore_index=True)
+        g = data.group_trends(code)
+        first = g.groupby("group")["year"].transform("min")
+        lfl = pd.DataFrame({"year": g["year"], "series": g["group"], "score": g["like_for_like_level"],
+                            "n": g["n_step"].where(g["year"] != first, g["n"])})
+        pub = pd.DataFrame({"year": g["year"], "series": g["group"] + PUBLISHED, "score": g["mean"], "n": g["n"]})
+        ctx.cache[key] = pd.concat([lfl, pub], ignore_index=True)
     return ctx.cache[key]
 
 
 def build_region_trends(params: dict | None = None) -> go.Figure:
-    """Regional and global mean scores over time for one node, with the measured share."""
+    """Regional and world means over time for one node, on the same indicators (chained), with the world's
+    (and the chosen region's) published mean beside them and the measured share underneath."""
     ctx = context()
     node, actor, region = param_node(params, ctx), param_actor(params, ctx), param_region(params, ctx)
     code = node_code(node, actor, ctx)
     means = region_means(ctx, code)
-    if region:
-        means = means[means["series"].isin(["All countries", region])]
+    keep = [WORLD, WORLD + PUBLISHED] + ([region, region + PUBLISHED] if region else
+                                         [r for r in ctx.regions])
+    means = means[means["series"].isin(keep)]
+    order = {s: i for i, s in enumerate(keep)}
+    means = means.sort_values(["series", "year"], key=lambda s: s.map(order) if s.name == "series" else s)
     years = f"{min(ctx.years)}-{max(ctx.years)}"
     what = ctx.pillars.get(node, "Overall") if node != "overall" else "Overall"
     return lines_figure(means, measured_table(ctx, code),
-                        title=f"{what} score{actor_phrase(actor, ctx)}: mean by region, {years}",
+                        title=f"{what} score{actor_phrase(actor, ctx)}: mean by region on the same indicators, {years}",
                         source=source_line(ctx.publishers.get(code, []), years, ctx.version), hover_unit=" scored",
-                        emphasis="All countries")
+                        emphasis=WORLD, muted=[s for s in keep if s.endswith(PUBLISHED)])
 
 
 def build_region_compare(params: dict | None = None) -> go.Figure:

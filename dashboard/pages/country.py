@@ -13,6 +13,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import data, figures
 from dashboard.components import ui
+from indicators.trend import signed, trend_sentence
 
 dash.register_page(__name__, path_template="/country/<iso3>", name="Country",
                    title=lambda iso3=None, **_: f"{_name(iso3)}: digital rights profile", nav=False)
@@ -143,13 +144,85 @@ def body(iso3: str, year: int) -> list:
                 lg=6),
             dbc.Col(ui.section("Over time", ui.graph("country-trend", figures.figure_dict("trend", {"country": iso3}),
                                                      "Line chart of the scores over the years"),
-                               html.P("The grey bars show how much of the methodology any source measured each "
-                                      "year: a change in the basket of indicators can move a score.",
+                               html.P("“Overall on the same indicators” starts at the first overall score and "
+                                      "adds only the year-to-year changes of indicators measured in both years; "
+                                      "the grey bars show how much of the methodology any source "
+                                      "measured each year: a change in the basket of indicators can move a score.",
                                       className="small text-body-secondary"),
                                menu=ui.downloads("trend", {"country": iso3},
                                                  {"year": "all", "country": iso3, "level": "pillar"})), lg=6),
         ]),
+        trend_section(iso3, year),
     ]
+
+
+def trend_span(iso3: str, year: int) -> tuple[int, int] | None:
+    """From the first year with an overall score to the page's year (or to the last scored year when
+    the page shows the first one); None when fewer than two years are scored."""
+    n = data.nodes()
+    scored = sorted(n[(n["iso3"] == iso3) & (n["node"] == "overall") & n["score"].notna()]["year"])
+    if len(scored) < 2:
+        return None
+    end = max((y for y in scored if y <= year), default=scored[-1])
+    return (scored[0], end) if end > scored[0] else (scored[0], scored[-1])
+
+
+def trend_section(iso3: str, year: int) -> html.Section:
+    """'How it has changed': the change in words (like-for-like first, the basket effect beside it),
+    what moved it, and the yearly table. Method: indicators/trend.py."""
+    span = trend_span(iso3, year)
+    title = "How it has changed, on the same indicators"
+    if span is None:
+        return ui.section(title, html.P("Fewer than two years have an overall score: no change can be given."),
+                          id="trend")
+    ctx = figures.context()
+    t = data.trend(iso3, *span)
+    words = [html.P(html.Strong(trend_sentence(t)), className="mb-1")]
+    pillars = []
+    for code, name in ctx.pillars.items():
+        try:
+            p = data.trend(iso3, *span, node=code)
+        except ValueError:
+            continue  # the pillar is withheld at one end: no change is given for it
+        pillars.append(html.Li(f"{name}: {signed(p['like_for_like'])} on the same indicators, "
+                               f"{signed(p['composition'])} from indicators added or dropped "
+                               f"(published {signed(p['published'])})."))
+    moved = [c for c in t["contributions"] if c["contribution"] and abs(c["contribution"]) >= 0.005][:5]
+    explain = [html.Li([f"{c['name']} ({c['indicator']}): {_num(c['value_from'])} in {c['obs_year_from'] or '–'} → "
+                        f"{_num(c['value_to'])} in {c['obs_year_to'] or '–'}, {signed(c['contribution'])}"
+                        + ("" if c["status"] == "changed" else f" ({c['why']})")]) for c in moved]
+    return ui.section(
+        title, *words,
+        html.P(["The published score for a year rests on the indicators measured that year. Sources start and "
+                "stop, so the change between two published scores mixes real change with indicators added or "
+                "dropped. “On the same indicators” compares each year with the next on the indicators this country "
+                "has in both, and adds up those steps; a value carried forward from an earlier year counts as no "
+                "change. ", dcc.Link("How this is computed", href="/methodology#trends"), "."],
+               className="small text-body-secondary"),
+        html.Ul(pillars, className="small mb-2") if pillars else None,
+        html.Div([html.P("What moved it, on the same indicators (largest first):", className="small mb-1"),
+                  html.Ul(explain, className="small mb-2")]) if explain else None,
+        trend_table(t), id="trend")
+
+
+def trend_table(t: dict) -> html.Div:
+    """Overall score per year: level, change from the year before as published, on the same indicators and
+    from indicators added or dropped, and the chained same-indicator level."""
+    cols = ("Year", "Score", "Change", "On the same indicators", "From indicators added or dropped",
+            "Same-indicator level", "Indicators (in common)")
+    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in cols]))
+    rows = []
+    for y in t["years"]:
+        level = "no score" if y["level"] is None else f"{y['level']:.2f}"
+        same = "-" if y["like_for_like_level"] is None else f"{y['like_for_like_level']:.2f}"
+        count = "-" if y["indicators"] is None else (f"{y['indicators']}" + ("" if y["common"] is None
+                                                                           else f" ({y['common']})"))
+        rows.append(html.Tr([html.Th(str(y["year"]), scope="row"), html.Td(level),
+                             html.Td(signed(y["published_change"])), html.Td(signed(y["like_for_like_change"])),
+                             html.Td(signed(y["composition"])), html.Td(same), html.Td(count)]))
+    caption = html.Caption(f"Overall score {t['from']}–{t['to']}: each change is from the previous scored year")
+    return html.Div(dbc.Table([caption, head, html.Tbody(rows)], size="sm", striped=True,
+                              className="drd-table drd-trend-table mb-0"), className="table-responsive")
 
 
 def how_sure(iso3: str, year: int) -> tuple[dict | None, dict[str, str]]:

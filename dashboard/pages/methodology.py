@@ -13,6 +13,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import data
+from indicators.trend import signed
 
 dash.register_page(__name__, path="/methodology", name="Methodology",
                    title="Methodology: Digital Rights Dashboard", order=3)
@@ -125,6 +126,50 @@ def uncertainty_section(ds) -> html.Section:
     ], id="uncertainty", className="mb-4")
 
 
+def trends_section() -> html.Section:
+    """'Changes over time, like for like': the method of indicators/trend.py, in words, with a live example."""
+    example = None
+    try:
+        t = data.trend("MOZ")  # a pilot country whose basket grew a lot: the example the method was built for
+        example = html.P([html.Strong("Example. "), f"Mozambique, overall score {t['from']}–{t['to']}: published "
+                          f"change {signed(t['published'])} ({t['level_from']:.2f} → {t['level_to']:.2f}), of which "
+                          f"{signed(t['like_for_like'])} on the same indicators and {signed(t['composition'])} from "
+                          f"indicators added or dropped ({t['indicators_from']} → {t['indicators_to']} indicators). ",
+                          dcc.Link("Its profile", href="/country/MOZ#trend"), " lists each indicator's part."])
+    except (KeyError, ValueError):
+        pass
+    return html.Section([
+        html.H2("Changes over time, like for like", className="h5"),
+        html.P("A published score for a year rests on the indicators that have a value for the country that year "
+               "(its basket). Sources start and stop, so the difference between two published scores mixes change "
+               "on the ground with indicators entering or leaving the basket. Every change the dashboard shows "
+               "(country profile, trends page, API, exports) is therefore given three ways:"),
+        html.Ul([
+            html.Li([html.Strong("Published change: "), "the score in the end year minus the score in the start "
+                     "year."]),
+            html.Li([html.Strong("On the same indicators (like for like): "), "for each pair of consecutive scored "
+                     "years, the score is recomputed in both years on only the indicators the country has in both, "
+                     "with the methodology's own weights (the pillars that have such an indicator, each the "
+                     "weighted mean of those indicators); the year-to-year differences are then added up "
+                     "(chained). A value carried forward from an earlier year is the same observation in both "
+                     "years: it stays in the comparison but counts as no change. A pillar withheld for low "
+                     "coverage in either year is left out of that step. A step with no indicator in common has no "
+                     "like-for-like change, and none is given for the span."]),
+            html.Li([html.Strong("From indicators added or dropped (composition): "), "the published change minus "
+                     "the like-for-like change. It is zero when the basket does not change."]),
+            html.Li([html.Strong("Each indicator's part: "), "within a step, an indicator moves the like-for-like "
+                     "score by its weight share times its change in score; these parts add up to the like-for-like "
+                     "change (python -m indicators trend ISO3 --from Y1 --to Y2 lists them with the raw values "
+                     "and observation years)."]),
+            html.Li([html.Strong("Regional and world means: "), "each mean starts at its first year's published "
+                     "mean and then adds, year by year, the mean like-for-like change of the countries scored in "
+                     "both years. The published change of a mean splits exactly into like for like + indicators "
+                     "added or dropped + the set of countries scored changing."]),
+        ]),
+        example,
+    ], id="trends", className="mb-4")
+
+
 def layout(**_params):
     ds = data.dataset()
     meth = ds.methodology
@@ -226,6 +271,7 @@ def layout(**_params):
                       bands_section(meth)], id="bands", className="mb-4"),
 
         uncertainty_section(ds),
+        trends_section(),
 
         html.Section([
             html.H2("Tensions a reader must know", className="h5"),

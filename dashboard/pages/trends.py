@@ -1,7 +1,11 @@
 """`/trends?node=privacy&actor=state&region=South%20Asia`: regional and global means over the years.
 
-The measured share (how much of the methodology any source measured that year) is drawn under the
-lines and tabulated, so readers see when the basket of indicators changes.
+The lines are like for like (indicators/trend.py): each region's mean starts at its first year's
+published mean and then moves only by the mean year-to-year change, on the indicators measured in both
+years, of the countries scored in both years. The published means are drawn beside them, and the change
+table splits each published change into like-for-like, indicators added or dropped, and countries
+entering or leaving. The measured share (how much of the methodology any source measured that year)
+is drawn under the lines and tabulated.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import data, figures
 from dashboard.components import ui
+from indicators.trend import group_change, signed
 
 dash.register_page(__name__, path="/trends", name="Trends", title="Trends: Digital Rights Dashboard", order=2)
 
@@ -64,14 +69,59 @@ def source_years() -> html.Ul:
     return html.Ul(items, className="small mb-0 mt-1")
 
 
+def change_section(view: dict) -> html.Div:
+    """The change of each mean from the first to the last year, in words for the world (or the chosen
+    region) and as a table: published = same indicators + indicators added or dropped + countries."""
+    ctx = figures.context()
+    try:
+        code = figures.node_code(view["node"], view["actor"], ctx)
+    except ValueError as exc:
+        return html.P(str(exc).removeprefix("actor: ").capitalize() + ".")
+    frame = data.group_trends(code)
+    world = frame[(frame["group"] == figures.WORLD) & (frame["n"] > 0)]["year"]
+    if len(world) < 2:
+        return html.P("Fewer than two years have scores for this view: no change can be given.")
+    y0, y1 = int(world.min()), int(world.max())
+    change = group_change(frame, y0, y1).set_index("group")
+    what = (ctx.pillars.get(view["node"], "Overall") if view["node"] != "overall" else "Overall") + " score" + \
+        figures.actor_phrase(view["actor"], ctx)
+    focus = view["region"] if view["region"] in change.index else figures.WORLD
+    words = None
+    if focus in change.index:
+        r = change.loc[focus]
+        who = "the world" if focus == figures.WORLD else focus
+        words = html.P([html.Strong(f"{what}, mean of {who}: {signed(r['like_for_like'])} from {y0} to {y1} on the "
+                                    f"same indicators; {signed(r['composition'])} from indicators added or dropped"),
+                        f" (published change of the mean {signed(r['published'])}, {r['mean_from']:.2f} → "
+                        f"{r['mean_to']:.2f}; {signed(r['countries'])} from the countries scored changing, "
+                        f"{int(r['n_from'])} → {int(r['n_to'])})."], className="mb-2")
+    groups = [figures.WORLD] + [g for g in ctx.regions if g in change.index]
+    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in (
+        "Mean of", f"{y0}", f"{y1}", "Published change", "On the same indicators", "Indicators added or dropped",
+        "Countries scored changing")]))
+    rows = [html.Tr([html.Th("All countries (world)" if g == figures.WORLD else g, scope="row"),
+                     html.Td(f"{change.at[g, 'mean_from']:.2f} ({int(change.at[g, 'n_from'])})"),
+                     html.Td(f"{change.at[g, 'mean_to']:.2f} ({int(change.at[g, 'n_to'])})"),
+                     *[html.Td(signed(change.at[g, c])) for c in ("published", "like_for_like", "composition",
+                                                                   "countries")]])
+            for g in groups if g in change.index]
+    table = html.Div(dbc.Table([html.Caption(f"{what}: change of the mean from {y0} to {y1} (countries scored in "
+                                             "brackets); published = same indicators + added or dropped + countries"),
+                                head, html.Tbody(rows)], size="sm", striped=True, className="drd-table"),
+                     className="table-responsive")
+    return html.Div([words, table])
+
+
 def layout(node=None, actor=None, region=None, **_other):
     ctx = figures.context()
     view, problems = parse({"node": node, "actor": actor, "region": region})
     nodes = [{"label": "Overall", "value": "overall"}] + [{"label": n, "value": c} for c, n in ctx.pillars.items()]
     return html.Div([
         html.H1("Trends over time", className="h3"),
-        html.P("Mean scores of the countries scored in each region and in the world, year by year.",
-               className="text-body-secondary"),
+        html.P("Mean scores of the countries scored in each region and in the world, year by year, on the same "
+               "indicators: each line starts at the first year's mean and then moves only by what changed on "
+               "indicators measured in both years. The dotted grey lines are the published means, which also move "
+               "when indicators are added or dropped.", className="text-body-secondary"),
         *[ui.alert(f"The link asked for something unknown and was reset: {p}") for p in problems],
         dbc.Row([
             ui.labelled("Score", dcc.Dropdown(id="trends-node", options=nodes, value=view["node"], clearable=False,
@@ -84,23 +134,29 @@ def layout(node=None, actor=None, region=None, **_other):
         html.Div(menu(view), id="trends-downloads", className="mb-2"),
         dcc.Loading(ui.graph("trends-graph", figures.figure_dict("region_trends", chart_params(view)),
                              "Line chart of mean scores by region over the years"), delay_show=400, type="dot"),
+        html.Section([html.H2("How the means have changed", className="h5"),
+                      html.Div(change_section(view), id="trends-change"),
+                      html.P(["How this is computed: ", dcc.Link("methodology, changes over time",
+                                                                  href="/methodology#trends"), "."],
+                             className="small text-body-secondary")], className="mb-3"),
         ui.alert([html.Strong("Read trends with the measured share. "),
                   "The grey bars under the chart show how much of the methodology any source measured each year. "
                   f"Observations are carried forward up to {data.dataset().methodology.parameters.window_years} "
                   "years. A jump where the measured share changes may come from the basket of indicators, not "
-                  "from a change on the ground. Each year's mean covers the countries scored that year. "
+                  "from a change on the ground: the lines on the same indicators and the table above take it out, "
+                  "the dotted published means do not. "
                   "Years each source has observations for:", source_years()], color="info"),
         measured_table(),
         dcc.Store(id="trends-url-sync"),
     ])
 
 
-@callback(Output("trends-graph", "figure"), Output("trends-downloads", "children"),
+@callback(Output("trends-graph", "figure"), Output("trends-downloads", "children"), Output("trends-change", "children"),
           Input("trends-node", "value"), Input("trends-actor", "value"), Input("trends-region", "value"),
           prevent_initial_call=True)
 def update(node, actor, region):
     view, _ = parse({"node": node, "actor": actor, "region": region})
-    return figures.figure_dict("region_trends", chart_params(view)), menu(view)
+    return figures.figure_dict("region_trends", chart_params(view)), menu(view), change_section(view)
 
 
 ui.url_sync("trends-url-sync", "/trends", [("trends-node", "node", "overall"), ("trends-actor", "actor", "all"),
