@@ -3,6 +3,8 @@
     GET /api/v1/scores?year=2021[&country=COL,LBN][&region=...][&level=pillar|indicator][&pillar=...]
     GET /api/v1/countries                      every country: name, region, pilot, has_shape
     GET /api/v1/countries/COL?year=2021        the drill-down (indicators.cli.explain) + sources
+    GET /api/v1/countries/COL/trend?from=2015&to=2023&node=overall
+                                               published, like-for-like and composition change (indicators.trend)
     GET /api/v1/methodology                    indicators, pillars, actors, bands, parameters, sources
     GET /api/v1/openapi.json                   this API, OpenAPI 3.1
 
@@ -105,6 +107,40 @@ def country(iso3: str):
                         "csv": f"/download/scores.csv?year={year}&country={code}&level=indicator",
                         "xlsx": f"/download/scores.xlsx?year={year}&country={code}&level=indicator"}}
     return _json(clean(drill))
+
+
+def _trend_year(name: str) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        year = int(raw)
+    except ValueError:
+        raise ParamError(name, f"{name} '{raw}' is not a year") from None
+    years = data.years()
+    if year not in years:
+        raise ParamError(name, f"{name} {year} is outside the scored years {min(years)}-{max(years)}")
+    return year
+
+
+@bp.get("/countries/<iso3>/trend")
+def country_trend(iso3: str):
+    """Change of one score between two years: published, on the same indicators (chained), composition."""
+    from indicators.trend import TrendError
+    code = parse_country(iso3)
+    year_from, year_to = _trend_year("from"), _trend_year("to")
+    node = (request.args.get("node") or "overall").strip()
+    try:
+        result = data.trend(code, year_from, year_to, node=node)
+    except TrendError as exc:
+        parameter = str(exc).split(":", 1)[0]
+        raise ParamError(parameter if parameter in ("from", "to", "node") else "country", str(exc),
+                         404 if parameter == "country" else 400) from None
+    ind = data.dataset().methodology.indicators
+    used = sorted({ind.at[c["indicator"], "source_id"] for c in result["contributions"]})
+    sources = sources_table(pd.DataFrame({"source_id": used}))
+    return _json(clean(result | {"country": str(data.countries().at[code, "name"]), **_meta(sources),
+                                 "links": {"profile": f"/country/{code}#trend"}}))
 
 
 @bp.get("/methodology")
@@ -245,6 +281,26 @@ def openapi_spec() -> dict:
                 "parameters": [_ISO3, _YEAR_ONE],
                 "responses": {"200": {"description": "drill-down", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/Drilldown"}}}}, **_ERRORS}}},
+            "/api/v1/countries/{iso3}/trend": {"get": {
+                "summary": "Change of a score between two years: published, on the same indicators and from "
+                           "indicators added or dropped, with each indicator's contribution",
+                "description": "`like_for_like` chains year-to-year changes computed on the indicators the "
+                               "country has in both years of each step (a value carried forward counts as no "
+                               "change); `composition` = `published` - `like_for_like`. Method: the methodology "
+                               "page, section 'Changes over time, like for like'.",
+                "parameters": [_ISO3,
+                               {"name": "from", "in": "query", "required": False,
+                                "description": "Start year (default: the first year with a score)",
+                                "schema": {"type": "integer", "example": 2015}},
+                               {"name": "to", "in": "query", "required": False,
+                                "description": "End year (default: the last year with a score)",
+                                "schema": {"type": "integer", "example": 2023}},
+                               {"name": "node", "in": "query", "required": False,
+                                "description": "`overall`, a pillar (`privacy`), an actor (`state`) or a "
+                                               "pillar.actor node (`privacy.state`)",
+                                "schema": {"type": "string", "default": "overall"}}],
+                "responses": {"200": {"description": "the trend", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Trend"}}}}, **_ERRORS}}},
             "/api/v1/methodology": {"get": {
                 "summary": "Indicators, pillars, actors, bands, parameters and sources",
                 "responses": {"200": {"description": "the methodology tables", "content": {"application/json": {
@@ -305,6 +361,35 @@ def openapi_spec() -> dict:
                                                            "items": {"$ref": "#/components/schemas/Indicator"}}}}},
                                              "sources": {"type": "array",
                                                          "items": {"$ref": "#/components/schemas/Source"}}}},
+                "Trend": {"type": "object",
+                          "required": ["iso3", "node", "from", "to", "published", "like_for_like", "composition",
+                                       "years", "contributions", "sources", "licence"],
+                          "properties": {
+                              "iso3": {"type": "string"}, "country": {"type": "string"}, "node": {"type": "string"},
+                              "from": {"type": "integer"}, "to": {"type": "integer"},
+                              "level_from": {"type": "number"}, "level_to": {"type": "number"},
+                              "published": {"type": "number", "description": "level(to) - level(from)"},
+                              "like_for_like": {"type": ["number", "null"],
+                                                "description": "chained changes on the indicators in both years"},
+                              "composition": {"type": ["number", "null"],
+                                              "description": "published - like_for_like"},
+                              "years": {"type": "array", "items": {"type": "object"}},
+                              "contributions": {"type": "array",
+                                                "items": {"$ref": "#/components/schemas/Contribution"}},
+                              "licence": {"type": "string"}, "credit": {"type": "string"},
+                              "sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"}}}},
+                "Contribution": {"type": "object",
+                                 "required": ["indicator", "name", "pillar", "contribution", "status"],
+                                 "properties": {
+                                     "indicator": {"type": "string"}, "name": {"type": "string"},
+                                     "pillar": {"type": "string"}, "actor": {"type": "string"},
+                                     "contribution": {"type": "number"},
+                                     **{k: {"type": ["number", "null"]} for k in (
+                                         "value_from", "value_to", "score_from", "score_to")},
+                                     **{k: {"type": ["integer", "null"]} for k in ("obs_year_from", "obs_year_to")},
+                                     "status": {"type": "string", "enum": ["changed", "unchanged", "carried",
+                                                                           "entered", "left", "transient"]},
+                                     "why": {"type": "string"}}},
                 "Error": {"type": "object", "required": ["error", "status"],
                           "properties": {"error": {"type": "string"}, "parameter": {"type": "string"},
                                          "status": {"type": "integer"}}},
