@@ -135,6 +135,13 @@ def chain_pairs(results: Results, node: str, year_from: int | None = None, year_
     return pairs.reset_index(drop=True)
 
 
+def _only(results: Results, countries) -> Results:
+    """The results of these countries only (every later lookup is then small)."""
+    keep = list(countries)
+    return Results(results.indicators[results.indicators["iso3"].isin(keep)],
+                   results.nodes[results.nodes["iso3"].isin(keep)], results.years)
+
+
 def _basket(results: Results, tree: pd.DataFrame, countries) -> pd.DataFrame:
     """Rows of results.indicators in the node's basket (scored, branch published), with the tree columns."""
     ind = results.indicators
@@ -231,6 +238,7 @@ def country_trend(results: Results, methodology: Methodology, iso3: str, year_fr
     """Published, like-for-like and composition change of one node for one country, with the yearly
     levels and each indicator's contribution (plain data for the CLI, API and pages)."""
     tree = node_tree(methodology, node)
+    results = _only(results, [iso3])
     if year_from >= year_to:
         raise TrendError(f"from: {year_from} must be before to ({year_to})")
     for label, year in (("from", year_from), ("to", year_to)):
