@@ -20,8 +20,9 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from . import data
-from .exports import DATA_LICENCE, PROJECT, chart_kinds, figure_image
+from .. import data
+from .images import chart_kinds, figure_image
+from .tables import DATA_LICENCE, PROJECT
 
 log = logging.getLogger(__name__)
 MARGIN = 1.5 * cm
