@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import data
+from . import data, geo
 from . import params as P
 
 # --- Visual constants ------------------------------------------------------------------------------
@@ -125,13 +125,15 @@ def hover_lines(name: str, node_label: str, score, band, label: str, coverage, m
 
 def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
                min_coverage: float = 0.5, tick_labels: dict[int, str] | None = None,
-               zoom_to_data: bool = False, points: dict[str, tuple[float, float]] | None = None) -> go.Figure:
+               zoom_to_data: bool = False, points: dict[str, tuple[float, float]] | None = None,
+               bounds: tuple[tuple[float, float], tuple[float, float]] | None = None) -> go.Figure:
     """World choropleth of one node.
 
     `frame` columns: iso3, name, score (NaN = no data), band, label, coverage, pilot. Countries with a
     score share the fixed 1..6 colour axis; the others form a separate grey trace named "No data".
     Places in `points` (iso3 -> (lon, lat), e.g. dashboard.data.map_points()) are drawn as markers,
-    since they have no shape.
+    since they have no shape. `bounds` ((lon_min, lon_max), (lat_min, lat_max), e.g. from
+    dashboard.geo.region_bounds) zooms the map to that box.
     """
     points = points or {}
     f = frame.reset_index(drop=True)
@@ -186,9 +188,13 @@ def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
         geo={"projection": {"type": "natural earth"}, "showframe": False, "showcoastlines": False,
              "showland": True, "landcolor": LAND, "showcountries": True, "countrycolor": "#ffffff",
              "showlakes": False, "lataxis": {"range": [-58, 85]}, "bgcolor": "#ffffff",
-             "fitbounds": "locations" if zoom_to_data else False},
+             "fitbounds": "locations" if zoom_to_data and not bounds else False},
         clickmode="event", dragmode=False,
     )
+    if bounds:
+        (lon0, lon1), (lat0, lat1) = bounds
+        fig.update_geos(lonaxis={"range": [lon0, lon1]}, lataxis={"range": [lat0, lat1]},
+                        projection={"type": "natural earth"})
     finish(fig, title, source, height=440, bottom=62, top_legend=True)
     fig.update_layout(margin={"l": 0, "r": 0})
     return fig
@@ -548,7 +554,8 @@ def build_map(params: dict | None = None) -> go.Figure:
     title = f"{what}{actor_phrase(actor, ctx)}, {year}" + (f": {region}" if region else "")
     src = source_line(ctx.publishers.get(code, []), year, ctx.version, "; shapes: Natural Earth")
     return map_figure(frame, title=title, source=src, node_label=ctx.node_name(code),
-                      min_coverage=ctx.min_coverage, zoom_to_data=bool(region), points=data.map_points())
+                      min_coverage=ctx.min_coverage, zoom_to_data=bool(region), points=data.map_points(),
+                      bounds=geo.region_bounds(list(frame["iso3"]), data.map_points()) if region else None)
 
 
 def map_table(ctx: Context, year: int, code: str, region: str = "") -> pd.DataFrame:

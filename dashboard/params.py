@@ -10,6 +10,7 @@
     level      `pillar` or `indicator` (data exports)
     pillar     a pillar code, or none (data exports)
     width, height   image size in CSS pixels, 200-4000
+    pilots     `1` to star the pilot countries on an exported map (default: no stars)
 
 Every parser takes the raw text (None or "" when absent) and returns the clean value or raises
 `ParamError` (a ValueError whose text starts with the parameter's name, e.g. "year: 1800 is not a scored
@@ -18,6 +19,8 @@ answer it as JSON 400/404 naming the parameter. Only dashboard.data is read here
 """
 
 from __future__ import annotations
+
+import re
 
 from . import data
 
@@ -172,6 +175,27 @@ def pillar(value: str | None) -> str | None:
     return raw
 
 
+REGION_CODES = {
+    "East Asia & Pacific": "EAP", "Europe & Central Asia": "ECA", "Latin America & Caribbean": "LAC",
+    "Middle East & North Africa": "MENA", "North America": "NAM", "South Asia": "SAR",
+    "Sub-Saharan Africa": "SSA",
+}
+"""The World Bank's short names of its regions, used in file names (drd_map_MENA_2023.png)."""
+
+
+def region_code(name: str) -> str:
+    return REGION_CODES.get(name) or re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")
+
+
+def flag(value: str | None, name: str) -> bool:
+    raw = str(value or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ParamError(name, f"'{value}' is not 1 or 0")
+
+
 def size(value: str | None, name: str) -> int | None:
     """An image width or height in CSS pixels (200-4000), None when absent."""
     raw = str(value or "").strip()
@@ -189,5 +213,6 @@ def size(value: str | None, name: str) -> int | None:
 PARSERS = {"year": year, "country": country, "region": region, "node": node,
            "countries": lambda v: countries(v, "countries", required=True, limit=MAX_COMPARE),
            "actor": actor, "level": level, "pillar": pillar,
-           "width": lambda v: size(v, "width"), "height": lambda v: size(v, "height")}
+           "width": lambda v: size(v, "width"), "height": lambda v: size(v, "height"),
+           "pilots": lambda v: flag(v, "pilots")}
 """Name -> parser of the raw text: what a URL of the dashboard may carry."""

@@ -1,219 +1,286 @@
-"""Country brief: a one-to-two page PDF for a country and year (reportlab; charts rendered by kaleido).
+"""Country brief: a report page for one country and year, as an accessible, tagged PDF (PDF/UA-1).
 
-Contents: scores and bands (overall, pillars, actors) with coverage; the pillar chart and the
-state-vs-corporate split (the same builders as the pages, dashboard.figures.CHARTS); the indicators
-with their raw values, observation years and sources; the sources cited with their licences; the date
-and the methodology version. Served at /download/brief/<ISO3>.pdf?year=YYYY.
+Contents, in reading order: title; findings in words generated from the data (strongest and weakest
+pillar, state vs corporate, the like-for-like change since the earliest comparable year when
+indicators/trend.py is present, how sure the score is, where evidence is thin); scores and bands; the
+pillar, state-vs-corporate and trend charts (each with alt text and a caption); the tensions section
+when dashboard.exports has one to offer; the indicators with raw values, observation years and sources;
+sources and licence; full absolute links (DRD_BASE_URL, see dashboard/exports/links.py).
+
+Written as HTML and laid out by WeasyPrint, which writes tagged PDF: headings, tables, lists and
+figures become structure elements in reading order, `<img alt>` becomes the figure's /Alt and
+`<html lang>` the document's /Lang. (reportlab, used before, cannot tag a PDF.)
+Served at /download/brief/<ISO3>.pdf?year=YYYY; `brief_html()` is the same document as HTML.
 """
 
 from __future__ import annotations
 
-import io
+import base64
 import logging
 from datetime import date
-from xml.sax.saxutils import escape
+from html import escape
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import cm
-from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+import pandas as pd
 
 from .. import data
+from . import evidence
 from .images import chart_kinds, figure_image
-from .tables import DATA_LICENCE, PROJECT
+from .links import absolute
+from .tables import DATA_LICENCE, LICENCE_URL, PROJECT
 
 log = logging.getLogger(__name__)
-MARGIN = 1.5 * cm
-WIDTH = A4[0] - 2 * MARGIN
 # The viridis steps of the dashboard's scale, one per band (1 = severe violations .. 6 = fully respected)
 BAND_COLOURS = {1: "#440154", 2: "#414487", 3: "#2a788e", 4: "#22a884", 5: "#7ad151", 6: "#fde725"}
-GRID = colors.HexColor("#dee2e6")
+CHART_WIDTH = 760  # layout px for a chart printed 17 cm wide: 12 px text prints at about 7.5 pt
+SCALE = "6 = rights fully respected, 1 = severe violations"
 
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=base["BodyText"], fontName="Helvetica", fontSize=8.5, leading=10.5,
-                          alignment=TA_LEFT)
-    return {
-        "title": ParagraphStyle("title", parent=base["Title"], fontName="Helvetica-Bold", fontSize=18, leading=22,
-                                alignment=TA_LEFT, spaceAfter=2),
-        "sub": ParagraphStyle("sub", parent=body, fontSize=9, textColor=colors.HexColor("#495057")),
-        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName="Helvetica-Bold", fontSize=11.5, leading=14,
-                             spaceBefore=8, spaceAfter=3),
-        "body": body,
-        "small": ParagraphStyle("small", parent=body, fontSize=7, leading=8.5),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=7.2, leading=8.6),
-        "big": ParagraphStyle("big", parent=body, fontName="Helvetica-Bold", fontSize=13, leading=16),
-    }
+CSS = """
+@page { size: A4; margin: 16mm 16mm 18mm 16mm;
+        @bottom-left { content: "FOOTER"; font: 7.5pt 'DejaVu Sans', sans-serif; color: #495057; }
+        @bottom-right { content: "page " counter(page) " of " counter(pages);
+                        font: 7.5pt 'DejaVu Sans', sans-serif; color: #495057; } }
+html { font: 9.5pt/1.4 'DejaVu Sans', sans-serif; color: #212529; }
+h1 { font-size: 18pt; margin: 0 0 2pt; line-height: 1.2; }
+h2 { font-size: 12pt; margin: 12pt 0 4pt; border-bottom: 0.6pt solid #adb5bd; padding-bottom: 1pt; }
+.sub { color: #495057; font-size: 8.5pt; margin: 0 0 8pt; }
+.lead { font-size: 10.5pt; }
+table { border-collapse: collapse; width: 100%; font-size: 8pt; }
+caption { text-align: left; font-weight: bold; padding-bottom: 2pt; caption-side: top; }
+th, td { text-align: left; padding: 1.5pt 3pt; border-bottom: 0.4pt solid #dee2e6; vertical-align: top; }
+thead th { border-bottom: 0.9pt solid #212529; }
+td.num, th.num { text-align: right; }
+.band { display: inline-block; min-width: 9pt; text-align: center; padding: 0 2pt; font-weight: bold; }
+figure { margin: 8pt 0; break-inside: avoid; }
+figure img { width: 86%; }
+figcaption { font-size: 8pt; color: #343a40; }
+.small { font-size: 8pt; }
+ul.sources { padding-left: 12pt; font-size: 8pt; }
+a { color: #0b5394; }
+"""
 
 
 def _fmt(value, digits: int = 2) -> str:
-    return "no data" if value is None else f"{value:.{digits}f}"
+    return "no data" if value is None or pd.isna(value) else f"{value:.{digits}f}"
 
 
 def _pct(value) -> str:
-    return "-" if value is None else f"{value:.0%}"
+    return "–" if value is None or pd.isna(value) else f"{value:.0%}"
 
 
 def _raw(value) -> str:
-    if value is None:
-        return "-"
+    if value is None or pd.isna(value):
+        return "–"
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
-def _chart(kind: str, iso3: str, year: int, width_px: int, height_px: int, width_cm: float):
-    """The page's chart as a PNG flowable; None when it cannot be drawn (the brief still builds)."""
+def _scored(nodes: list[dict]) -> list[dict]:
+    return [n for n in nodes if n["score"] is not None and not pd.isna(n["score"])]
+
+
+def trend_text(iso3: str, year: int) -> str:
+    """The like-for-like change of the overall score since the earliest year it was published, from
+    indicators/trend.py; without that module, what the trend chart can and cannot say."""
+    frame = data.nodes()
+    own = frame[(frame["iso3"] == iso3) & (frame["node"] == "overall") & frame["score"].notna()]
+    own = own[own["year"] <= year]
+    if own.empty or own["year"].min() >= year:
+        return f"There is no earlier published overall score to compare {year} with."
+    first = int(own["year"].min())
+    try:
+        from indicators import trend
+        t = trend.country_trend(data.results(), data.dataset().methodology, iso3, first, year)
+        return trend.trend_sentence(t)
+    except ImportError:
+        pass
+    except Exception:  # noqa: BLE001 - a trend that cannot be computed must not cost the brief
+        log.exception("brief trend failed for %s %s", iso3, year)
+    shares = frame[(frame["iso3"] == iso3) & (frame["node"] == "overall")].set_index("year")["measured_share"]
+    return (f"The trend chart shows each year's overall score as published, {first}–{year}. It is not a "
+            f"like-for-like comparison: {_pct(shares.get(first))} of the methodology was measured in {first} and "
+            f"{_pct(shares.get(year))} in {year}, so part of any difference comes from indicators added since.")
+
+
+def findings(d: dict, iso3: str, year: int) -> list[str]:
+    """The findings paragraph, sentence by sentence, from the drill-down and the sensitivity runs."""
+    country, o = d["country"], d["overall"]
+    out = []
+    if o["score"] is None or pd.isna(o["score"]):
+        out.append(f"{country} has no overall score for {year}: only {_pct(o['coverage'])} of the methodology's "
+                   f"weight has data, below the {d['min_coverage']:.0%} needed. Missing data is never filled in.")
+    else:
+        out.append(f"{country} scores {o['score']:.2f} of 6 overall in {year}, band {o['band']}: "
+                   f"{o['label'].lower()} (scale 1–6, {SCALE}).")
+    pillars = _scored(d["pillars"])
+    if len(pillars) >= 2:
+        best, worst = max(pillars, key=lambda p: p["score"]), min(pillars, key=lambda p: p["score"])
+        out.append(f"Its strongest pillar is {best['name']} ({best['score']:.2f}, {best['label'].lower()}), "
+                   f"its weakest {worst['name']} ({worst['score']:.2f}, {worst['label'].lower()}).")
+    actors = {a["actor"]: a for a in d["actors"]}
+    state, corp = actors.get("state"), actors.get("corporate")
+    if state and corp:
+        if _scored([corp]) and _scored([state]):
+            out.append(f"What the state does or allows scores {state['score']:.2f}; what companies do "
+                       f"{corp['score']:.2f} (lower means more abuse).")
+        elif _scored([state]):
+            out.append(f"What the state does or allows scores {state['score']:.2f}; there is no corporate evidence "
+                       f"for {country} in {year}, so no corporate score is given.")
+    out.append(trend_text(iso3, year))
+    sure = data.how_sure(iso3, year) if o["score"] is not None and not pd.isna(o["score"]) else None
+    if sure:
+        out.append(f"How sure: when the methodological choices are varied 1,000 times the overall score stays "
+                   f"{sure['overall'].split('(', 1)[-1].rstrip(')').replace('likely ', 'within ')} in 90% of runs; "
+                   f"{sure['rank']}.")
+    notes = evidence.evidence_notes(iso3, year, ["overall", *(p["node"] for p in d["pillars"]),
+                                                 *(a["node"] for p in d["pillars"] for a in p["actors"])])
+    out += notes or ["Every score shown rests on most of its indicators."]
+    return out
+
+
+def _chart(kind: str, iso3: str, year: int, alt: str, caption: str) -> str:
+    """The page's chart as an <img> with alt text in a <figure>; '' when it cannot be drawn."""
     build = chart_kinds().get(kind)
     if build is None:
-        return None
+        return ""
     try:
         fig = build({"country": iso3, "year": str(year)})
-        height_px = int(fig.layout.height or height_px)
-        png = figure_image(fig, "png", width_px, height_px, scale=2.5)
+        fig = type(fig)(fig)
+        for annotation in fig.layout.annotations or ():
+            if (annotation.text or "").startswith("Source:"):
+                annotation.font.size = 12
+        height = int(fig.layout.height or 500)
+        png = figure_image(fig, "png", CHART_WIDTH, height, scale=2.5)
     except Exception:  # noqa: BLE001 - a chart failing must not cost the brief
         log.exception("brief chart %s failed for %s %s", kind, iso3, year)
-        return None
-    return Image(io.BytesIO(png), width=width_cm, height=width_cm * height_px / width_px)
+        return ""
+    src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return (f'<figure><img src="{src}" alt="{escape(alt)}"><figcaption>{escape(caption)}</figcaption></figure>')
 
 
-def _band_cell(band, label: str, style) -> Paragraph | str:
-    if band is None:
-        return Paragraph("no data", style)
-    colour = BAND_COLOURS[int(band)]
-    text_colour = "#000000" if int(band) >= 4 else "#ffffff"
-    return Paragraph(f'<font backColor="{colour}" color="{text_colour}">&nbsp;{int(band)}&nbsp;</font> '
-                     f"{escape(label)}", style)
+def _band(node: dict) -> str:
+    if node["band"] is None or pd.isna(node["band"]):
+        return "no data"
+    b = int(node["band"])
+    fg = "#000" if b >= 4 else "#fff"
+    return (f'<span class="band" style="background:{BAND_COLOURS[b]};color:{fg}">{b}</span> '
+            f"{escape(node['label'])}")
 
 
-def build_brief(iso3: str, year: int) -> bytes:
-    """The PDF bytes of the brief for `iso3` in `year` (the caller validates both)."""
+def _alt_bars(title: str, rows: list[tuple[str, object]]) -> str:
+    return title + ": " + "; ".join(f"{name} {_fmt(score)}" for name, score in rows) + f". Scale 1–6, {SCALE}."
+
+
+def brief_html(iso3: str, year: int, tensions_html: str = "") -> str:
+    """The brief as one HTML document (what the PDF is made from)."""
     d = data.drilldown(iso3, year)
     ds = data.dataset()
-    st = _styles()
     today = date.today().isoformat()
-    story = []
+    country, o = d["country"], d["overall"]
+    profile = absolute(f"/country/{iso3}?year={year}")
+    api = absolute(f"/api/v1/countries/{iso3}?year={year}")
+    xlsx = absolute(f"/download/scores.xlsx?year={year}&country={iso3}&level=indicator")
+    pdf = absolute(f"/download/brief/{iso3}.pdf?year={year}")
+    h = []
+    footer = (f"{PROJECT} · {country} {year} · methodology {d['methodology_version']} · {today} · "
+              f"data {DATA_LICENCE}").replace("\\", "").replace('"', "'")
+    h.append(f"<h1>Digital rights in {escape(country)}, {year}</h1>")
+    h.append(f'<p class="sub">{escape(PROJECT)} country brief · {escape(str(d["region"] or ""))} · methodology '
+             f"{escape(d['methodology_version'])} · generated {today} · <a href=\"{escape(profile)}\">"
+             f"{escape(profile)}</a></p>")
 
-    country = d["country"]
-    story.append(Paragraph(f"Digital rights in {escape(country)}, {year}", st["title"]))
-    pilot = " &middot; pilot country" if d["pilot"] else ""
-    story.append(Paragraph(
-        f"{PROJECT} country brief &middot; {escape(str(d['region'] or ''))}{pilot} &middot; "
-        f"methodology {escape(d['methodology_version'])} &middot; generated {today}", st["sub"]))
-    story.append(Spacer(1, 6))
+    h.append("<h2>Findings</h2>")
+    h.append('<p class="lead">' + " ".join(escape(s) for s in findings(d, iso3, year)) + "</p>")
 
-    o = d["overall"]
-    story.append(Paragraph(
-        f"Overall score {_fmt(o['score'])} / 6 &nbsp; band {o['band'] or '-'}: {escape(o['label'])}", st["big"]))
-    story.append(Paragraph(
-        f"Scale 1-6: 6 = rights fully respected, 1 = severe violations. Coverage {_pct(o['coverage'])} of the "
-        f"indicators measured in {year} have data for {escape(country)} ({o['indicators_with_data']} of "
-        f"{o['indicators']} indicators in the methodology); {_pct(o['measured_share'])} of the methodology was "
-        f"measured by some source that year. Scores below {d['min_coverage']:.0%} coverage are withheld, never "
-        f"estimated. Each indicator uses its latest observation in the {d['window_years']} years up to {year}.",
-        st["body"]))
+    h.append("<h2>Scores and bands</h2>")
+    rows = [("Overall", o)] + [(p["name"], p) for p in d["pillars"]] + \
+           [(f"{a['actor'].capitalize()} actors", a) for a in d["actors"]]
+    h.append(f"<table><caption>Scores of {escape(country)}, {year} (scale 1–6, {SCALE})</caption><thead><tr>"
+             '<th scope="col">Score of</th><th scope="col" class="num">Score</th><th scope="col">Band</th>'
+             '<th scope="col" class="num">Coverage</th><th scope="col" class="num">Indicators with data</th>'
+             "</tr></thead><tbody>")
+    for name, node in rows:
+        h.append(f'<tr><th scope="row">{escape(name)}</th><td class="num">{_fmt(node["score"])}</td>'
+                 f"<td>{_band(node)}</td><td class=\"num\">{_pct(node['coverage'])}</td>"
+                 f"<td class=\"num\">{node['indicators_with_data']} of {node['indicators']}</td></tr>")
+    h.append("</tbody></table>")
+    h.append(f'<p class="small">Coverage: the share of a score\'s weight that has data for {escape(country)}. '
+             f"Scores below {d['min_coverage']:.0%} coverage are withheld, never estimated. Each indicator uses "
+             f"its latest observation in the {d['window_years']} years up to {year}.</p>")
 
-    # Scores table: overall, pillars, actors
-    story.append(Paragraph("Scores and bands", st["h2"]))
-    rows = [["", "Score", "Band", "Coverage", "Indicators with data"]]
-    lines = [("Overall", o)] + [(p["name"], p) for p in d["pillars"]] + \
-            [(f"Actor: {a['actor']}", a) for a in d["actors"]]
-    for name, node in lines:
-        rows.append([Paragraph(escape(name), st["cell"]), _fmt(node["score"]),
-                     _band_cell(node["band"], node["label"], st["cell"]), _pct(node["coverage"]),
-                     f"{node['indicators_with_data']} / {node['indicators']}"])
-    table = Table(rows, colWidths=[4.6 * cm, 2 * cm, 6.4 * cm, 2.2 * cm, 2.8 * cm], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), "Helvetica", 8), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
-        ("FONT", (0, 1), (1, 1), "Helvetica-Bold", 8),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black), ("LINEBELOW", (0, 1), (-1, -1), 0.3, GRID),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-        ("ALIGN", (3, 0), (4, -1), "RIGHT"), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
-    story.append(table)
+    h.append("<h2>Charts</h2>")
+    h.append(_chart("pillars", iso3, year,
+                    _alt_bars(f"Bar chart of {country}'s overall and pillar scores in {year}",
+                              [("overall", o["score"])] + [(p["name"], p["score"]) for p in d["pillars"]]),
+                    f"Overall and pillar scores, {year}; whiskers show the likely range over 1,000 runs of "
+                    "alternative methodological choices."))
+    split_rows = [(f"{p['name']} {a['actor']}", a["score"]) for p in d["pillars"] for a in p["actors"]
+                  if a["actor"] != "structural"]
+    h.append(_chart("split", iso3, year,
+                    _alt_bars(f"Grouped bar chart of {country}'s state and corporate scores per pillar in {year}",
+                              split_rows) + " A missing value means no evidence, not a good score.",
+                    "State vs corporate, per pillar: who abuses the rights, the state or companies."))
+    h.append(_chart("trend", iso3, year,
+                    f"Line chart of {country}'s overall and pillar scores for every scored year, with the share of "
+                    f"the methodology measured each year underneath. {trend_text(iso3, year)}",
+                    "Scores over time as published; the bars underneath show how much of the methodology was "
+                    "measured each year."))
+    if tensions_html:
+        h.append(tensions_html)
 
-    # Charts side by side
-    half = (WIDTH - 0.4 * cm) / 2
-    charts = [_chart("pillars", iso3, year, 640, 470, half), _chart("split", iso3, year, 640, 470, half)]
-    charts = [c for c in charts if c is not None]
-    if charts:
-        story.append(Spacer(1, 6))
-        story.append(Table([charts], colWidths=[half + 0.2 * cm] * len(charts),
-                           style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-
-    # Indicators
-    story.append(Paragraph("Indicators behind the scores", st["h2"]))
-    head = ["Pillar", "Indicator", "Actor", "Raw value", "Year", "Score", "Weight", "Source"]
-    rows = [head]
-    missing = []
+    h.append("<h2>Indicators behind the scores</h2>")
+    h.append("<table><caption>Raw values, the year they were observed and their source</caption><thead><tr>"
+             '<th scope="col">Pillar</th><th scope="col">Indicator</th><th scope="col">Actor</th>'
+             '<th scope="col" class="num">Raw value</th><th scope="col" class="num">Year</th>'
+             '<th scope="col" class="num">Score</th><th scope="col">Source</th></tr></thead><tbody>')
+    missing, used = [], []
     for p in d["pillars"]:
         for it in p["items"]:
             if it["status"] != "used":
-                missing.append((p["name"], it))
+                missing.append(it)
                 continue
             flags = []
             if it.get("carried"):
                 flags.append("carried forward")
             if it.get("corrected"):
                 c = it.get("correction") or {}
-                flags.append(f"expert correction (was {_raw(c.get('original_value'))}, {c.get('author') or ''})")
+                flags.append(f"expert correction, was {_raw(c.get('original_value'))}")
             name = escape(it["name"]) + (f" <i>({escape('; '.join(flags))})</i>" if flags else "")
             src = it["source"]["publisher"] if it.get("source") else "expert panel"
-            rows.append([Paragraph(escape(p["name"]), st["cell"]), Paragraph(name, st["cell"]), it["actor"],
-                         _raw(it["value"]), str(it["obs_year"]), _fmt(it["score"]), f"{it['weight']:g}",
-                         Paragraph(escape(src), st["cell"])])
-    if len(rows) == 1:
-        rows.append(["", Paragraph("No indicator has data for this country and year.", st["cell"]),
-                     "", "", "", "", "", ""])
-    table = Table(rows, colWidths=[2.7 * cm, 5.1 * cm, 1.7 * cm, 1.6 * cm, 1.0 * cm, 1.1 * cm, 1.1 * cm,
-                                   3.7 * cm], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), "Helvetica", 7.2), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7.2),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black), ("LINEBELOW", (0, 1), (-1, -1), 0.25, GRID),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (3, 0), (6, -1), "RIGHT"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    story.append(table)
-    if missing:
-        text = "; ".join(f"{escape(it['name'])} ({it['status']})" for _, it in missing)
-        story.append(Spacer(1, 3))
-        story.append(Paragraph(f"<b>Without data for {escape(country)} in {year}:</b> {text}. Missing values are "
-                               "never filled: they lower coverage, not the score.", st["small"]))
-
-    # Sources
-    used = []
-    for p in d["pillars"]:
-        for it in p["items"]:
-            if it["status"] == "used" and it.get("source") and it["source"]["source_id"] not in used:
+            if it.get("source") and it["source"]["source_id"] not in used:
                 used.append(it["source"]["source_id"])
-    src_rows = []
+            h.append(f"<tr><td>{escape(p['name'])}</td><td>{name}</td><td>{escape(it['actor'])}</td>"
+                     f"<td class=\"num\">{_raw(it['value'])}</td><td class=\"num\">{it['obs_year']}</td>"
+                     f"<td class=\"num\">{_fmt(it['score'])}</td><td>{escape(src)}</td></tr>")
+    if not used and not any(it["status"] == "used" for p in d["pillars"] for it in p["items"]):
+        h.append('<tr><td colspan="7">No indicator has data for this country and year.</td></tr>')
+    h.append("</tbody></table>")
+    if missing:
+        text = "; ".join(f"{escape(it['name'])} ({escape(it['status'])})" for it in missing)
+        h.append(f'<p class="small"><b>Without data for {escape(country)} in {year}:</b> {text}. Missing values '
+                 "are never filled: they lower coverage, not the score.</p>")
+
+    h.append("<h2>Sources and licence</h2><ul class=\"sources\">")
     for sid in used:
         s = ds.sources.loc[sid]
-        src_rows.append(Paragraph(
-            f"<b>{escape(s['publisher'])}</b>, {escape(s['dataset'])}. {escape(s['url'])}. "
-            f"Licence: {escape(s['licence'])}. Cite: {escape(s['citation'] or '')}", st["small"]))
-    block = [Paragraph("Sources and licence", st["h2"]), *src_rows, Spacer(1, 3),
-             Paragraph(f"Scores and data: {PROJECT}, {DATA_LICENCE} (https://creativecommons.org/licenses/by-sa/4.0/). "
-                       "Third-party figures stay under their publishers' terms. Full drill-down: "
-                       f"/api/v1/countries/{iso3}?year={year}; data: "
-                       f"/download/scores.xlsx?year={year}&amp;country={iso3}&amp;level=indicator.", st["small"])]
-    story.append(KeepTogether(block))
+        h.append(f"<li><b>{escape(s['publisher'])}</b>, {escape(s['dataset'])}. "
+                 f"<a href=\"{escape(s['url'])}\">{escape(s['url'])}</a>. Licence: {escape(s['licence'])}. "
+                 f"Cite: {escape(s['citation'] or '')}</li>")
+    h.append("</ul>")
+    h.append(f'<p class="small">Scores and data: {escape(PROJECT)}, {DATA_LICENCE} '
+             f'(<a href="{LICENCE_URL}">{LICENCE_URL}</a>). Third-party figures stay under their publishers\' '
+             f'terms. Country profile: <a href="{escape(profile)}">{escape(profile)}</a>. Full drill-down: '
+             f'<a href="{escape(api)}">{escape(api)}</a>. Data: <a href="{escape(xlsx)}">{escape(xlsx)}</a>. '
+             f'This brief: <a href="{escape(pdf)}">{escape(pdf)}</a>.</p>')
 
-    footer = (f"{PROJECT} · {country} {year} · methodology {d['methodology_version']} · {today} · "
-              f"data {DATA_LICENCE}; sources as listed")
+    title = f"Digital rights in {country}, {year}"
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            f'<meta name="author" content="{escape(PROJECT)}">'
+            f'<meta name="description" content="Country brief, methodology {escape(d["methodology_version"])}">'
+            f'<meta name="generator" content="{escape(PROJECT)}">'
+            f"<style>{CSS.replace('FOOTER', footer.replace('<', ''))}</style></head>"
+            f"<body><main>{''.join(h)}</main></body></html>")
 
-    def on_page(canvas, doc):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7)
-        canvas.setFillColor(colors.HexColor("#6c757d"))
-        canvas.drawString(MARGIN, 0.9 * cm, footer)
-        canvas.drawRightString(A4[0] - MARGIN, 0.9 * cm, f"page {doc.page}")
-        canvas.restoreState()
 
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=1.3 * cm,
-                            bottomMargin=1.5 * cm, title=f"Digital rights in {country}, {year}",
-                            author=PROJECT, subject=f"Country brief, methodology {d['methodology_version']}",
-                            creator=PROJECT)
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()
+def build_brief(iso3: str, year: int) -> bytes:
+    """The PDF bytes of the brief for `iso3` in `year` (the caller validates both): PDF/UA-1, tagged."""
+    from weasyprint import HTML
+    return HTML(string=brief_html(iso3, year), base_url=absolute("/")).write_pdf(pdf_variant="pdf/ua-1")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import params as P
+from . import evidence
 from .cache import _cache
 from .tables import credit_line
 
@@ -84,27 +85,66 @@ def _annotation_text(fig) -> str:
     return " ".join([title, *parts])
 
 
-def print_ready(fig, kind: str, params: dict[str, str]):
-    """Make sure the image names its year and credits its sources, and sits on white."""
+SCALE_NOTE = "Scale 1-6: 6 = rights fully respected, 1 = severe violations."
+SOURCE_FONT = 12       # the credit line: about 7 pt when a 1000 px chart is printed 15 cm wide
+
+
+def print_ready(fig, kind: str, params: dict[str, str], notes: list[str] | None = None):
+    """Make the image stand alone: it names its year, says what the scale means, what the bars rest on
+    (`notes`, e.g. from evidence_notes) and credits its sources legibly, on white. On maps the pilot
+    stars are left out unless `pilots=1` (a report's reader does not know what a pilot country is)."""
     fig = type(fig)(fig)  # never mutate a cached figure
     text = _annotation_text(fig)
     year = params.get("year")
     lines = []
+    if kind == "map" and params.get("pilots") != "1":
+        fig.data = [t for t in fig.data if t.name != "Pilot country"]
     if year and str(year) not in text:
         lines.append(f"Year: {year}")
+    if kind != "map" and "fully respected" not in text:  # the map's colour bar says it
+        lines.append(SCALE_NOTE)
+    lines += list(notes or [])
     if "CC BY" not in text and "licen" not in text.lower():
         lines.append(credit_line(None))
+    for annotation in fig.layout.annotations or ():
+        if (annotation.text or "").startswith("Source:"):
+            annotation.font.size = SOURCE_FONT
+            annotation.font.color = "#343a40"
+    bottom = fig.layout.margin.b or 80
     if lines:
-        fig.add_annotation(text="<br>".join(_wrap(line, 150) for line in lines), xref="paper", yref="paper",
-                           x=0, y=0, yshift=-10, xanchor="left", yanchor="top", showarrow=False,
-                           align="left", font={"size": 9, "color": "#555"})
-        margin_b = (fig.layout.margin.b or 80) + 14 * sum(len(_wrap(li, 150).split("<br>")) for li in lines)
-        fig.update_layout(margin={"b": margin_b})
-    pad = 14  # keep the last source line off the image's edge
-    fig.update_layout(paper_bgcolor="white", margin={"b": (fig.layout.margin.b or 80) + pad})
+        width = max(60, int((fig.layout.width or DEFAULT_SIZE[0]) / 7.2))
+        wrapped = [_wrap(line, width) for line in lines]
+        count = sum(w.count("<br>") + 1 for w in wrapped)
+        # under the credit line, which sits in the bottom margin the builder made for it
+        fig.add_annotation(text="<br>".join(wrapped), xref="paper", yref="paper", x=0, y=0, yshift=-(bottom + 2),
+                           xanchor="left", yanchor="top", showarrow=False, align="left",
+                           font={"size": 12, "color": "#212529"})
+        extra = 17 * count + 8
+        bottom += extra
+    pad = 16  # keep the last source line off the image's edge
+    grow = bottom + pad - (fig.layout.margin.b or 80)
+    fig.update_layout(paper_bgcolor="white", margin={"b": bottom + pad})
     if fig.layout.height:
-        fig.update_layout(height=fig.layout.height + pad)
+        fig.update_layout(height=fig.layout.height + grow)
     return fig
+
+
+def evidence_notes(kind: str, params: dict[str, str]) -> list[str]:
+    """What the bars of a one-country chart rest on (dashboard.exports.evidence), for the image."""
+    if kind not in ("pillars", "split", "region_compare") or not params.get("country"):
+        return []
+    from .. import figures
+    ctx = figures.context()
+    try:
+        iso3, year = P.country(params.get("country")), P.year(params.get("year"))
+    except P.ParamError:
+        return []
+    if kind == "split":
+        codes = [f"{p}.{a}" for p in ctx.pillars for a in ctx.actors
+                 if a != "structural" and f"{p}.{a}" in ctx.nodes]
+    else:
+        codes = ["overall", *ctx.pillars]
+    return evidence.evidence_notes(iso3, year, codes)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -135,6 +175,8 @@ def chart_params(params: dict[str, str]) -> tuple[tuple[str, str], ...]:
             value = parse(raw)
         except ValueError:
             value = raw
+        if isinstance(value, bool):
+            value = "1" if value else "0"
         if isinstance(value, (list, tuple)):
             value = ",".join(str(v) for v in value)
         if value not in (None, ""):
@@ -142,32 +184,101 @@ def chart_params(params: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(clean.items()))
 
 
-def render_chart(kind: str, fmt: str, params: dict[str, str]) -> bytes:
-    """One chart of dashboard.figures.CHARTS as PNG (print resolution) or SVG; cached by its parsed parameters."""
-    if fmt not in IMAGE_FORMATS:
-        raise P.ParamError("format", f"chart format '{fmt}' is not one of {', '.join(IMAGE_FORMATS)}", 404)
+LAYOUT_MIN_W, LAYOUT_MAX_W = 640, 1400  # the width text is laid out at: readable at any requested size
+PLOT_MIN = 140                           # at least this many px of plot area inside the margins
+
+
+def layout_size(fig, width: int, height: int) -> tuple[int, int, float]:
+    """(layout width, layout height, k): the requested size times k, so the chart's titles, notes and
+    margins fit (plotly fails with 'axis scaling' when they do not) and its text stays readable; the
+    image is then drawn at the requested size (PNG scale / SVG viewBox divide by k)."""
+    margin = fig.layout.margin
+    need_w = (margin.l or 80) + (margin.r or 80) + PLOT_MIN
+    need_h = (margin.t or 100) + (margin.b or 80) + PLOT_MIN
+    k = LAYOUT_MAX_W / width if width > LAYOUT_MAX_W else 1.0
+    k = max(k, LAYOUT_MIN_W / width, need_w / width, need_h / height)
+    return round(width * k), round(height * k), k
+
+
+def _svg_at(svg: bytes, width: int, height: int, lw: int, lh: int) -> bytes:
+    """The SVG drawn at width x height CSS px from a lw x lh layout (a viewBox scales it)."""
+    text = svg.decode("utf-8")
+    head_end = text.index(">", text.index("<svg"))
+    head = text[:head_end]
+    head = re.sub(r'\swidth="[^"]*"', f' width="{width}"', head, count=1)
+    head = re.sub(r'\sheight="[^"]*"', f' height="{height}"', head, count=1)
+    if "viewBox" not in head:
+        head += f' viewBox="0 0 {lw} {lh}"'
+    return (head + text[head_end:]).encode("utf-8")
+
+
+def build_chart(kind: str, params: dict[str, str]):
+    """The print-ready figure of one chart (what the PNG, SVG and /embed show)."""
     charts = chart_kinds()
     if kind not in charts:
         raise P.ParamError("chart", f"chart '{kind}' is not one of {', '.join(sorted(charts)) or '(none yet)'}",
                            404)
+    build_params = {k: v for k, v in chart_params(params) if k not in CHART_OWN_PARAMS}
+    try:
+        fig = charts[kind](dict(build_params))
+    except P.ParamError:
+        raise
+    except (ValueError, KeyError) as exc:
+        raise P.ParamError(_param_named(str(exc), build_params), str(exc).strip("'\"")) from None
+    return print_ready(fig, kind, build_params, evidence_notes(kind, build_params))
+
+
+def render_chart(kind: str, fmt: str, params: dict[str, str]) -> bytes:
+    """One chart of dashboard.figures.CHARTS as PNG (print resolution) or SVG; cached by its parsed parameters.
+
+    `width`/`height` (200-4000 CSS px) set the image's size; the PNG is that at print resolution
+    (3000 px wide or 4x, whichever is smaller, at least 1x), stamped 300 dpi."""
+    if fmt not in IMAGE_FORMATS:
+        raise P.ParamError("format", f"chart format '{fmt}' is not one of {', '.join(IMAGE_FORMATS)}", 404)
+    if kind not in chart_kinds():
+        build_chart(kind, params)  # raises the 404 naming the chart kinds
     size = {name: P.size(params.get(name), name) for name in CHART_OWN_PARAMS}
     parsed = chart_params(params)
-    build_params = {k: v for k, v in parsed if k not in CHART_OWN_PARAMS}
     key = ("chart", kind, fmt, parsed)
 
     def build() -> bytes:
-        try:
-            fig = charts[kind](dict(build_params))
-        except P.ParamError:
-            raise
-        except (ValueError, KeyError) as exc:
-            raise P.ParamError(_param_named(str(exc), build_params), str(exc).strip("'\"")) from None
-        fig = print_ready(fig, kind, build_params)
+        fig = build_chart(kind, dict(parsed))
         w0, h0 = PRINT_SIZE.get(kind, DEFAULT_SIZE)
-        image = figure_image(fig, fmt, size.get("width") or fig.layout.width or w0,
-                             size.get("height") or fig.layout.height or h0)
-        return png_dpi(image, PRINT_DPI) if fmt == "png" else image
+        width = size.get("width") or fig.layout.width or w0
+        height = size.get("height") or fig.layout.height or h0
+        lw, lh, k = layout_size(fig, width, height)
+        if fmt == "svg":
+            return _svg_at(figure_image(fig, "svg", lw, lh, 1), width, height, lw, lh)
+        scale = min(4.0, max(1.0, PRINT_PX / width)) / k
+        return png_dpi(figure_image(fig, "png", lw, lh, scale), PRINT_DPI)
     return _cache.get(key, build)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-")
+
+
+def chart_filename(kind: str, fmt: str, params: dict[str, str]) -> str:
+    """`drd_<chart>_<where>_<year>[_<node>][_<actor>].<fmt>`: drd_split_LBN_2023.png, drd_map_MENA_2023.png,
+    drd_map_world_2023.png (a world and a region map never share a name)."""
+    parsed = dict(chart_params(params))
+    where = (parsed.get("country") or parsed.get("countries", "").replace(",", "-")[:40]
+             or (P.region_code(parsed["region"]) if parsed.get("region") else "")
+             or ("world" if kind in ("map", "region_trends") else ""))
+    if kind in ("trend", "region_trends"):
+        try:
+            ys = P.years("all")
+            when = f"{ys[0]}-{ys[-1]}"
+        except P.ParamError:
+            when = ""
+    else:
+        try:
+            when = str(P.year(parsed.get("year")))
+        except P.ParamError:
+            when = ""
+    extra = [parsed[n] for n in ("node", "actor") if parsed.get(n) not in (None, "", "overall", "all")]
+    parts = ["drd", kind, _slug(where), when, *(_slug(e) for e in extra)]
+    return "_".join(p for p in parts if p) + f".{fmt}"
 
 
 def _param_named(message: str, params: dict[str, str]) -> str:

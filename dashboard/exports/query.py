@@ -75,6 +75,10 @@ class Query:
         return f"/download/scores.{fmt}?" + urlencode({k: v for k, v in params.items() if v}, safe=",")
 
     def slug(self) -> str:
+        """`<where>_<years>_<level>[_<pillar>]`: MENA_2023_pillar, LBN_2021_indicator, world_2015-2023_pillar."""
         years = str(self.years[0]) if len(self.years) == 1 else f"{self.years[0]}-{self.years[-1]}"
-        parts = [years] + ([("-".join(self.countries))[:40]] if self.countries else []) + [self.level]
+        where = "-".join(self.countries)[:40] if self.countries else ""
+        if self.region:
+            where = f"{where}-{P.region_code(self.region)}" if where else P.region_code(self.region)
+        parts = [where or "world", years, self.level] + ([self.pillar] if self.pillar else [])
         return "_".join(parts)

@@ -4,21 +4,20 @@
     /download/sources.csv?year=2021[&country=...]     the citation table for the sources behind those rows
     /download/chart/<kind>.png|.svg?...               a chart of dashboard.figures.CHARTS, server-rendered
     /download/brief/<ISO3>.pdf?year=2021              the country brief
+    /embed/<kind>?...                                 one chart alone for an iframe (dashboard.exports.embed)
 """
 
 from __future__ import annotations
-
-import re
 
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .. import params as P
 from ..params import ParamError
-from . import brief
+from . import brief, embed
 from .cache import _cache
 from .formats import DATA_FORMATS, MEDIA_TYPES, ONE_YEAR_FORMATS, export_data, to_csv
-from .images import render_chart
+from .images import chart_filename, render_chart
 from .query import Query, parse_country
 from .tables import scores_table, sources_table
 
@@ -66,9 +65,9 @@ def download_sources():
 
 @bp.get("/chart/<kind>.<fmt>")
 def download_chart(kind: str, fmt: str):
-    payload = render_chart(kind, fmt, request.args.to_dict())
-    year = re.sub(r"[^0-9-]", "", request.args.get("year", ""))[:9]
-    return _file(payload, fmt, f"drd_{kind}{'_' + year if year else ''}.{fmt}")
+    args = request.args.to_dict()
+    payload = render_chart(kind, fmt, args)
+    return _file(payload, fmt, chart_filename(kind, fmt, args))
 
 
 @bp.get("/brief/<iso3>.<fmt>")
@@ -120,10 +119,12 @@ def handle_unexpected(exc: Exception):
 
 
 bp.register_error_handler(Exception, handle_unexpected)
+embed.bp.register_error_handler(Exception, handle_unexpected)
 
 
 def init_app(server) -> None:
     """Register the download routes and the JSON error handlers (called by create_app)."""
     server.register_blueprint(bp)
+    server.register_blueprint(embed.bp)
     server.register_error_handler(ParamError, handle_param_error)
     server.register_error_handler(HTTPException, handle_http_error)

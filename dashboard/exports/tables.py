@@ -54,6 +54,7 @@ BASE_DOCS = {
     r".+_coverage": "Coverage (0-1) of that node: share of its measured weight with data",
     "measured_share": "Share (0-1) of the whole methodology that any source measured this year",
     r".+_band": "Band of that score: its nearest whole step, 1-6 (labels in the methodology)",
+    r".+_band_label": "The methodology's words for that band (data/methodology/bands.csv)",
     "sources": "Source ids (see the sources sheet / /download/sources.csv) of the indicators behind this row",
     "indicator": "Indicator code (methodology/indicators.csv)",
     "indicator_name": "Indicator name",
@@ -86,6 +87,77 @@ INDICATOR_TABLE_COLUMNS = [
     "source_url", "licence", "note", "corrected", "original_value", "correction_reason", "correction_author",
     "correction_date", "correction_source",
 ]
+
+
+HEADERS = {
+    "iso3": "ISO3", "country": "Country", "year": "Year", "region": "Region", "pilot": "Pilot country",
+    "coverage": "Coverage (overall)", "measured_share": "Share of the methodology measured", "sources": "Sources",
+    "rank": "Rank (overall)", "rank_low": "Rank, best likely", "rank_high": "Rank, worst likely",
+    "indicator": "Indicator code", "indicator_name": "Indicator", "pillar": "Pillar", "actor": "Actor",
+    "value": "Raw value", "unit": "Unit", "obs_year": "Year observed", "carried": "Carried forward",
+    "score": "Indicator score (1-6)", "weight": "Weight", "pillar_score": "Pillar score (1-6)",
+    "pillar_coverage": "Pillar coverage", "source_id": "Source id", "publisher": "Publisher",
+    "dataset": "Dataset", "source_url": "Source URL", "licence": "Licence", "note": "How derived",
+    "corrected": "Corrected by an expert panel", "original_value": "Published value (before correction)",
+    "correction_reason": "Correction: reason", "correction_author": "Correction: by",
+    "correction_date": "Correction: date", "correction_source": "Correction: source",
+}
+"""Human column headers of the XLSX scores sheet; the machine names stay in the about sheet, CSV and API."""
+
+
+def _node_words(node: str) -> str | None:
+    meth = data.dataset().methodology
+    pillars = {c: str(n) for c, n in meth.pillars["name"].items()}
+    actors = {c: str(n) for c, n in meth.actors["name"].items()}
+    if node == "overall":
+        return "Overall"
+    if node in pillars:
+        return pillars[node]
+    if node in actors:
+        return f"{actors[node]} actors"
+    p, _, a = node.partition("_")
+    if p in pillars and a in actors:
+        return f"{pillars[p]}, {actors[a].lower()}"
+    return None
+
+
+def column_headers(columns) -> dict[str, str]:
+    """machine name -> the header a reader sees (overall -> "Overall score (1-6)", privacy_state_band ->
+    "Privacy, state: band"); columns without a known form get their name in words."""
+    out = {}
+    for column in columns:
+        if column in HEADERS:
+            out[column] = HEADERS[column]
+            continue
+        for suffix, words in (("_band_label", ": band label"), ("_band", ": band (1-6)"),
+                              ("_coverage", ": coverage"), ("_low", ": likely low"), ("_high", ": likely high"),
+                              ("", " score (1-6)")):
+            if column.endswith(suffix) and (node := _node_words(column[: len(column) - len(suffix)] if suffix
+                                                                else column)):
+                out[column] = node + words
+                break
+        else:
+            out[column] = column.replace("_", " ").capitalize()
+    if len(set(out.values())) < len(out):  # never two columns under one header
+        seen: dict[str, int] = {}
+        for column, header in out.items():
+            seen[header] = seen.get(header, 0) + 1
+            if seen[header] > 1:
+                out[column] = f"{header} ({column})"
+    return out
+
+
+def column_kind(column: str) -> str | None:
+    """How a column's numbers are shown: "score" (2 decimals), "share" (percent), "int" or None."""
+    if column.endswith("_label"):
+        return None
+    if column in ("coverage", "measured_share", "pillar_coverage") or column.endswith("_coverage"):
+        return "share"
+    if column in ("year", "obs_year", "rank", "rank_low", "rank_high") or column.endswith("_band"):
+        return "int"
+    if column in ("score", "pillar_score") or column.endswith(("_low", "_high")) or _node_words(column):
+        return "score"
+    return None
 
 
 def column_docs(columns) -> list[tuple[str, str]]:
