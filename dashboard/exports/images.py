@@ -86,6 +86,7 @@ def _annotation_text(fig) -> str:
 
 
 SCALE_NOTE = "Scale 1-6: 6 = rights fully respected, 1 = severe violations."
+NOTE_CHARS = 84        # note lines wrap to fit the narrowest layout (LAYOUT_MIN_W) at 12 px
 SOURCE_FONT = 12       # the credit line: about 7 pt when a 1000 px chart is printed 15 cm wide
 
 
@@ -112,7 +113,7 @@ def print_ready(fig, kind: str, params: dict[str, str], notes: list[str] | None 
             annotation.font.color = "#343a40"
     bottom = fig.layout.margin.b or 80
     if lines:
-        width = max(60, int((fig.layout.width or DEFAULT_SIZE[0]) / 7.2))
+        width = NOTE_CHARS
         wrapped = [_wrap(line, width) for line in lines]
         count = sum(w.count("<br>") + 1 for w in wrapped)
         # under the credit line, which sits in the bottom margin the builder made for it
