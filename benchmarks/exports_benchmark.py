@@ -4,6 +4,8 @@
 
 Requests go through the real routes (Flask test client; no network). "first" includes starting the
 kaleido browser; "warm" is an uncached render with the browser running; "cached" is a repeat request.
+Then every chart at 200x200 and 4000x4000 (status and time), and the same chart with an unknown extra
+parameter (served from the cache, or rendered again).
 """
 
 from __future__ import annotations
@@ -19,13 +21,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 COUNTRIES = ["COL", "LBN", "MOZ", "UZB", "IDN", "KEN", "BRA", "IND", "PHL", "ZAF", "MEX", "NGA"]
 
 
-def timed(client, url: str) -> tuple[float, int]:
+MENA = "Middle%20East%20%26%20North%20Africa"
+CHARTS = {"map": f"year=2021&region={MENA}", "pillars": "country=LBN&year=2021", "split": "country=LBN&year=2021",
+          "trend": "country=LBN", "compare": "countries=LBN,COL&year=2021", "region_trends": f"region={MENA}",
+          "region_compare": "country=LBN&year=2021"}
+
+
+def timed(client, url: str, strict: bool = True) -> tuple[float, int]:
     t0 = time.perf_counter()
     response = client.get(url)
     elapsed = time.perf_counter() - t0
-    if response.status_code != 200:
+    if response.status_code != 200 and strict:
         raise SystemExit(f"{url} answered {response.status_code}: {response.data[:200]!r}")
-    return elapsed, len(response.data)
+    return elapsed, len(response.data) if response.status_code == 200 else -response.status_code
 
 
 def main() -> None:
@@ -74,6 +82,16 @@ def main() -> None:
     rows.append(("XLSX all years 2015-2023, uncached", *timed(client, "/download/scores.xlsx?year=all")))
     rows.append(("API /api/v1/scores?year=2021", *timed(client, "/api/v1/scores?year=2021")))
     rows.append(("API /api/v1/countries/COL?year=2021", *timed(client, "/api/v1/countries/COL?year=2021")))
+
+    for size in (200, 4000):
+        for kind, query in CHARTS.items():
+            elapsed, size_or_status = timed(client, f"/download/chart/{kind}.png?{query}&width={size}&height={size}",
+                                            strict=False)
+            status = 200 if size_or_status >= 0 else -size_or_status
+            rows.append((f"PNG {kind} {size}x{size}: HTTP {status}", elapsed, max(size_or_status, 0)))
+    timed(client, "/download/chart/split.png?country=COL&year=2020")
+    rows.append(("PNG split, same chart + unknown ?utm_source=x",
+                 *timed(client, "/download/chart/split.png?country=COL&year=2020&utm_source=x")))
 
     width = max(len(r[0]) for r in rows)
     print(f"{'export':<{width}}  {'seconds':>8}  {'bytes':>10}")

@@ -20,19 +20,13 @@ import pandas as pd
 from flask import Blueprint, Response, request
 
 from . import data
-from .exports import (
-    DATA_LICENCE,
-    PROJECT,
-    ParamError,
-    Query,
-    credit_line,
-    handle_unexpected,
-    parse_country,
-    parse_year,
-    scores_table,
-    shapes,
-    sources_table,
-)
+from . import params as P
+from .exports.formats import shapes
+from .exports.images import chart_kinds
+from .exports.query import Query, parse_country
+from .exports.routes import handle_unexpected
+from .exports.tables import DATA_LICENCE, PROJECT, credit_line, scores_table, sources_table
+from .params import ParamError
 
 API_VERSION = "1.0.0"
 bp = Blueprint("open_api", __name__, url_prefix="/api/v1")
@@ -97,7 +91,7 @@ def countries():
 @bp.get("/countries/<iso3>")
 def country(iso3: str):
     code = parse_country(iso3)
-    (year,) = parse_year(request.args.get("year"), allow_many=False)
+    year = P.year(request.args.get("year"))
     drill = data.drilldown(code, year)
     used = {it["source"]["source_id"] for p in drill["pillars"] for it in p["items"]
             if it.get("status") == "used" and it.get("source")}
@@ -242,7 +236,6 @@ def _file_op(summary: str, media: dict[str, str], params: list, description: str
 
 def openapi_spec() -> dict:
     """The API description; chart kinds are read from dashboard.figures.CHARTS."""
-    from .exports import chart_kinds
     kinds = sorted(chart_kinds()) or ["map"]
     row = {"type": "object", "additionalProperties": True,
            "description": "A score row; columns are listed in `columns` and explained in the XLSX about sheet"}

@@ -25,6 +25,7 @@ class Config:
     instance_dir: Path = ROOT / "instance"
     database_url: str | None = None  # None: SQLite file in instance_dir
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    base_url: str = ""  # where the app is published (DRD_BASE_URL), for absolute links in exports
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
@@ -39,4 +40,5 @@ class Config:
             instance_dir=Path(get("DRD_INSTANCE_DIR") or defaults.instance_dir),
             database_url=get("DATABASE_URL"),
             secret_key=get("DRD_SECRET_KEY", "SECRET_KEY") or defaults.secret_key,
+            base_url=(get("DRD_BASE_URL") or "").rstrip("/"),
         )

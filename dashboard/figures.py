@@ -4,9 +4,10 @@ Two layers:
 
 - `*_figure(frame, ...)` functions take small tidy tables and return a `go.Figure`. They never read
   data themselves, so tests feed them hand-made tables.
-- `CHARTS[kind](params)` reads the engine's results through `dashboard.data`, checks URL-style string
-  parameters (year, node, actor, country, countries, region) and calls the matching builder. A bad
-  parameter raises `ValueError` whose message starts with the parameter's name. Pages and the
+- `CHARTS[kind](params)` reads the engine's results through `dashboard.data`, reads URL-style string
+  parameters (year, node, actor, country, countries, region) with the shared vocabulary
+  (`dashboard.params`, wrapped here as `param_*` for the pages) and calls the matching builder. A bad
+  parameter raises `ParamError` (a ValueError) whose message starts with the parameter's name. Pages and the
   exports (PNG/SVG downloads) use the same functions, so an exported image is the chart on screen.
 
 Every figure carries its title, a source line crediting the publishers, the year and the licence
@@ -24,7 +25,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import data
+from . import data, geo
+from . import params as P
 
 # --- Visual constants ------------------------------------------------------------------------------
 
@@ -123,13 +125,15 @@ def hover_lines(name: str, node_label: str, score, band, label: str, coverage, m
 
 def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
                min_coverage: float = 0.5, tick_labels: dict[int, str] | None = None,
-               zoom_to_data: bool = False, points: dict[str, tuple[float, float]] | None = None) -> go.Figure:
+               zoom_to_data: bool = False, points: dict[str, tuple[float, float]] | None = None,
+               bounds: tuple[tuple[float, float], tuple[float, float]] | None = None) -> go.Figure:
     """World choropleth of one node.
 
     `frame` columns: iso3, name, score (NaN = no data), band, label, coverage, pilot. Countries with a
     score share the fixed 1..6 colour axis; the others form a separate grey trace named "No data".
     Places in `points` (iso3 -> (lon, lat), e.g. dashboard.data.map_points()) are drawn as markers,
-    since they have no shape.
+    since they have no shape. `bounds` ((lon_min, lon_max), (lat_min, lat_max), e.g. from
+    dashboard.geo.region_bounds) zooms the map to that box.
     """
     points = points or {}
     f = frame.reset_index(drop=True)
@@ -184,9 +188,13 @@ def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
         geo={"projection": {"type": "natural earth"}, "showframe": False, "showcoastlines": False,
              "showland": True, "landcolor": LAND, "showcountries": True, "countrycolor": "#ffffff",
              "showlakes": False, "lataxis": {"range": [-58, 85]}, "bgcolor": "#ffffff",
-             "fitbounds": "locations" if zoom_to_data else False},
+             "fitbounds": "locations" if zoom_to_data and not bounds else False},
         clickmode="event", dragmode=False,
     )
+    if bounds:
+        (lon0, lon1), (lat0, lat1) = bounds
+        fig.update_geos(lonaxis={"range": [lon0, lon1]}, lataxis={"range": [lat0, lat1]},
+                        projection={"type": "natural earth"})
     finish(fig, title, source, height=440, bottom=62, top_legend=True)
     fig.update_layout(margin={"l": 0, "r": 0})
     return fig
@@ -488,81 +496,35 @@ def context() -> Context:
     return _context[key]
 
 
-# --- URL-style parameters -------------------------------------------------------------------------
+# --- URL-style parameters: the shared vocabulary of dashboard.params --------------------------------
+# (params, ctx) -> value, as the pages' ui.parse_view expects; ctx is accepted for their signature.
 
 def _get(params: dict | None, name: str) -> str:
-    value = (params or {}).get(name)
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        value = ",".join(str(v) for v in value)
-    return str(value).strip()
+    return P.text(params, name)
 
 
 def param_year(params: dict | None, ctx: Context | None = None) -> int:
-    ctx = ctx or context()
-    raw = _get(params, "year")
-    if not raw:
-        return max(ctx.years)
-    try:
-        year = int(raw)
-    except ValueError:
-        raise ValueError(f"year: '{raw}' is not a year") from None
-    if year not in ctx.years:
-        raise ValueError(f"year: {year} is not a scored year ({min(ctx.years)}-{max(ctx.years)})")
-    return year
+    return P.year(P.text(params, "year"))
 
 
 def param_node(params: dict | None, ctx: Context | None = None) -> str:
-    ctx = ctx or context()
-    node = _get(params, "node").lower() or "overall"
-    if node != "overall" and node not in ctx.pillars:
-        raise ValueError(f"node: '{node}' is not 'overall' or a pillar ({', '.join(ctx.pillars)})")
-    return node
+    return P.node(P.text(params, "node"))
 
 
 def param_actor(params: dict | None, ctx: Context | None = None) -> str:
-    ctx = ctx or context()
-    actor = _get(params, "actor").lower() or ALL
-    if actor != ALL and actor not in ctx.actors:
-        raise ValueError(f"actor: '{actor}' is not 'all' or an actor ({', '.join(ctx.actors)})")
-    return actor
+    return P.actor(P.text(params, "actor"))
 
 
 def param_country(params: dict | None, ctx: Context | None = None, name: str = "country") -> str:
-    ctx = ctx or context()
-    code = _get(params, name).upper()
-    if not code:
-        raise ValueError(f"{name}: a country code (ISO3, e.g. COL) is required")
-    if code not in ctx.countries.index:
-        raise ValueError(f"{name}: '{code}' is not a known country code")
-    return code
+    return P.country(P.text(params, name), name)
 
 
 def param_countries(params: dict | None, ctx: Context | None = None) -> list[str]:
-    ctx = ctx or context()
-    codes = [c.strip().upper() for c in _get(params, "countries").split(",") if c.strip()]
-    if not codes:
-        raise ValueError("countries: give one or more country codes, comma-separated (e.g. COL,IDN)")
-    unknown = [c for c in codes if c not in ctx.countries.index]
-    if unknown:
-        raise ValueError(f"countries: unknown code(s) {', '.join(unknown)}")
-    if len(codes) > 8:
-        raise ValueError("countries: at most 8 countries side by side")
-    return list(dict.fromkeys(codes))
+    return P.countries(P.text(params, "countries"), "countries", required=True, limit=P.MAX_COMPARE)
 
 
 def param_region(params: dict | None, ctx: Context | None = None) -> str:
-    ctx = ctx or context()
-    region = _get(params, "region")
-    if region.lower() in ("", ALL, "world"):
-        return ""
-    if region not in ctx.regions:
-        match = [r for r in ctx.regions if r.lower() == region.lower()]
-        if not match:
-            raise ValueError(f"region: '{region}' is not a region ({'; '.join(ctx.regions)})")
-        region = match[0]
-    return region
+    return P.region(P.text(params, "region"))
 
 
 def node_code(node: str, actor: str, ctx: Context | None = None) -> str:
@@ -572,7 +534,7 @@ def node_code(node: str, actor: str, ctx: Context | None = None) -> str:
         return node
     code = actor if node == "overall" else f"{node}.{actor}"
     if code not in ctx.nodes:
-        raise ValueError(f"actor: the {ctx.pillars.get(node, node)} pillar has no {actor} indicators")
+        raise P.ParamError("actor", f"the {ctx.pillars.get(node, node)} pillar has no {actor} indicators")
     return code
 
 
@@ -592,7 +554,8 @@ def build_map(params: dict | None = None) -> go.Figure:
     title = f"{what}{actor_phrase(actor, ctx)}, {year}" + (f": {region}" if region else "")
     src = source_line(ctx.publishers.get(code, []), year, ctx.version, "; shapes: Natural Earth")
     return map_figure(frame, title=title, source=src, node_label=ctx.node_name(code),
-                      min_coverage=ctx.min_coverage, zoom_to_data=bool(region), points=data.map_points())
+                      min_coverage=ctx.min_coverage, zoom_to_data=bool(region), points=data.map_points(),
+                      bounds=geo.region_bounds(list(frame["iso3"]), data.map_points()) if region else None)
 
 
 def map_table(ctx: Context, year: int, code: str, region: str = "") -> pd.DataFrame:

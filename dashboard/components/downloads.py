@@ -29,6 +29,10 @@ def data_url(fmt: str, params: dict | None = None) -> str:
     return f"/download/scores.{fmt}{_query(params)}"
 
 
+def embed_url(chart: str, params: dict | None = None, code: bool = False) -> str:
+    return f"/embed/{chart}{_query({**(params or {}), **({'code': 1} if code else {})})}"
+
+
 def brief_url(iso3: str, year: int | str | None = None) -> str:
     return f"/download/brief/{iso3.upper()}.pdf{_query({'year': year})}"
 
@@ -46,26 +50,32 @@ def _single_country_year(params: dict | None) -> tuple[str, str] | None:
     return None
 
 
-def _item(text: str, href: str) -> dbc.DropdownMenuItem:
+def _item(text: str, href: str, new_tab: bool = False) -> dbc.DropdownMenuItem:
     # external_link: a plain request the server answers with Content-Disposition: attachment (a download)
-    return dbc.DropdownMenuItem(text, href=href, external_link=True)
+    return dbc.DropdownMenuItem(text, href=href, external_link=True, **({"target": "_blank"} if new_tab else {}))
 
 
 def download_menu(chart: str | None, chart_params: dict | None = None, data_params: dict | None = None,
                   gis: bool = False, menu_id: str | None = None) -> dbc.DropdownMenu:
     """A dropdown of download links for one chart and the data behind it.
 
-    Always: CSV and Excel of the rows in view, and the sources cited. With `chart`: PNG and SVG.
+    Always: CSV and Excel of the rows in view (and Excel of their per-indicator values), and the sources
+    cited. With `chart`: PNG, SVG and the embed snippet (/embed/<chart>?...&code=1, a new tab).
     With `gis`: GeoJSON and GeoPackage. When the data is one country in one year: its PDF brief.
     """
     items = []
     if chart:
         items += [dbc.DropdownMenuItem("Chart", header=True),
                   _item("PNG image (print resolution)", chart_url(chart, "png", chart_params)),
-                  _item("SVG image", chart_url(chart, "svg", chart_params))]
+                  _item("SVG image", chart_url(chart, "svg", chart_params)),
+                  _item("Embed (HTML snippet for your site)", embed_url(chart, chart_params, code=True),
+                        new_tab=True)]
     items += [dbc.DropdownMenuItem("Data", header=True),
               _item("CSV", data_url("csv", data_params)),
               _item("Excel (with sources sheet)", data_url("xlsx", data_params))]
+    if str((data_params or {}).get("level") or "pillar") != "indicator":
+        items.append(_item("Excel, per indicator values", data_url("xlsx", {**(data_params or {}),
+                                                                            "level": "indicator"})))
     if gis:
         items += [_item("GeoJSON (map layer)", data_url("geojson", data_params)),
                   _item("GeoPackage (map layer)", data_url("gpkg", data_params))]

@@ -1,0 +1,110 @@
+"""/embed/<chart>?...: one chart alone for another site's iframe, with its title, source, licence and a
+link back to the page it comes from. Plain HTML, no script, nothing from outside (works offline); the
+chart is the server-rendered SVG of /download/chart/<chart>.svg, described by its alt text.
+`code=1` adds the iframe snippet to copy (what the download menu's "Embed" item opens).
+"""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, request
+
+from .. import params as P
+from .images import build_chart, chart_params, evidence_notes
+from .links import absolute
+from .tables import DATA_LICENCE, LICENCE_URL, PROJECT
+
+bp = Blueprint("embed", __name__, url_prefix="/embed")
+
+PAGES = {  # chart -> (page path, the chart parameters the page takes)
+    "map": ("/", ("year", "node", "actor", "region")),
+    "pillars": ("/country/{country}", ("year",)),
+    "split": ("/country/{country}", ("year",)),
+    "trend": ("/country/{country}", ()),
+    "region_compare": ("/country/{country}", ("year",)),
+    "compare": ("/compare", ("countries", "year", "actor")),
+    "region_trends": ("/trends", ("node", "actor", "region")),
+}
+
+
+def page_url(kind: str, parsed: dict[str, str]) -> str:
+    """The dashboard page that shows this chart, with the same view."""
+    path, keys = PAGES.get(kind, ("/", ()))
+    path = path.format(country=parsed.get("country", ""))
+    query = {k: parsed[k] for k in keys if parsed.get(k)}
+    return absolute(path + ("?" + urlencode(query, safe=",") if query else ""))
+
+
+def _query(parsed: dict[str, str]) -> str:
+    return urlencode(parsed, safe=",")
+
+
+def snippet(kind: str, params: dict[str, str], title: str | None = None) -> str:
+    """The HTML to paste into another page: an iframe of /embed/<chart> with a title for screen readers."""
+    parsed = dict(chart_params(params))
+    title = title or _plain(build_chart(kind, parsed).layout.title.text or kind)
+    src = absolute(f"/embed/{kind}" + (f"?{_query(parsed)}" if parsed else ""))
+    return (f'<iframe src="{escape(src)}" title="{escape(title)}" width="720" height="620" '
+            'style="border:0;max-width:100%" loading="lazy"></iframe>')
+
+
+def _plain(text: str) -> str:
+    return " ".join(str(text).replace("<br>", " ").split())
+
+
+def embed_html(kind: str, params: dict[str, str], with_code: bool = False) -> str:
+    parsed = dict(chart_params(params))
+    fig = build_chart(kind, parsed)  # validates the parameters (ParamError -> JSON 400/404)
+    title = _plain(fig.layout.title.text or kind)
+    source = next((_plain(a.text) for a in fig.layout.annotations or () if (a.text or "").startswith("Source:")),
+                  "")
+    query = _query({k: v for k, v in parsed.items() if k not in ("width", "height")})
+    svg = f"/download/chart/{kind}.svg" + (f"?{query}" if query else "")
+    notes = evidence_notes(kind, parsed)
+    alt = f"{title}. Scale 1-6: 6 = rights fully respected, 1 = severe violations. " + " ".join(notes)
+    back = page_url(kind, parsed)
+    data_link = absolute("/download/chart/" + kind + ".png" + (f"?{query}" if query else ""))
+    code = ""
+    if with_code:
+        code = ('<section aria-labelledby="code-h"><h2 id="code-h">Embed this chart</h2>'
+                '<p><label for="code">Copy this HTML into your page:</label></p>'
+                f'<textarea id="code" readonly rows="4">{escape(snippet(kind, parsed, title))}</textarea></section>')
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)} · {escape(PROJECT)}</title>
+<style>
+body {{ margin: 0; font: 15px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif;
+       color: #212529; background: #fff; }}
+main {{ max-width: 1000px; margin: 0 auto; padding: 8px 12px; }}
+h1 {{ font-size: 1.15rem; margin: 4px 0 8px; }}
+h2 {{ font-size: 1rem; margin: 16px 0 4px; }}
+img {{ width: 100%; height: auto; display: block; }}
+p {{ margin: 6px 0; }}
+.small {{ font-size: 0.85rem; color: #343a40; }}
+a {{ color: #0b5394; }}
+textarea {{ width: 100%; font: 13px/1.4 ui-monospace, monospace; }}
+</style></head>
+<body><main>
+<h1>{escape(title)}</h1>
+<figure style="margin:0"><img src="{escape(svg)}" alt="{escape(alt)}"></figure>
+{''.join(f'<p class="small">{escape(n)}</p>' for n in notes)}
+<p class="small">{escape(source)}</p>
+<p class="small">Scores and data: {escape(PROJECT)},
+<a href="{LICENCE_URL}" target="_blank" rel="noopener">{DATA_LICENCE}</a>.
+Third-party figures stay under their publishers' terms.
+<a href="{escape(back)}" target="_blank" rel="noopener">See this chart in the {escape(PROJECT)}</a> ·
+<a href="{escape(data_link)}" target="_blank" rel="noopener">PNG for print</a></p>
+{code}
+</main></body></html>"""
+
+
+@bp.get("/<kind>")
+def embed(kind: str):
+    args = request.args.to_dict()
+    with_code = P.flag(args.pop("code", None), "code")
+    response = Response(embed_html(kind, args, with_code), content_type="text/html; charset=utf-8")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

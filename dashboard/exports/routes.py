@@ -1,0 +1,130 @@
+"""The download routes (Flask blueprint `downloads`) and the JSON error handling shared with the API.
+
+    /download/scores.csv|.xlsx|.geojson|.gpkg?year=2021[&country=COL,LBN][&region=...][&level=pillar|indicator]
+    /download/sources.csv?year=2021[&country=...]     the citation table for the sources behind those rows
+    /download/chart/<kind>.png|.svg?...               a chart of dashboard.figures.CHARTS, server-rendered
+    /download/brief/<ISO3>.pdf?year=2021              the country brief
+    /embed/<kind>?...                                 one chart alone for an iframe (dashboard.exports.embed)
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .. import params as P
+from ..params import ParamError
+from . import brief, embed
+from .cache import _cache
+from .formats import DATA_FORMATS, MEDIA_TYPES, ONE_YEAR_FORMATS, export_data, to_csv
+from .images import chart_filename, render_chart
+from .query import Query, parse_country
+from .tables import scores_table, sources_table
+
+
+def error_response(status: int, message: str, parameter: str | None = None) -> Response:
+    body = {"error": message, "status": status}
+    if parameter:
+        body["parameter"] = parameter
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+bp = Blueprint("downloads", __name__, url_prefix="/download")
+
+
+def _file(payload: bytes, fmt: str, filename: str, link: str | None = None) -> Response:
+    response = Response(payload, content_type=MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=300"
+    if link:
+        response.headers["Link"] = f'<{link}>; rel="describedby"; type="text/csv"'
+    return response
+
+
+@bp.get("/scores.<fmt>")
+def download_scores(fmt: str):
+    if fmt not in DATA_FORMATS:
+        raise ParamError("format", f"format '{fmt}' is not one of {', '.join(DATA_FORMATS)}", 404)
+    query = Query.from_args(request.args, one_year=fmt in ONE_YEAR_FORMATS)
+    payload = export_data(query, fmt)
+    link = "/download/sources.csv?" + request.query_string.decode() if fmt == "csv" else None
+    return _file(payload, fmt, f"drd_scores_{query.slug()}.{fmt}", link)
+
+
+@bp.get("/sources.csv")
+def download_sources():
+    if not any(request.args.get(k) for k in ("year", "country", "region", "level", "pillar")):
+        frame = None
+    else:
+        frame = scores_table(Query.from_args(request.args))
+    return _file(to_csv(sources_table(frame)), "csv", "drd_sources.csv")
+
+
+@bp.get("/chart/<kind>.<fmt>")
+def download_chart(kind: str, fmt: str):
+    args = request.args.to_dict()
+    payload = render_chart(kind, fmt, args)
+    return _file(payload, fmt, chart_filename(kind, fmt, args))
+
+
+@bp.get("/brief/<iso3>.<fmt>")
+def download_brief(iso3: str, fmt: str):
+    if fmt != "pdf":
+        raise ParamError("format", f"briefs are PDF: use /download/brief/{iso3}.pdf", 404)
+    code = parse_country(iso3)
+    year = P.year(request.args.get("year"))
+    payload = _cache.get(("brief", code, year), lambda: brief.build_brief(code, year))
+    return _file(payload, "pdf", f"drd_brief_{code}_{year}.pdf")
+
+
+@bp.get("/", defaults={"rest": ""})
+@bp.get("/<path:rest>")
+def download_unknown(rest: str):
+    raise ParamError("path", f"/download/{rest} is not a download: see /api/v1/openapi.json", 404)
+
+
+# --------------------------------------------------------------------------------------------------
+# Error handling shared by the API and downloads: JSON, never an HTML 500
+
+JSON_PREFIXES = ("/api/", "/download/")
+
+
+def _is_json_path() -> bool:
+    return request.path.startswith(JSON_PREFIXES) or request.path in ("/api", "/download")
+
+
+def handle_param_error(exc: ParamError):
+    return error_response(exc.status, exc.message, exc.parameter)
+
+
+def handle_http_error(exc: HTTPException):
+    if not _is_json_path():
+        return exc
+    if isinstance(exc, InternalServerError):
+        return error_response(500, "internal error while building the response")
+    return error_response(exc.code or 500, exc.description or exc.name)
+
+
+def handle_unexpected(exc: Exception):
+    if isinstance(exc, HTTPException):
+        return handle_http_error(exc)
+    if isinstance(exc, ParamError):
+        return handle_param_error(exc)
+    import logging
+    logging.getLogger(__name__).exception("export failed: %s", request.path)
+    return error_response(500, "internal error while building the response")
+
+
+bp.register_error_handler(Exception, handle_unexpected)
+embed.bp.register_error_handler(Exception, handle_unexpected)
+
+
+def init_app(server) -> None:
+    """Register the download routes and the JSON error handlers (called by create_app)."""
+    server.register_blueprint(bp)
+    server.register_blueprint(embed.bp)
+    server.register_error_handler(ParamError, handle_param_error)
+    server.register_error_handler(HTTPException, handle_http_error)
