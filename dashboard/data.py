@@ -169,3 +169,18 @@ def group_trends(node: str) -> pd.DataFrame:
     with _lock:
         _state[key] = (b, frame)
     return frame
+
+
+def changes() -> pd.DataFrame:
+    """iso3, year and, for the overall score and each pillar, the change from the year before: published,
+    like for like and composition (indicators.trend.change_columns), cached per scoring run."""
+    from indicators.trend import change_columns
+    b = bundle()
+    with _lock:
+        cached = _state.get("changes")
+    if cached is not None and cached[0] is b:
+        return cached[1]
+    frame = change_columns(b.results, b.dataset.methodology)
+    with _lock:
+        _state["changes"] = (b, frame)
+    return frame

@@ -357,12 +357,13 @@ def group_trends(results: Results, methodology: Methodology, node: str, groups: 
         base = part.at[first, "mean"] if first is not None else np.nan
         start_year = part.at[first, "year"] if first is not None else None
         later = part["year"] > start_year if start_year is not None else part["year"] < -1
+        # a year with no country scored in both it and the year before breaks the chain (NaN from there on)
         part["like_for_like_level"] = np.where(
             later | (part["year"] == start_year),
-            base + part["step_like_for_like"].where(later, 0.0).fillna(0.0).cumsum(), np.nan)
+            base + part["step_like_for_like"].where(later, 0.0).cumsum(skipna=False), np.nan)
         part["matched_level"] = np.where(
             later | (part["year"] == start_year),
-            base + part["step_published"].where(later, 0.0).fillna(0.0).cumsum(), np.nan)
+            base + part["step_published"].where(later, 0.0).cumsum(skipna=False), np.nan)
         rows.append(part)
     frame = pd.concat(rows, ignore_index=True) if rows else out.assign(like_for_like_level=[], matched_level=[])
     frame["n"] = frame["n"].fillna(0).astype(int)
@@ -382,14 +383,31 @@ def group_change(frame: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFr
         span = part.loc[year_from + 1:year_to]
         m0, m1 = part.at[year_from, "mean"], part.at[year_to, "mean"]
         published = m1 - m0
-        lfl = span["step_like_for_like"].sum(min_count=1) if len(span) else np.nan
-        matched = span["step_published"].sum(min_count=1) if len(span) else np.nan
+        whole = len(span) == year_to - year_from and span["step_like_for_like"].notna().all()
+        lfl = span["step_like_for_like"].sum() if whole else np.nan
+        matched = span["step_published"].sum() if whole else np.nan
         rows.append({"group": group, "from": year_from, "to": year_to, "mean_from": m0, "mean_to": m1,
                      "n_from": int(part.at[year_from, "n"]), "n_to": int(part.at[year_to, "n"]),
                      "published": published, "like_for_like": lfl, "composition": matched - lfl,
                      "countries": published - matched})
     return pd.DataFrame(rows, columns=["group", "from", "to", "mean_from", "mean_to", "n_from", "n_to",
                                        "published", "like_for_like", "composition", "countries"])
+
+
+def change_columns(results: Results, methodology: Methodology, nodes: list[str] | None = None) -> pd.DataFrame:
+    """Per iso3 x year, for each node X (default: overall and the pillars) the change from the year before
+    (empty when either year has no score): `X_change` (published), `X_change_like_for_like` and
+    `X_change_composition`. Summing a country's like-for-like column over a span gives its chained
+    like-for-like change over that span."""
+    nodes = nodes or ["overall", *methodology.pillar_codes]
+    frames = []
+    for node in nodes:
+        steps = step_table(results, methodology, node, chain_pairs(results, node, consecutive=True))
+        frames.append(steps.rename(columns={
+            "year_to": "year", "published": f"{node}_change", "like_for_like": f"{node}_change_like_for_like",
+            "composition": f"{node}_change_composition"}).set_index(["iso3", "year"])[
+            [f"{node}_change", f"{node}_change_like_for_like", f"{node}_change_composition"]])
+    return pd.concat(frames, axis=1).reset_index()
 
 
 def signed(value, digits: int = 2) -> str:

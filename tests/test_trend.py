@@ -185,3 +185,24 @@ def test_real_data_rescore_follows_the_engine():
         published = res.nodes[res.nodes["node"] == node].set_index(["iso3", "year"])["score"].dropna()
         again = tr.rescore(res, ds.methodology, node).set_index(["iso3", "year"])["score"]
         assert again.reindex(published.index).to_numpy() == pytest.approx(published.to_numpy()), node
+
+
+def test_a_year_without_a_score_is_skipped_not_filled(tmp_path):
+    """AAA's overall is withheld in 2020 (privacy 50 % covered, expression not at all): the chain steps
+    from 2019 straight to 2021, on a_lin (3.5 -> 6.0) and f_struct (3.0 -> 4.0)."""
+    rows = [r[:10] + (0,) + r[11:] if r[0] == "f_struct" else r for r in INDICATORS]
+    obs = [("AAA", 2019, "a_lin", 2), ("AAA", 2021, "a_lin", 4), ("AAA", 2019, "f_struct", 40),
+           ("AAA", 2021, "f_struct", 60), ("BBB", 2020, "b_worse", 2), ("BBB", 2020, "f_struct", 50)]
+    ds = load_dataset(write_data_dir(tmp_path, obs, indicators=rows))
+    res = score(ds)
+    t = tr.country_trend(res, ds.methodology, "AAA", 2019, 2021)
+    years = {y["year"]: y for y in t["years"]}
+    assert years[2020]["level"] is None and years[2020]["like_for_like_change"] is None
+    assert years[2021]["like_for_like_change"] == pytest.approx(0.5 * 2.5 + 0.5 * 1.0)
+    assert (t["published"], t["like_for_like"], t["composition"]) == pytest.approx((1.75, 1.75, 0.0))
+    world = tr.group_trends(res, ds.methodology, "overall", pd.Series("W", index=ds.countries.index))
+    world = world.set_index("year")
+    assert world["n_step"].tolist() == [0, 0, 0]  # the group chain needs consecutive years: it breaks
+    assert world.at[2019, "like_for_like_level"] == pytest.approx(3.25)
+    assert world[["like_for_like_level"]].loc[2020:].isna().all().all()
+    assert pd.isna(tr.group_change(world.reset_index(), 2019, 2021).iloc[0]["like_for_like"])

@@ -152,25 +152,22 @@ def body(iso3: str, year: int) -> list:
                                menu=ui.downloads("trend", {"country": iso3},
                                                  {"year": "all", "country": iso3, "level": "pillar"})), lg=6),
         ]),
-        trend_section(iso3, year),
+        trend_section(iso3),
     ]
 
 
-def trend_span(iso3: str, year: int) -> tuple[int, int] | None:
-    """From the first year with an overall score to the page's year (or to the last scored year when
-    the page shows the first one); None when fewer than two years are scored."""
+def trend_span(iso3: str) -> tuple[int, int] | None:
+    """From the first to the last year with an overall score (the same whatever year the page shows, so
+    changing the year does not recompute it); None when fewer than two years are scored."""
     n = data.nodes()
     scored = sorted(n[(n["iso3"] == iso3) & (n["node"] == "overall") & n["score"].notna()]["year"])
-    if len(scored) < 2:
-        return None
-    end = max((y for y in scored if y <= year), default=scored[-1])
-    return (scored[0], end) if end > scored[0] else (scored[0], scored[-1])
+    return (scored[0], scored[-1]) if len(scored) >= 2 else None
 
 
-def trend_section(iso3: str, year: int) -> html.Section:
+def trend_section(iso3: str) -> html.Section:
     """'How it has changed': the change in words (like-for-like first, the basket effect beside it),
     what moved it, and the yearly table. Method: indicators/trend.py."""
-    span = trend_span(iso3, year)
+    span = trend_span(iso3)
     title = "How it has changed, on the same indicators"
     if span is None:
         return ui.section(title, html.P("Fewer than two years have an overall score: no change can be given."),
