@@ -11,7 +11,7 @@ from flask_compress import Compress
 
 from indicators import load_dataset
 
-from . import api, data, exports, security
+from . import api, callback_input, data, exports, security
 from .components.footer import footer
 from .config import Config
 
@@ -47,6 +47,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
     server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/javascript", "text/javascript",
                                            "application/json", "text/csv", "image/svg+xml"]
     Compress(server)
+    callback_input.init_app(server)  # tampered callback payloads: 400, not 500
     security.init_app(server)  # CSP and other headers, caps; after Compress, so it hashes the uncompressed page
     exports.init_app(server)  # /download/...: data, GIS layers, chart images, country briefs
     api.init_app(server)  # /api/v1/...: the open data API

@@ -164,3 +164,60 @@ def test_workers_without_drd_secret_key_share_the_instance_secret(tmp_path):
     other.set_cookie("drd_session", cookie)
     assert other.get("/api/v1/reviews").status_code == 200  # signed by one worker, read by the other
     assert Config.from_env({"DRD_SECRET_KEY": "k" * 40}).secret_key == "k" * 40
+
+
+# ---------------------------------------------------------------- 7. tampered callback payloads
+
+def _outputs(out: str):
+    parts = out.strip(".").split("...") if out.startswith("..") else [out]
+    outs = [dict(zip(("id", "property"), p.rsplit(".", 1))) for p in parts]
+    return outs if out.startswith("..") else outs[0]
+
+
+def test_no_tampered_callback_payload_is_a_500(fresh_app):
+    app, lead = fresh_app
+    client = app.server.test_client()
+    _as_lead(client, app, lead)  # the review callbacks too, as a lead (their worst case)
+    deps = client.get("/_dash-dependencies").json
+    junk = ["ZZZ", {"points": [{"location": 5}]}, -10 ** 30, [None], "2021abc", {"a": 1}, 1e308, True]
+    failures = []
+    for dep in deps:
+        if dep.get("clientside_function"):
+            continue
+        for value in junk:
+            for k, changed in enumerate(dep["inputs"]):
+                body = {"output": dep["output"], "outputs": _outputs(dep["output"]),
+                        "inputs": [dict(i, value=value if j == k else None) for j, i in enumerate(dep["inputs"])],
+                        "state": [dict(s, value=value) for s in dep.get("state", [])],
+                        "changedPropIds": [f"{changed['id']}.{changed['property']}"]}
+                r = client.post("/_dash-update-component", json=body)
+                if r.status_code >= 500:
+                    failures.append((dep["output"][:50], value))
+    assert not failures, failures
+
+
+def test_named_tampered_payloads_get_400_with_a_message(fresh_app):
+    app, _ = fresh_app
+    client = app.server.test_client()
+    r = client.post("/_dash-update-component", json={
+        "output": "country-body.children", "outputs": {"id": "country-body", "property": "children"},
+        "inputs": [{"id": "country-year", "property": "value", "value": 2021}],
+        "state": [{"id": "country-iso3", "property": "data", "value": "XXX"}],
+        "changedPropIds": ["country-year.value"]})
+    assert r.status_code == 400 and r.json["error"] == "country: 'XXX' is not a known country code"
+    r = client.post("/_dash-update-component", data=b"[1, 2]", content_type="application/json")
+    assert r.status_code == 400 and "'output' string" in r.json["error"]
+
+
+@pytest.mark.parametrize("path", ["/review", "/country/COL", "/", "/compare", "/trends"])
+def test_repeated_url_parameters_render_the_page(fresh_app, path):
+    app, lead = fresh_app
+    client = app.server.test_client()
+    _as_lead(client, app, lead)
+    r = client.post("/_dash-update-component", json={
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                   {"id": "_pages_location", "property": "search", "value": "?year=2021&year=abc&country=x&country=y"}],
+        "changedPropIds": ["_pages_location.pathname"]})
+    assert r.status_code == 200, r.get_data(as_text=True)[:300]
