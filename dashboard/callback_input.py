@@ -68,7 +68,8 @@ def _shape_problem(body) -> str | None:
                 continue
             if not isinstance(item, dict) or "id" not in item or not isinstance(item.get("property"), str):
                 return f"each of '{key}' must be an object with 'id' and 'property'"
-            if item.get("id") == PAGES_LOCATION and not isinstance(item.get("value"), str):
+            if item.get("id") == PAGES_LOCATION and not isinstance(item.get("value"), str) and not (
+                    item["property"] != "pathname" and item.get("value") is None):
                 return f"{PAGES_LOCATION}.{item['property']} must be a string"
     return None
 
