@@ -21,11 +21,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 AXE = Path(__file__).parent / "browser" / "vendor" / "axe.min.js"
-# Nothing a test run writes lands in the checkout: the sensitivity cache and the instance folder (the
-# secret and audit keys a store without DATABASE_URL makes) go to a temporary folder, removed at exit.
+# Nothing a test run writes lands in the checkout: the sensitivity cache goes to the system's temporary
+# folder (kept between runs: entries are keyed by a hash of the data, so a stale one is never read), the
+# instance folder (the secret and audit keys a store without DATABASE_URL makes) to one removed at exit.
 _SCRATCH = tempfile.mkdtemp(prefix="drd-tests-")
 atexit.register(shutil.rmtree, _SCRATCH, ignore_errors=True)
-os.environ["DRD_CACHE_DIR"] = os.path.join(_SCRATCH, "cache")
+os.environ["DRD_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), "drd-test-cache")
 os.environ["DRD_INSTANCE_DIR"] = os.path.join(_SCRATCH, "instance")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
