@@ -6,13 +6,23 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import replace
 
-from dashboard import create_app
-from dashboard.config import Config
+if sys.version_info < (3, 11):  # noqa: UP036 (said plainly instead of an ImportError on datetime.UTC)
+    sys.exit("The Digital Rights Dashboard needs Python 3.11 or newer (this is "
+             f"{sys.version_info.major}.{sys.version_info.minor}).")
+
+from dashboard import create_app  # noqa: E402 (after the version check)
+from dashboard.config import Config  # noqa: E402
+from indicators import DataValidationError  # noqa: E402
 
 config = Config.from_env()
-app = create_app(config)
+try:
+    app = create_app(config)
+except DataValidationError as exc:  # refuse to start (python app.py and every gunicorn worker), no traceback
+    print(f"refusing to start: {config.data_dir} is not valid.\n{exc}", file=sys.stderr)
+    sys.exit(2)
 server = app.server
 
 

@@ -9,7 +9,9 @@ import dash_bootstrap_components as dbc
 from dash import html
 from flask_compress import Compress
 
-from . import api, data, exports
+from indicators import load_dataset
+
+from . import api, callback_input, data, exports, security
 from .components.footer import footer
 from .config import Config
 
@@ -18,8 +20,10 @@ TITLE = "Digital Rights Dashboard"
 
 
 def create_app(config: Config | None = None) -> dash.Dash:
-    """Build the app. Nothing heavy happens here: data loads on the first request that needs it."""
+    """Build the app. The data is validated here (DataValidationError naming file, line and field: the app
+    refuses to start rather than answer 500 on every data request); scores load on the first request."""
     config = config or Config.from_env()
+    load_dataset(config.data_dir)
     data.configure(config.data_dir)
     app = dash.Dash(
         __name__,
@@ -38,10 +42,13 @@ def create_app(config: Config | None = None) -> dash.Dash:
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need it
     server = app.server
     server.config["DRD"] = config
-    server.secret_key = config.secret_key
+    # one key for every worker: DRD_SECRET_KEY, else the one persisted in the instance folder
+    server.secret_key = config.secret_key or security.instance_secret(config.instance_dir)
     server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/javascript", "text/javascript",
                                            "application/json", "text/csv", "image/svg+xml"]
     Compress(server)
+    callback_input.init_app(server)  # tampered callback payloads: 400, not 500
+    security.init_app(server)  # CSP and other headers, caps; after Compress, so it hashes the uncompressed page
     exports.init_app(server)  # /download/...: data, GIS layers, chart images, country briefs
     api.init_app(server)  # /api/v1/...: the open data API
     from .review import init_app as init_review

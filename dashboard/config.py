@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import os
-import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +23,7 @@ class Config:
     data_dir: Path = ROOT / "data"
     instance_dir: Path = ROOT / "instance"
     database_url: str | None = None  # None: SQLite file in instance_dir
-    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    secret_key: str | None = None  # None: the one kept in instance_dir/secret_key (dashboard.security)
     base_url: str = ""  # where the app is published (DRD_BASE_URL), for absolute links in exports
 
     @classmethod
@@ -39,6 +38,6 @@ class Config:
             data_dir=Path(get("DRD_DATA_DIR") or defaults.data_dir),
             instance_dir=Path(get("DRD_INSTANCE_DIR") or defaults.instance_dir),
             database_url=get("DATABASE_URL"),
-            secret_key=get("DRD_SECRET_KEY", "SECRET_KEY") or defaults.secret_key,
+            secret_key=get("DRD_SECRET_KEY", "SECRET_KEY"),
             base_url=(get("DRD_BASE_URL") or "").rstrip("/"),
         )

@@ -18,7 +18,7 @@ import getpass
 import sys
 
 from .config import Config
-from .review import database_url
+from .review import audit_key, database_url
 from .review.auth import AuthError, add_user, list_users, update_user
 from .review.models import ROLES
 from .review.store import Store
@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_parser(command, help=text).add_argument("name")
     args = parser.parse_args(argv)
 
-    store = Store(database_url(Config.from_env()))
+    config = Config.from_env()
+    store = Store(database_url(config), audit_key=audit_key(config))
     try:
         if args.command == "add":
             user = add_user(store, args.name, args.role, _read_password(), actor="cli")

@@ -29,6 +29,8 @@ def parse_mapping(text: str) -> dict[float, float]:
         score = float(value)
         if not 1 <= score <= 6:
             raise ValueError(f"score {score:g} for '{key}' is outside 1..6")
+        if float(key) in mapping:
+            raise ValueError(f"has the value '{key.strip()}' twice (which score would it get?)")
         mapping[float(key)] = score
     if not mapping:
         raise ValueError("is empty")
@@ -129,6 +131,28 @@ def band_of(score: float) -> int:
     return int(min(6, max(1, int(score + 0.5))))
 
 
+def _weight(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")  # reported as not a number
+
+
+def _check_weights(raw_ind: pd.DataFrame, raw_pil: pd.DataFrame, prefix: str, issues: list[Issue]) -> None:
+    """A weighted mean needs some weight: all pillars at 0, or all of one pillar's indicators at 0, is refused."""
+    pillar_weights = [_weight(w) for w in raw_pil["weight"]]
+    if pillar_weights and all(w == 0 for w in pillar_weights):
+        issues.append(Issue(prefix + "pillars.csv", None, "weight", "every pillar weight is 0: the overall score "
+                                                                    "would have no weight to average"))
+    for pillar in raw_pil["code"]:
+        rows = raw_ind[raw_ind["pillar"] == pillar]
+        weights = [_weight(w) for w in rows["weight"]]
+        if weights and all(w == 0 for w in weights):
+            issues.append(Issue(prefix + "indicators.csv", int(rows["_line"].iloc[0]), "weight",
+                                f"every indicator of pillar '{pillar}' has weight 0 (lines "
+                                f"{', '.join(str(n) for n in rows['_line'])}): the pillar could never be scored"))
+
+
 def load_methodology(directory: Path, known_sources: set[str] | None,
                      issues: list[Issue]) -> Methodology | None:
     """Read and check the methodology tables in `directory`; append problems to `issues`."""
@@ -145,7 +169,8 @@ def load_methodology(directory: Path, known_sources: set[str] | None,
                          name=prefix + "parameters.csv")
     excluded = None
     if (directory / "excluded.csv").exists():  # optional: documentation of what is left out, and why
-        raw_exc = read_table(directory / "excluded.csv", EXCLUDED_FIELDS, issues, name=prefix + "excluded.csv")
+        raw_exc = read_table(directory / "excluded.csv", EXCLUDED_FIELDS, issues, name=prefix + "excluded.csv",
+                             allow_empty=True)
         excluded = None if raw_exc is None else raw_exc.drop(columns="_line")
     if any(t is None for t in (raw_ind, raw_pil, raw_act, raw_band, raw_par)):
         return None
@@ -170,6 +195,7 @@ def load_methodology(directory: Path, known_sources: set[str] | None,
                 pass  # already reported as not a number
         elif row["mapping"] == "":
             issues.append(Issue(label, line, "mapping", f"a mapping is required for method '{row['method']}'"))
+    _check_weights(raw_ind, raw_pil, prefix, issues)
     nodes = {"overall"} | set(raw_pil["code"])
     check_reference(raw_band, "node", nodes, prefix + "bands.csv", "node (overall or a pillar)", issues)
     have = raw_band[raw_band["node"] == "overall"]["band"].tolist()

@@ -31,6 +31,7 @@ CORRECTION_FIELDS = [Field("iso3", "iso3"), Field("year", "int", minimum=1990, m
                      Field("indicator", "code"), Field("value", "float"), Field("reason"),
                      Field("author"), Field("date", "date"), Field("source", required=False)]
 CORRECTION_COLUMNS = [f.name for f in CORRECTION_FIELDS]
+OPTIONAL_OBSERVATION_FIELDS = [Field("value_sd", "float", required=False, minimum=0)]  # a standard error
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,27 @@ def default_data_dir() -> Path:
 
 def check_observation_values(frame: pd.DataFrame, methodology: Methodology, label: str,
                              issues: list[Issue]) -> None:
-    """Categorical indicators accept only their categories; other checks are per field."""
+    """Categorical indicators accept only their categories, log indicators (counts) no negative value,
+    and no value may be for a year after the methodology's last_year (it would never be scored)."""
+    last = methodology.parameters.last_year
+    for line, year in zip(frame["_line"], frame["year"]):
+        try:
+            late = float(year) > last
+        except ValueError:
+            continue  # reported as not a number
+        if late:
+            issues.append(Issue(label, int(line), "year", f"{year} is after last_year {last} "
+                                                          "(methodology/parameters.csv): it would never be scored"))
+    logs = set(methodology.indicators.index[methodology.indicators["method"] == "log"])
+    rows = frame[frame["indicator"].isin(logs)]
+    for line, code, value in zip(rows["_line"], rows["indicator"], rows["value"]):
+        try:
+            negative = float(value) < 0
+        except ValueError:
+            continue
+        if negative:
+            issues.append(Issue(label, int(line), "value", f"{value} is negative, but {code} is a count scored on "
+                                                           "log(1 + x): it must be 0 or more"))
     cats = methodology.indicators[methodology.indicators["method"] == "categorical"]
     for code, row in cats.iterrows():
         allowed = set(parse_mapping(row["mapping"]))
@@ -72,7 +93,8 @@ def load_corrections(path: Path, methodology: Methodology, countries: set[str],
     """Read an expert corrections table; a missing file means no corrections."""
     if not path.exists():
         return empty_corrections()
-    raw = read_table(path, CORRECTION_FIELDS, issues, key=["iso3", "year", "indicator"], name=label)
+    raw = read_table(path, CORRECTION_FIELDS, issues, key=["iso3", "year", "indicator"], name=label,
+                     allow_empty=True)
     if raw is None:
         return empty_corrections()
     check_reference(raw, "indicator", set(methodology.indicators.index), label, "indicator", issues)
@@ -108,7 +130,7 @@ def load_dataset(data_dir: Path | str | None = None, corrections: Path | str | N
     methodology = load_methodology(data_dir / "methodology", known_sources, issues)
     raw_cty = read_table(data_dir / "countries.csv", COUNTRY_FIELDS, issues, key=["iso3"])
     raw_obs = read_table(data_dir / "observations.csv", OBSERVATION_FIELDS, issues,
-                         key=["iso3", "year", "indicator"])
+                         key=["iso3", "year", "indicator"], optional=OPTIONAL_OBSERVATION_FIELDS)
 
     if raw_cty is not None and known_sources is not None:
         check_reference(raw_cty, "source_id", known_sources, "countries.csv", "source_id (sources.csv)", issues)
@@ -123,6 +145,13 @@ def load_dataset(data_dir: Path | str | None = None, corrections: Path | str | N
             check_reference(raw_obs, "indicator", set(methodology.indicators.index), "observations.csv",
                             "indicator (methodology/indicators.csv)", issues)
             check_observation_values(raw_obs, methodology, "observations.csv", issues)
+
+    if (data_dir / "methodology" / "sensitivity.csv").exists():  # read by every interval: checked here too
+        from .alternatives import default_alternatives
+        try:
+            default_alternatives(data_dir)
+        except DataValidationError as exc:
+            issues.extend(exc.issues)
 
     corrections_path = Path(corrections) if corrections is not None else data_dir / "corrections.csv"
     correction_frame = empty_corrections()

@@ -96,12 +96,15 @@ def _check_value(value: str, rule: Field) -> str | None:
 
 
 def read_table(path: Path, fields: list[Field], issues: list[Issue],
-               key: list[str] | None = None, name: str | None = None) -> pd.DataFrame | None:
+               key: list[str] | None = None, name: str | None = None, optional: list[Field] | None = None,
+               allow_empty: bool = False) -> pd.DataFrame | None:
     """Read `path` as text, append every problem to `issues` and return the raw frame.
 
     The frame keeps a `_line` column with each record's line number. Returns None when the file is
     missing or unreadable (the reason is in `issues`). Rows with problems are kept, so that other
-    checks (foreign keys) still see them; callers stop when `issues` is not empty.
+    checks (foreign keys) still see them; callers stop when `issues` is not empty. A column that is
+    neither a field nor one of the `optional` ones (checked only when present) is refused: it would
+    be silently ignored. So is a header without rows, unless `allow_empty`.
     """
     label = name or path.name
     if not path.exists():
@@ -113,6 +116,17 @@ def read_table(path: Path, fields: list[Field], issues: list[Issue],
         issues.append(Issue(label, None, None, f"cannot be read as CSV: {exc}"))
         return None
     frame.columns = [c.strip() for c in frame.columns]
+    optional = [f for f in (optional or []) if f.name in frame.columns]
+    known = [f.name for f in fields] + [f.name for f in optional]
+    for column in frame.columns:
+        if column not in known:
+            issues.append(Issue(label, 1, column, f"unknown column (it would be ignored); the columns are "
+                                                  f"{', '.join(known)}"))
+    if frame.columns.duplicated().any() or any(".1" in c and c.rsplit(".", 1)[0] in known for c in frame.columns):
+        issues.append(Issue(label, 1, None, "a column name appears twice"))
+    if len(frame) == 0 and not allow_empty:
+        issues.append(Issue(label, None, None, "has a header but no rows"))
+    fields = list(fields) + optional
     missing = [f.name for f in fields if f.name not in frame.columns and f.required]
     for column in missing:
         issues.append(Issue(label, 1, column, "required column is missing from the header"))

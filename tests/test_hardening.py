@@ -20,11 +20,10 @@ def fresh_app(tmp_path):
 
 
 def _as_lead(client, app, lead):
-    from dashboard.review.auth import _stamp, user_by_id
-    _, password_hash = user_by_id(app.server.extensions["drd_review"].store, lead.id)
+    from dashboard.review.auth import session_values
+    values = session_values(app.server.extensions["drd_review"].store, lead)
     with client.session_transaction() as sess:  # a signed-in browser, without a request to the app
-        sess.update(review_uid=lead.id, review_stamp=_stamp(password_hash), csrf="lead-csrf-token-xyz",
-                    _permanent=True)
+        sess.update(values | {"csrf": "lead-csrf-token-xyz", "_permanent": True})
 
 
 @pytest.mark.parametrize("first", ["/review", "/", "/country/COL"])
@@ -80,3 +79,145 @@ def test_every_callback_id_is_in_a_layout(fresh_app):
         wanted = [o.rsplit(".", 1)[0] for o in outs] + [d["id"] for d in cb["inputs"] + cb.get("state", [])]
         missing |= {w for w in wanted if isinstance(w, str) and w not in found}
     assert not missing, f"callbacks use ids no layout has: {sorted(missing)}"
+
+
+# ---------------------------------------------------------------- 8. security headers
+
+def test_every_page_and_route_carries_security_headers(fresh_app):
+    app, _ = fresh_app
+    client = app.server.test_client()
+    for path in ("/", "/country/COL", "/api/v1/countries", "/assets/drd.css", "/signin", "/no-such-page"):
+        r = client.get(path)
+        csp = r.headers.get("Content-Security-Policy", "")
+        assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp and "object-src 'none'" in csp, path
+        assert "'unsafe-eval'" not in csp and "script-src 'self'" in csp, path
+        assert r.headers["X-Content-Type-Options"] == "nosniff", path
+        assert r.headers["Referrer-Policy"] == "no-referrer", path
+        assert r.headers["X-Frame-Options"] == "DENY", path
+        assert "Strict-Transport-Security" not in r.headers
+
+
+def test_inline_scripts_are_allowed_by_hash_only(fresh_app):
+    import base64
+    import hashlib
+    import re
+    app, _ = fresh_app
+    r = app.server.test_client().get("/")
+    html = r.get_data()
+    gz = app.server.test_client().get("/", headers={"Accept-Encoding": "gzip"})  # as browsers ask
+    assert gz.headers["Content-Encoding"] == "gzip"
+    assert gz.headers["Content-Security-Policy"] == r.headers["Content-Security-Policy"]
+    inline = [m.group(2) for m in re.finditer(rb"<script(?![^>]*\ssrc=)([^>]*)>(.*?)</script>", html, re.S)
+              if b"application/json" not in m.group(1)]
+    assert inline, "Dash's renderer start-up script is inline"
+    script_src = next(d for d in r.headers["Content-Security-Policy"].split("; ") if d.startswith("script-src"))
+    for body in inline:
+        digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
+        assert f"'sha256-{digest}'" in script_src
+    assert "'unsafe-inline'" not in script_src
+
+
+def test_hsts_behind_https_and_embeds_may_be_framed(tmp_path, monkeypatch):
+    from flask import Flask
+
+    from dashboard import security
+    monkeypatch.setenv("DRD_SECURE_COOKIES", "1")
+    monkeypatch.setenv("DRD_EMBED_ANCESTORS", "https://undp.org")
+    server = Flask(__name__)
+    security.init_app(server)
+    server.add_url_rule("/embed/<chart>", "embed", lambda chart: "<html><body>chart</body></html>")
+    server.add_url_rule("/", "home", lambda: "home")
+    client = server.test_client()
+    assert client.get("/").headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    embed = client.get("/embed/map")
+    assert "frame-ancestors https://undp.org" in embed.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in embed.headers
+
+
+# ---------------------------------------------------------------- 7. caps for every route
+
+def test_oversized_bodies_and_query_strings_are_refused(fresh_app):
+    app, _ = fresh_app
+    client = app.server.test_client()
+    r = client.post("/_dash-update-component", data=b"x" * (2 * 2 ** 20), content_type="application/json")
+    assert r.status_code == 413 and "larger than" in r.json["error"]
+    assert client.get("/api/v1/scores?country=" + "COL," * 3000).status_code == 414
+
+
+# ---------------------------------------------------------------- 5. one session secret for every worker
+
+def test_workers_without_drd_secret_key_share_the_instance_secret(tmp_path):
+    from dashboard import create_app
+    config = Config(data_dir=DATA, instance_dir=tmp_path / "inst")
+    first, second = create_app(config), create_app(config)  # two workers of one gunicorn
+    assert first.server.secret_key == second.server.secret_key and len(first.server.secret_key) == 64
+    secret = tmp_path / "inst" / "secret_key"
+    assert oct(secret.stat().st_mode)[-3:] == "600"
+    from dashboard.review.auth import add_user, session_values
+    store = first.server.extensions["drd_review"].store
+    user = add_user(store, "ana", "reviewer", "ana-password")
+    client = first.server.test_client()
+    with client.session_transaction() as sess:
+        sess.update(session_values(store, user))
+    cookie = client.get_cookie("drd_session").value
+    other = second.server.test_client()
+    other.set_cookie("drd_session", cookie)
+    assert other.get("/api/v1/reviews").status_code == 200  # signed by one worker, read by the other
+    assert Config.from_env({"DRD_SECRET_KEY": "k" * 40}).secret_key == "k" * 40
+
+
+# ---------------------------------------------------------------- 7. tampered callback payloads
+
+def _outputs(out: str):
+    parts = out.strip(".").split("...") if out.startswith("..") else [out]
+    outs = [dict(zip(("id", "property"), p.rsplit(".", 1))) for p in parts]
+    return outs if out.startswith("..") else outs[0]
+
+
+def test_no_tampered_callback_payload_is_a_500(fresh_app):
+    app, lead = fresh_app
+    client = app.server.test_client()
+    _as_lead(client, app, lead)  # the review callbacks too, as a lead (their worst case)
+    deps = client.get("/_dash-dependencies").json
+    junk = ["ZZZ", {"points": [{"location": 5}]}, -10 ** 30, [None], "2021abc", {"a": 1}, 1e308, True]
+    failures = []
+    for dep in deps:
+        if dep.get("clientside_function"):
+            continue
+        for value in junk:
+            for k, changed in enumerate(dep["inputs"]):
+                body = {"output": dep["output"], "outputs": _outputs(dep["output"]),
+                        "inputs": [dict(i, value=value if j == k else None) for j, i in enumerate(dep["inputs"])],
+                        "state": [dict(s, value=value) for s in dep.get("state", [])],
+                        "changedPropIds": [f"{changed['id']}.{changed['property']}"]}
+                r = client.post("/_dash-update-component", json=body)
+                if r.status_code >= 500:
+                    failures.append((dep["output"][:50], value))
+    assert not failures, failures
+
+
+def test_named_tampered_payloads_get_400_with_a_message(fresh_app):
+    app, _ = fresh_app
+    client = app.server.test_client()
+    r = client.post("/_dash-update-component", json={
+        "output": "country-body.children", "outputs": {"id": "country-body", "property": "children"},
+        "inputs": [{"id": "country-year", "property": "value", "value": 2021}],
+        "state": [{"id": "country-iso3", "property": "data", "value": "XXX"}],
+        "changedPropIds": ["country-year.value"]})
+    assert r.status_code == 400 and r.json["error"] == "country: 'XXX' is not a known country code"
+    r = client.post("/_dash-update-component", data=b"[1, 2]", content_type="application/json")
+    assert r.status_code == 400 and "'output' string" in r.json["error"]
+
+
+@pytest.mark.parametrize("path", ["/review", "/country/COL", "/", "/compare", "/trends"])
+def test_repeated_url_parameters_render_the_page(fresh_app, path):
+    app, lead = fresh_app
+    client = app.server.test_client()
+    _as_lead(client, app, lead)
+    r = client.post("/_dash-update-component", json={
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                   {"id": "_pages_location", "property": "search", "value": "?year=2021&year=abc&country=x&country=y"}],
+        "changedPropIds": ["_pages_location.pathname"]})
+    assert r.status_code == 200, r.get_data(as_text=True)[:300]

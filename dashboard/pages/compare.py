@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
 from dashboard import figures
+from dashboard.callback_input import reject, scalar
 from dashboard.components import ui
 
 dash.register_page(__name__, path="/compare", name="Compare", title="Compare countries: Digital Rights Dashboard",
@@ -109,6 +110,12 @@ def layout(countries=None, year=None, actor=None, **_other):
           Input("compare-countries", "value"), Input("compare-year", "value"), Input("compare-actor", "value"),
           prevent_initial_call=True)
 def update(countries, year, actor):
+    if countries is not None and (not isinstance(countries, list) or len(countries) > 50):
+        reject("countries must be a list of at most 50 codes")
+    if not all(isinstance(code, str) and len(code) <= 3 for code in countries or []):
+        reject("countries must be ISO3 codes")
+    scalar(year, "year")
+    scalar(actor, "actor", (str,), 20)
     view, _ = parse({"countries": ",".join(countries or []), "year": year, "actor": actor})
     return chart(view), menu(view), table(view)
 

@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import data, figures
+from dashboard.callback_input import rejects_bad_values, scalar
 from dashboard.components import ui
 from indicators.trend import signed, trend_sentence
 
@@ -315,7 +316,10 @@ def indicator_table(p: dict, year: int) -> html.Div:
 
 @callback(Output("country-body", "children"), Input("country-year", "value"), State("country-iso3", "data"),
           prevent_initial_call=True)
+@rejects_bad_values
 def update_year(year, iso3):
+    scalar(year, "year")
+    scalar(iso3, "country", (str,), 3)
     ctx = figures.context()
     year = figures.param_year({"year": year}, ctx)
     return cached_body(figures.param_country({"country": iso3}, ctx), year)

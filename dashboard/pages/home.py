@@ -12,6 +12,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import figures
+from dashboard.callback_input import reject, rejects_bad_values, scalar
 from dashboard.components import ui
 
 dash.register_page(__name__, path="/", name="Map", title="Digital Rights Dashboard: world map", order=0)
@@ -142,17 +143,26 @@ def toggle_table(n_clicks, year, node, actor, region, is_open):
 
 @callback(Output("map-nav", "href"), Input("map-graph", "clickData"), Input("map-country", "value"),
           State("map-year", "value"), prevent_initial_call=True)
+@rejects_bad_values
 def open_country(click, picked, year):
+    scalar(picked, "country", (str,), 3)
+    scalar(year, "year")
     if dash.ctx.triggered_id == "map-country":
         iso3 = picked
     else:
+        if click is not None and not isinstance(click, dict):
+            reject("clickData must be an object")
         points = (click or {}).get("points") or []
+        if not isinstance(points, list) or (points and not isinstance(points[0], dict)):
+            reject("clickData.points must be a list of objects")
         iso3 = points[0].get("customdata") or points[0].get("location") if points else None
+    if isinstance(iso3, list):
+        iso3 = iso3[0] if iso3 else None
     if not iso3:
         return no_update
-    if isinstance(iso3, list):
-        iso3 = iso3[0]
-    return f"/country/{iso3}?year={year}"
+    ctx = figures.context()
+    iso3 = figures.param_country({"country": scalar(iso3, "country", (str,), 3)}, ctx)
+    return f"/country/{iso3}?year={figures.param_year({'year': year}, ctx)}"
 
 
 ui.url_sync("map-url-sync", "/", [("map-year", "year", None), ("map-node", "node", "overall"),

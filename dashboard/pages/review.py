@@ -13,6 +13,7 @@ import flask
 from dash import Input, Output, State, callback, dash_table, dcc, html
 
 from dashboard import data
+from dashboard.callback_input import reject, scalar
 
 dash.register_page(__name__, path="/review", name="Review", title="Expert review · Digital Rights Dashboard",
                    order=90)
@@ -114,11 +115,14 @@ def _year_options() -> list[int]:
 def layout(country: str = "COL", year: str | int | None = None, **_params) -> html.Div:
     user = _user()
     years = _year_options()
+    year = year if isinstance(year, (str, int)) and not isinstance(year, bool) else None  # ?year=1&year=2: a list
     try:
-        year = int(year) if year else (years[0] if years else None)
+        year = int(year) if year else None
     except ValueError:
+        year = None
+    if year not in years:
         year = years[0] if years else None
-    country = (country or "COL").upper()
+    country = country.upper() if isinstance(country, str) and len(country) == 3 else "COL"
     is_lead = bool(user and user.is_lead)
     who = (html.Div([html.Span(["Signed in as ", html.Strong(user.name), f" ({user.role})"], className="me-3"),
                      html.Form([dcc.Input(type="hidden", name="csrf", value=_csrf(), id="review-signout-csrf"),
@@ -301,6 +305,10 @@ def refresh(country, year, *_versions):
     user = _user()
     if user is None or not country or not year:
         return [], "", "", [], [], [], [], ""
+    try:
+        country, year = service._country(country), service._year(year)
+    except service.ReviewError as exc:
+        reject(str(exc))
     store = _store()
     drill = data.drilldown(country, int(year))
     reviews = service.list_reviews(store, country, int(year))
@@ -339,7 +347,11 @@ def refresh(country, year, *_versions):
           Output("review-selected-indicator", "data"), Output("review-grid", "style_data_conditional"),
           Input("review-grid", "active_cell"), State("review-grid", "data"))
 def select_row(active, rows):
-    code = (active or {}).get("row_id")
+    if active is not None and not isinstance(active, dict):
+        reject("active_cell must be an object")
+    if rows is not None and (not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows)):
+        reject("the grid's rows must be a list of objects")
+    code = scalar((active or {}).get("row_id"), "row_id", (str,), 64)
     row = next((r for r in rows or [] if r["id"] == code), None)
     if row is None:
         return "No value selected: click a row in the table above.", None, None, grid_styles(None)
@@ -351,7 +363,9 @@ def select_row(active, rows):
 @callback(Output("review-selected-correction", "data"), Output("review-corrections", "style_data_conditional"),
           Input("review-corrections", "active_cell"))
 def select_correction(active):
-    cid = (active or {}).get("row_id")
+    if active is not None and not isinstance(active, dict):
+        reject("active_cell must be an object")
+    cid = scalar((active or {}).get("row_id"), "row_id", (int,))
     return cid, selected_style(cid)
 
 
@@ -362,6 +376,7 @@ def select_correction(active):
           State("review-source", "value"), State("review-version-review", "data"), prevent_initial_call=True)
 def submit(_n, country, year, selected, status, comment, proposed, source, version):
     from dashboard.review import service
+    scalar(version, "version", (int,))
     if not selected:
         return _alert("Click a row in the table first.", False), dash.no_update
     payload = {"country": country, "year": year, "indicator": selected, "status": status,
@@ -384,11 +399,16 @@ def submit(_n, country, year, selected, status, comment, proposed, source, versi
           State("review-version-decision", "data"), prevent_initial_call=True)
 def decide(_accept, _reject, selected, comment, version):
     from dashboard.review import service
+    user = _user()
+    if user is None or not user.is_lead:  # who asks comes first, then what they sent
+        return _alert("Only a signed-in lead can decide.", False), dash.no_update
+    scalar(selected, "correction", (int,))
+    scalar(version, "version", (int,))
     if not selected:
         return _alert("Click a proposed correction first.", False), dash.no_update
     accept = dash.ctx.triggered_id == "review-accept"
     try:
-        result = service.decide(_store(), _user(), int(selected), accept, comment)
+        result = service.decide(_store(), user, selected, accept, comment)
     except service.ReviewError as exc:
         return _alert(str(exc), False), dash.no_update
     verb = "accepted: the scores now use it" if accept else "rejected: it stays in the history"
@@ -403,6 +423,7 @@ def decide(_accept, _reject, selected, comment, version):
           prevent_initial_call=True)
 def add_observation(_n, country, year, indicator, value, source, comment, version):
     from dashboard.review import service
+    scalar(version, "version", (int,))
     payload = {"country": country, "year": year, "indicator": indicator, "value": value, "source": source or "",
                "comment": comment or ""}
     try:

@@ -29,6 +29,17 @@ def database_url(config: Config) -> str:
     return config.database_url or default_url(config.instance_dir)
 
 
+def audit_key(config: Config) -> bytes:
+    """The key that signs the audit chain: DRD_AUDIT_KEY, else `audit_key` in the instance folder.
+
+    It is never stored in the database, so write access to the database is not enough to rewrite the
+    trail unnoticed. Keep a copy of it with the backups of the database (verify needs it).
+    """
+    from ..security import instance_secret
+    env = os.environ.get("DRD_AUDIT_KEY")
+    return env.encode("utf-8") if env else instance_secret(config.instance_dir, "audit_key").encode("utf-8")
+
+
 @dataclass
 class Review:
     """What the app keeps: the store and the last decision it has folded into the scores."""
@@ -55,7 +66,7 @@ class Review:
 
 def init_app(app, config: Config) -> Review:
     """Wire the review store into a Dash app built by create_app."""
-    review = Review(Store(database_url(config)))
+    review = Review(Store(database_url(config), audit_key=audit_key(config)))
     data.configure(config.data_dir, extra_corrections=review.accepted)
     attach(app.server, review)
     return review

@@ -8,17 +8,32 @@ POST /api/v1/corrections/<id>/accept | reject     {"comment": "..."} optional (l
 POST /api/v1/observations                         a missing value with its source; 201 (lead)
 GET  /api/v1/events?country=COL&since=0           the audit trail
 
-400 bad input (with a message), 401 no or wrong credentials, 403 wrong role, 404, 409 decided already.
+400 bad input (with a message), 401 no or wrong credentials, 403 wrong role, 404, 409 decided already
+(or another correction to the same value was accepted after this one was proposed), 413 body over
+64 KB (checked before it is read, chunked or not), 422 an Idempotency-Key reused for another
+request, 429 too many wrong passwords.
+
+Every POST may carry `Idempotency-Key: <1-128 printable characters>`: the first answer is stored
+with the action, and a retry with the same key and body gets that answer again
+(`Idempotent-Replayed: true`) instead of a second review.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+import hashlib
+import re
 
+from flask import Blueprint, g, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..security import read_capped
 from . import service
 from .auth import current_user, store
 
 MAX_BODY = 64 * 1024
+MAX_ID = 2 ** 31 - 1  # ids and `since` are 32-bit integers in the store
+MAX_EVENTS = 5000
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
 
 bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
 
@@ -34,10 +49,13 @@ def _error(status: int, message: str, **headers):
 @bp.before_request
 def _authenticate():
     if current_user() is None:
+        if g.get("review_retry_after"):
+            return _error(429, f"too many wrong passwords: try again in {g.review_retry_after} s",
+                          **{"Retry-After": str(g.review_retry_after)})
         return _error(401, "sign in: HTTP Basic credentials of a reviewer or lead",
                       **{"WWW-Authenticate": 'Basic realm="drd-review", charset="UTF-8"'})
     if request.method == "POST":
-        if request.content_length is not None and request.content_length > MAX_BODY:
+        if not read_capped(MAX_BODY):  # by Content-Length, or while reading a chunked body
             return _error(413, f"the body is larger than {MAX_BODY // 1024} KB")
         if g.get("review_auth") == "session" and not request.is_json:
             # a cross-site form cannot send JSON without a CORS preflight: this stops CSRF on cookies
@@ -49,6 +67,11 @@ def _authenticate():
 def _no_store(response):
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_exc):
+    return _error(413, f"the body is larger than {MAX_BODY // 1024} KB")
 
 
 @bp.errorhandler(service.ReviewError)
@@ -81,10 +104,25 @@ def get_reviews():
     return jsonify(service.list_reviews(store(), iso3, year))
 
 
+def _once(action, status: int):
+    """Run a POST's action, once per Idempotency-Key when the client sends one."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not IDEMPOTENCY_KEY.match(key):
+        raise service.ReviewError("Idempotency-Key must be 1-128 printable ASCII characters without spaces")
+    fingerprint = hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n"
+                                 + request.get_data(cache=True)).hexdigest()
+    answer, code, replayed = service.idempotent(store(), current_user(), key, fingerprint,
+                                                lambda: (action(), status))
+    response = jsonify(answer)
+    response.status_code = code
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
 @bp.post("/reviews")
 def post_review():
-    result = service.submit_review(store(), current_user(), _body())
-    return jsonify(result), 201
+    return _once(lambda: service.submit_review(store(), current_user(), _body()), 201)
 
 
 @bp.get("/reviews/progress")
@@ -109,22 +147,29 @@ def post_decision(correction_id: int, decision: str):
     body = _body(optional=True)
     if not isinstance(body, dict) or set(body) - {"comment"}:
         raise service.ReviewError("the body may only hold {\"comment\": \"...\"}")
-    result = service.decide(store(), current_user(), correction_id, decision == "accept", body.get("comment"))
-    return jsonify(result)
+    if correction_id > MAX_ID:
+        raise service.NotFound(f"no correction {str(correction_id)[:20]}")
+    return _once(lambda: service.decide(store(), current_user(), correction_id, decision == "accept",
+                                        body.get("comment")), 200)
 
 
 @bp.post("/observations")
 def post_observation():
-    result = service.propose_observation(store(), current_user(), _body())
-    return jsonify(result), 201
+    return _once(lambda: service.propose_observation(store(), current_user(), _body()), 201)
 
 
 @bp.get("/events")
 def get_events():
     iso3, _ = _country_year(required=False)
-    try:
-        since = int(request.args.get("since", 0))
-        limit = min(int(request.args.get("limit", 500)), 5000)
-    except ValueError:
-        raise service.ReviewError("since and limit must be integers") from None
+    since, limit = _int_arg("since", 0, 0, MAX_ID), _int_arg("limit", 500, 1, MAX_EVENTS)
     return jsonify(service.list_events(store(), iso3, since, limit))
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    text = request.args.get(name)
+    if text is None:
+        return default
+    text = text.strip()
+    if not re.fullmatch(r"-?\d{1,12}", text) or not low <= int(text) <= high:
+        raise service.ReviewError(f"{name} must be an integer from {low} to {high}")
+    return int(text)

@@ -1,8 +1,16 @@
 """Accounts, password hashing and who is asking (browser session or HTTP Basic).
 
-Passwords: salted scrypt from the standard library (`scrypt$n$r$p$salt$hash`), compared in constant
-time. The browser signs in once (Flask's signed session cookie: HttpOnly, SameSite=Lax, Secure when
-DRD_SECURE_COOKIES=1); scripts send the same name and password as HTTP Basic on every request.
+Passwords: salted scrypt from the standard library (`scrypt$n$r$p$salt$hash`, N = 2^17, r = 8, p = 1
+as OWASP's password storage guidance asks), compared in constant time. The browser signs in once
+(Flask's signed session cookie: HttpOnly, SameSite=Lax, Secure when DRD_SECURE_COOKIES=1); the cookie
+names a server-side session row, so signing out (or a new password, or deactivation) ends it at once.
+Scripts send the same name and password as HTTP Basic on every request.
+
+Wrong passwords are rate limited in the store (so every worker sees them): after
+`MAX_FAILURES_ACCOUNT` failures for one account from one address, or `MAX_FAILURES_ADDRESS` from one
+address, within `FAILURE_WINDOW` seconds, further attempts get 429 with Retry-After until the window
+has passed. A right password clears the account's count. Limiting per address as well as per
+account means a stranger cannot lock a lead out from elsewhere.
 """
 
 from __future__ import annotations
@@ -15,18 +23,31 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app, g, request, session
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
-from .models import ROLES, users
+from .models import ROLES, sessions, sign_in_failures, users
 from .store import Store, append_event, now
 
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 17, 8, 1
+SCRYPT_MAXMEM = 2 ** 28  # 128 * N * r = 128 MB for N = 2^17, r = 8, plus headroom
+SESSION_HOURS = 8
+FAILURE_WINDOW = 15 * 60
+MAX_FAILURES_ACCOUNT = 10
+MAX_FAILURES_ADDRESS = 50
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 MIN_PASSWORD = 8
 
 
 class AuthError(Exception):
     """A bad account request (name taken, weak password, unknown role)."""
+
+
+class TooManyAttempts(Exception):
+    """Too many wrong passwords lately: answer 429, retry after `retry_after` seconds."""
+
+    def __init__(self, retry_after: int):
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(f"too many wrong passwords: try again in {self.retry_after} s")
 
 
 @dataclass(frozen=True)
@@ -45,7 +66,8 @@ class User:
 
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32,
+                            maxmem=SCRYPT_MAXMEM)
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
 
 
@@ -55,7 +77,7 @@ def check_password(stored: str, password: str) -> bool:
         if scheme != "scrypt":
             return False
         got = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r),
-                             p=int(p), dklen=len(digest) // 2, maxmem=2 ** 27)
+                             p=int(p), dklen=len(digest) // 2, maxmem=SCRYPT_MAXMEM)
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(got.hex(), digest)
@@ -148,6 +170,77 @@ def authenticate(store: Store, name: str, password: str) -> User | None:
     return User(row["id"], row["name"], row["role"])
 
 
+def _failure_keys(name: str, address: str) -> tuple[str, str]:
+    return f"{(name or '').lower()[:64]}|{address}"[:200], f"|{address}"[:200]
+
+
+def check_throttle(store: Store, name: str, address: str) -> int:
+    """Raise TooManyAttempts when this account from this address, or this address, failed too often.
+
+    Returns the account's recent failures from this address."""
+    account, anywhere = _failure_keys(name, address)
+    since = time.time() - FAILURE_WINDOW
+    with store.read() as conn:
+        rows = conn.execute(select(sign_in_failures.c.key, func.count(), func.min(sign_in_failures.c.at))
+                            .where(sign_in_failures.c.key.in_([account, anywhere]), sign_in_failures.c.at >= since)
+                            .group_by(sign_in_failures.c.key)).all()
+    for key, count, first in rows:
+        if count >= (MAX_FAILURES_ACCOUNT if key == account else MAX_FAILURES_ADDRESS):
+            raise TooManyAttempts(first + FAILURE_WINDOW - time.time())
+    return next((count for key, count, _ in rows if key == account), 0)
+
+
+def record_failure(store: Store, name: str, address: str) -> None:
+    at = time.time()
+    with store.write() as conn:
+        conn.execute(insert(sign_in_failures), [{"key": k, "at": at} for k in _failure_keys(name, address)])
+        conn.execute(delete(sign_in_failures).where(sign_in_failures.c.at < at - FAILURE_WINDOW))
+
+
+def login(store: Store, name: str, password: str, address: str) -> User | None:
+    """`authenticate()` behind the rate limit: raises TooManyAttempts, records each failure."""
+    failed = check_throttle(store, name, address)
+    user = authenticate(store, name, password)
+    if user is None:
+        record_failure(store, name, address)
+    elif failed:
+        with store.write() as conn:
+            conn.execute(delete(sign_in_failures).where(sign_in_failures.c.key == _failure_keys(name, address)[0]))
+    return user
+
+
+def _session_id(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def open_session(store: Store, user: User) -> str:
+    """A new server-side session for `user`; returns the token the cookie carries."""
+    token = secrets.token_urlsafe(32)
+    at = time.time()
+    with store.write() as conn:
+        conn.execute(insert(sessions).values(id=_session_id(token), user_id=user.id, created_at=at,
+                                             expires_at=at + SESSION_HOURS * 3600))
+        conn.execute(delete(sessions).where(sessions.c.expires_at < at - 86400))
+    return token
+
+
+def revoke_session(store: Store, token: str) -> None:
+    with store.write() as conn:
+        conn.execute(update(sessions).where(sessions.c.id == _session_id(token), sessions.c.revoked_at.is_(None))
+                     .values(revoked_at=time.time()))
+
+
+def user_by_session(store: Store, token: str) -> tuple[User, str] | None:
+    """The active user of a live (not revoked, not expired) session token."""
+    with store.read() as conn:
+        row = conn.execute(select(users).join(sessions, sessions.c.user_id == users.c.id)
+                           .where(sessions.c.id == _session_id(token), sessions.c.revoked_at.is_(None),
+                                  sessions.c.expires_at > time.time())).mappings().first()
+    if row is None or not row["active"]:
+        return None
+    return User(row["id"], row["name"], row["role"]), row["password_hash"]
+
+
 def user_by_id(store: Store, uid: int) -> tuple[User, str] | None:
     with store.read() as conn:
         row = conn.execute(select(users).where(users.c.id == uid)).mappings().first()
@@ -161,18 +254,24 @@ def _stamp(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
-def sign_in(user: User, password_hash: str | None = None) -> None:
+def session_values(s: Store, user: User) -> dict:
+    """What a signed-in browser's cookie holds (also used by tests to sign a client in)."""
+    found = user_by_id(s, user.id)
+    return {"review_sid": open_session(s, user), "review_stamp": _stamp(found[1] if found else ""),
+            "csrf": secrets.token_urlsafe(24)}
+
+
+def sign_in(user: User) -> None:
     session.clear()
     session.permanent = True
-    session["review_uid"] = user.id
-    if password_hash is None:
-        found = user_by_id(store(), user.id)
-        password_hash = found[1] if found else ""
-    session["review_stamp"] = _stamp(password_hash)
-    session["csrf"] = secrets.token_urlsafe(24)
+    session.update(session_values(store(), user))
 
 
 def sign_out() -> None:
+    """End the session on the server too: the old cookie, replayed, is no longer signed in."""
+    token = session.get("review_sid")
+    if isinstance(token, str):
+        revoke_session(store(), token)
     session.clear()
 
 
@@ -182,10 +281,10 @@ def store() -> Store:
 
 def session_user() -> User | None:
     """The user signed in to this browser session, if any."""
-    uid = session.get("review_uid")
-    if not isinstance(uid, int):
+    token = session.get("review_sid")
+    if not isinstance(token, str) or len(token) > 100:
         return None
-    found = user_by_id(store(), uid)
+    found = user_by_session(store(), token)
     if found is None or _stamp(found[1]) != session.get("review_stamp"):
         return None
     return found[0]
@@ -198,7 +297,11 @@ def current_user() -> User | None:
     user, g.review_auth = session_user(), "session"
     if user is None and request.authorization and request.authorization.type == "basic":
         auth = request.authorization
-        user, g.review_auth = authenticate(store(), auth.username or "", auth.password or ""), "basic"
+        g.review_auth = "basic"
+        try:
+            user = login(store(), auth.username or "", auth.password or "", request.remote_addr or "")
+        except TooManyAttempts as exc:
+            g.review_retry_after = exc.retry_after
     g.review_user = user
     return user
 

@@ -4,8 +4,13 @@
 - `review_reviews`: one row per review (confirmed/disputed); rows are never updated or deleted.
 - `review_corrections`: a proposed value (from a dispute, or an observation a lead adds). The only
   change ever made to a row is its single decision (proposed -> accepted | rejected).
+- `review_sessions`: browser sessions (sha256 of the cookie's token), so signing out ends one on the
+  server; `review_sign_in_failures`: recent wrong passwords (rate limit, shared by every worker);
+  `review_idempotency`: the stored answer to a POST sent with an `Idempotency-Key`. These three are
+  bookkeeping, not history: their rows are updated and pruned.
 - `review_events`: the audit trail, append-only: gap-free ids, who, what, when, before, after, and a
-  hash chain (`hash` = sha256(prev_hash + the event)) so a rewritten history is detectable.
+  hash chain (`hash` = HMAC-SHA256 under the audit key, kept outside the database, of prev_hash + the
+  event) so a rewritten history is detectable even by someone who can write to the database.
 
 Append-only is enforced by the database itself (triggers, see `store.APPEND_ONLY_DDL`), not only by
 the absence of an update or delete path in the code.
@@ -91,4 +96,31 @@ events = Table(
     Column("hash", String(64), nullable=False),
     Index("ix_review_events_country", "iso3", "year"),
     Index("ix_review_events_action", "action"),
+)
+
+sessions = Table(
+    "review_sessions", metadata,
+    Column("id", String(64), primary_key=True),        # sha256 of the token in the cookie
+    Column("user_id", Integer, ForeignKey("review_users.id"), nullable=False),
+    Column("created_at", Float, nullable=False),       # epoch seconds
+    Column("expires_at", Float, nullable=False),
+    Column("revoked_at", Float, nullable=True),
+)
+
+sign_in_failures = Table(
+    "review_sign_in_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(200), nullable=False),        # "account|address" and "address"
+    Column("at", Float, nullable=False),
+    Index("ix_review_sign_in_failures_key", "key", "at"),
+)
+
+idempotency = Table(
+    "review_idempotency", metadata,
+    Column("user_id", Integer, ForeignKey("review_users.id"), primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("request_hash", String(64), nullable=False),  # method, path and body: a reused key is refused
+    Column("status", Integer, nullable=False),
+    Column("response", Text, nullable=False),           # JSON
+    Column("created_at", Float, nullable=False),
 )

@@ -24,7 +24,7 @@ from indicators.observations import CORRECTION_COLUMNS
 
 from .. import data
 from .auth import User
-from .models import REVIEW_STATUSES, corrections, events, reviews, users
+from .models import REVIEW_STATUSES, corrections, events, idempotency, reviews, users
 from .store import Store, append_event, now
 
 MAX_COMMENT = 2000
@@ -49,6 +49,10 @@ class NotFound(ReviewError):
 
 class Conflict(ReviewError):
     status = 409
+
+
+class Unprocessable(ReviewError):
+    status = 422
 
 
 # ---------------------------------------------------------------- validation helpers
@@ -106,12 +110,43 @@ def _text(value: Any, name: str, limit: int, required: bool) -> str:
     return value
 
 
+def value_range(indicator: str) -> tuple[float, float] | None:
+    """The values a proposal may take for a goalpost or bands indicator (None: categorical).
+
+    From the lower of the scale's lowest goalpost (or band threshold) and the lowest published
+    value, to the higher of its highest goalpost (threshold) and the highest published value. Counts
+    (log, bands) can exceed anything published: their upper end is ten times that.
+    """
+    ds = data.dataset()
+    spec = ds.methodology.indicators.loc[indicator]
+    if spec["method"] == "categorical":
+        return None
+    if spec["method"] == "bands":
+        ends = sorted(parse_mapping(spec["mapping"]))
+        lo, hi = ends[0], ends[-1]
+    else:
+        lo, hi = float(spec["lo"]), float(spec["hi"])
+    published = ds.observations.loc[ds.observations["indicator"] == indicator, "value"]
+    if len(published):
+        lo, hi = min(lo, float(published.min())), max(hi, float(published.max()))
+    if spec["method"] in ("log", "bands"):
+        hi = hi * 10 if hi > 0 else hi + 10
+    return lo, hi
+
+
 def _number(value: Any, name: str, indicator: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ReviewError(f"{name} must be a number, not {type(value).__name__}: {json.dumps(value)[:40]}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ReviewError(f"{name} is far outside any scale: {str(value)[:20]}...") from None
     if not math.isfinite(value):
         raise ReviewError(f"{name} must be a finite number")
+    bounds = value_range(indicator)
+    if bounds and not bounds[0] <= value <= bounds[1]:
+        raise ReviewError(f"{name} {value:g} is outside the range of {indicator} ({bounds[0]:g} to {bounds[1]:g}: "
+                          "its goalposts and every published value)")
     spec = data.dataset().methodology.indicators.loc[indicator]
     if spec["method"] == "categorical":
         allowed = sorted(parse_mapping(spec["mapping"]))
@@ -241,6 +276,15 @@ def decide(store: Store, user: User | None, correction_id: int, accept: bool, co
             raise Forbidden("four-eyes rule: the proposer cannot decide their own correction")
         if row["status"] != "proposed":
             raise Conflict(f"correction {correction_id} is already {row['status']}")
+        if accept:
+            newer = conn.execute(select(corrections.c.id).where(
+                corrections.c.iso3 == row["iso3"], corrections.c.year == row["year"],
+                corrections.c.indicator == row["indicator"], corrections.c.status == "accepted",
+                corrections.c.decision_event > _proposal_event(conn, correction_id))
+                .order_by(corrections.c.id)).scalars().first()
+            if newer is not None:
+                raise Conflict(f"correction #{newer} for the same value was accepted after this one was proposed: "
+                               "look at the value again, then reject this one or propose anew")
         before = _public_correction(dict(row))
         status = "accepted" if accept else "rejected"
         decided_at = now()
@@ -253,9 +297,44 @@ def decide(store: Store, user: User | None, correction_id: int, accept: bool, co
         ev = append_event(conn, user.name, f"correction.{'accept' if accept else 'reject'}", "correction",
                           correction_id, before, after, row["iso3"], row["review_year"], row["indicator"])
         assert ev["id"] == next_id
-    if accept:
-        data.refresh()
+        if accept:
+            store.after_commit(data.refresh)
     return after | {"event_id": ev["id"]}
+
+
+IDEMPOTENCY_HOURS = 24
+
+
+def idempotent(store: Store, user: User | None, key: str | None, fingerprint: str, action) -> tuple[dict, int, bool]:
+    """Run `action() -> (answer, status)` once per (user, Idempotency-Key); a retry gets the stored answer.
+
+    The answer is stored in the same transaction as the action, so a client that lost the response
+    can send the request again without storing it twice. The same key with another request is 422.
+    Returns (answer, status, replayed).
+    """
+    if key is None or user is None:
+        answer, status = action()
+        return answer, status, False
+    import time
+    with store.write() as conn:
+        row = conn.execute(select(idempotency).where(idempotency.c.user_id == user.id,
+                                                     idempotency.c.key == key)).mappings().first()
+        if row is not None:
+            if row["request_hash"] != fingerprint:
+                raise Unprocessable("this Idempotency-Key was used for a different request: use a new key")
+            return json.loads(row["response"]), row["status"], True
+        answer, status = action()
+        at = time.time()
+        conn.execute(idempotency.delete().where(idempotency.c.created_at < at - IDEMPOTENCY_HOURS * 3600))
+        conn.execute(insert(idempotency).values(user_id=user.id, key=key, request_hash=fingerprint, status=status,
+                                                response=json.dumps(answer, default=str), created_at=at))
+    return answer, status, False
+
+
+def _proposal_event(conn, correction_id: int) -> int:
+    """Id of the event that proposed this correction (orders it against later decisions)."""
+    return conn.execute(select(func.min(events.c.id)).where(
+        events.c.entity == "correction", events.c.entity_id == correction_id)).scalar() or 0
 
 
 # ---------------------------------------------------------------- reads

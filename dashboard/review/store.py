@@ -9,7 +9,9 @@ write transaction appends its events with id = previous id + 1: the trail has no
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,13 +94,31 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
 
 
-def event_hash(prev_hash: str, row: dict) -> str:
-    """sha256 over the previous hash and the event's fields (a change anywhere breaks the chain)."""
+def event_hash(prev_hash: str, row: dict, key: bytes) -> str:
+    """HMAC-SHA256, under the audit key, of the previous hash and the event's fields.
+
+    A change anywhere breaks the chain, and without the key (kept outside the database) nobody can
+    compute a new one that verifies.
+    """
     fields = {k: row[k] for k in ("id", "actor", "action", "entity", "entity_id", "iso3", "year",
                                   "indicator", "before", "after")}
     fields["at"] = _iso(row["at"])
     payload = prev_hash + json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def default_audit_key(url: str) -> bytes:
+    """DRD_AUDIT_KEY, else `audit_key` in the SQLite file's folder or the instance folder (created once).
+
+    Several machines sharing one PostgreSQL database need the same DRD_AUDIT_KEY on each.
+    """
+    if os.environ.get("DRD_AUDIT_KEY"):
+        return os.environ["DRD_AUDIT_KEY"].encode("utf-8")
+    from ..config import Config
+    from ..security import instance_secret
+    path = url.split("///", 1)[-1] if url.startswith("sqlite") else ""
+    folder = Path(path).parent if path and path != ":memory:" else Config.from_env().instance_dir
+    return instance_secret(folder, "audit_key").encode("utf-8")
 
 
 def _iso(value: datetime) -> str:
@@ -110,8 +130,10 @@ def _iso(value: datetime) -> str:
 class Store:
     """Engine + schema + the two ways in: `read()` and `write()` (serialised)."""
 
-    def __init__(self, url: str, echo: bool = False):
+    def __init__(self, url: str, echo: bool = False, audit_key: bytes | str | None = None):
         self.url = url
+        key = default_audit_key(url) if audit_key is None else audit_key
+        self.audit_key: bytes = key.encode("utf-8") if isinstance(key, str) else key
         self.is_sqlite = url.startswith("sqlite")
         self.is_postgres = url.startswith("postgresql")
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
@@ -126,6 +148,7 @@ class Store:
         if self.is_sqlite:
             _sqlite_setup(self.engine)
         self._lock = threading.Lock()       # one writer per process (SQLite allows one anyway)
+        self._local = threading.local()     # the open write transaction of this thread, if any
         self._schema_lock = threading.Lock()
         self._ready = False
 
@@ -149,17 +172,46 @@ class Store:
     def read(self) -> Iterator[Connection]:
         self.ensure_schema()
         with self.engine.connect() as conn:
+            conn.info["drd_audit_key"] = self.audit_key
             yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """One serialised transaction: commits on success, rolls back on any exception."""
+        """One serialised transaction: commits on success, rolls back on any exception.
+
+        A `write()` inside another on the same thread joins it (one transaction: e.g. an action and
+        the idempotency record of its answer). `after_commit(fn)` runs fn once the outermost commits.
+        """
+        current = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
         self.ensure_schema()
         with self._lock:
-            with self.engine.connect().execution_options(drd_write=True) as conn, conn.begin():
-                if self.is_postgres:
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK})
-                yield conn
+            self._local.after = []
+            try:
+                with self.engine.connect().execution_options(drd_write=True) as conn, conn.begin():
+                    if self.is_postgres:
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK})
+                    conn.info["drd_audit_key"] = self.audit_key
+                    self._local.conn = conn
+                    try:
+                        yield conn
+                    finally:
+                        self._local.conn = None
+                after, self._local.after = self._local.after, []
+            except BaseException:
+                self._local.after = []
+                raise
+        for fn in after:
+            fn()
+
+    def after_commit(self, fn) -> None:
+        """Run `fn` after the current write transaction commits (at once when there is none)."""
+        if getattr(self._local, "conn", None) is None:
+            fn()
+        else:
+            self._local.after.append(fn)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -173,18 +225,19 @@ def append_event(conn: Connection, actor: str, action: str, entity: str, entity_
     row = {"id": (last.id + 1) if last else 1, "at": now(), "actor": actor, "action": action,
            "entity": entity, "entity_id": entity_id, "iso3": iso3, "year": year, "indicator": indicator,
            "before": _json(before), "after": _json(after), "prev_hash": last.hash if last else GENESIS}
-    row["hash"] = event_hash(row["prev_hash"], row)
+    row["hash"] = event_hash(row["prev_hash"], row, conn.info["drd_audit_key"])
     conn.execute(insert(events).values(**row))
     return row
 
 
-def verify_chain(conn: Connection) -> list[str]:
-    """Problems in the event log (gaps, broken hash links); an empty list means intact."""
+def verify_chain(conn: Connection, key: bytes | None = None) -> list[str]:
+    """Problems in the event log (gaps, broken or unsigned hash links); an empty list means intact."""
+    key = key if key is not None else conn.info["drd_audit_key"]
     problems, prev, expected = [], GENESIS, 1
     for row in conn.execute(select(events).order_by(events.c.id)).mappings():
         if row["id"] != expected:
             problems.append(f"event id {row['id']} follows {expected - 1}: gap")
-        if row["prev_hash"] != prev or event_hash(prev, dict(row)) != row["hash"]:
+        if row["prev_hash"] != prev or not hmac.compare_digest(event_hash(prev, dict(row), key), row["hash"]):
             problems.append(f"event {row['id']}: hash chain broken")
         prev, expected = row["hash"], row["id"] + 1
     return problems

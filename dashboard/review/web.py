@@ -55,8 +55,8 @@ on the <a href="/">dashboard</a>.</p>
 
 
 def _page(body: str, status: int = 200):
-    return body, status, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
-                          "X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
+    # CSP, X-Frame-Options and the other security headers: dashboard.security, as on every page
+    return body, status, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
 
 
 @bp.get("/signin")
@@ -70,7 +70,12 @@ def signin_post():
     name = (request.form.get("name") or "").strip()[:64]
     if not auth.csrf_ok(request.form.get("csrf")):
         return _page(signin_html(next_url, "The form expired; please sign in again.", name), 400)
-    user = auth.authenticate(auth.store(), name, request.form.get("password") or "")
+    try:
+        user = auth.login(auth.store(), name, request.form.get("password") or "", request.remote_addr or "")
+    except auth.TooManyAttempts as exc:
+        page = _page(signin_html(next_url, f"Too many wrong passwords: try again in {exc.retry_after // 60 + 1} "
+                                           "minute(s).", name), 429)
+        return page[0], page[1], page[2] | {"Retry-After": str(exc.retry_after)}
     if user is None:
         return _page(signin_html(next_url, "Unknown user name or wrong password.", name), 401)
     auth.sign_in(user)
