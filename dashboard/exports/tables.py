@@ -257,6 +257,27 @@ register_columns(_interval_columns, {
 })
 
 
+def _change_columns(frame: pd.DataFrame, year: int, level: str) -> pd.DataFrame:
+    """Like-for-like trends (indicators/trend.py): X_change, X_change_like_for_like, X_change_composition
+    for the overall score and each pillar, from the year before."""
+    if level != "pillar":
+        return frame
+    changes = data.changes()
+    part = changes[changes["year"] == year].drop(columns="year").set_index("iso3")
+    return frame.join(part[[c for c in part.columns if c not in frame.columns]], on="iso3")
+
+
+register_columns(_change_columns, {
+    r".+_change": "Change of that score from the year before, as published (this year's score minus last "
+                  "year's); empty when either year has no score",
+    r".+_change_like_for_like": "The same change on the same indicators: the score recomputed in both years on "
+                                "only the indicators the country has in both (a value carried forward counts as "
+                                "no change); summed over years it gives the chained like-for-like change",
+    r".+_change_composition": "The part of the change from indicators added or dropped: published change minus "
+                              "the like-for-like change",
+})
+
+
 def sources_table(frame: pd.DataFrame | None = None, gis: bool = False) -> pd.DataFrame:
     """Publisher, dataset, URL, licence and citation of every source behind `frame` (all when None)."""
     sources = data.dataset().sources
