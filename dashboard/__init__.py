@@ -9,9 +9,10 @@ import dash_bootstrap_components as dbc
 from dash import html
 from flask_compress import Compress
 
-from . import api, data, exports
+from . import api, caching, data, exports
 from .components.footer import footer
 from .config import Config
+from .shell import PLOTLY_IGNORE, DashboardApp
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLE = "Digital Rights Dashboard"
@@ -21,12 +22,13 @@ def create_app(config: Config | None = None) -> dash.Dash:
     """Build the app. Nothing heavy happens here: data loads on the first request that needs it."""
     config = config or Config.from_env()
     data.configure(config.data_dir)
-    app = dash.Dash(
+    app = DashboardApp(
         __name__,
         title=TITLE,
         use_pages=True,
         pages_folder=str(Path(__file__).parent / "pages"),
         assets_folder=str(ROOT / "assets"),
+        assets_ignore=PLOTLY_IGNORE,  # the chart bundle: only on pages with charts (dashboard.shell)
         serve_locally=True,
         external_stylesheets=[],  # Bootstrap ships in assets/vendor: nothing from a CDN
         # No validation_layout: Dash would render every page's layout once per worker, inside the first
@@ -41,12 +43,15 @@ def create_app(config: Config | None = None) -> dash.Dash:
     server.secret_key = config.secret_key
     server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/javascript", "text/javascript",
                                            "application/json", "text/csv", "image/svg+xml"]
+    caching.init_app(server)  # immutable fingerprinted files, their compressed bytes kept (before Compress)
     Compress(server)
     exports.init_app(server)  # /download/...: data, GIS layers, chart images, country briefs
     api.init_app(server)  # /api/v1/...: the open data API
     from .review import init_app as init_review
     init_review(app, config)  # /review, /signin, /api/v1/reviews...: expert review store -> data
     app.layout = layout
+    app.shell_layout = layout  # the frame the first response pre-renders the page into
+    app.cache_key = data.bundle  # a new scoring run (e.g. an accepted correction) drops the cached copies
     return app
 
 
