@@ -123,6 +123,7 @@ def _trend_year(name: str) -> int | None:
 
 
 @bp.get("/countries/<iso3>/trend")
+@per_data_version
 def country_trend(iso3: str):
     """Change of one score between two years: published, on the same indicators (chained), composition."""
     from indicators.trend import TrendError
