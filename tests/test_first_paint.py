@@ -177,3 +177,12 @@ def test_bad_requests_are_never_cached(client):
         response = client.get("/api/v1/scores?year=1800")
         assert response.status_code == 400 and response.get_json()["parameter"] == "year"
         assert "ETag" not in response.headers
+
+
+def test_a_download_carries_an_etag_and_an_unchanged_one_gets_304(client):
+    first = client.get("/download/scores.csv?year=2021&country=COL")
+    assert first.status_code == 200 and first.headers["ETag"]
+    assert client.get("/download/scores.csv?year=2021&country=COL").headers["ETag"] == first.headers["ETag"]
+    again = client.get("/download/scores.csv?year=2021&country=COL", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    assert client.get("/download/scores.csv?year=2020&country=COL").headers["ETag"] != first.headers["ETag"]
