@@ -8,7 +8,13 @@ Prints
   every distinct input (nothing cached yet), then `--iterations` requests cycling through them (the
   pages cache figures per scoring run, as a long-running server would).
 
-Targets: map update p95 < 100 ms on the server; first visit < 1.5 MB transferred.
+- for each of the four main pages (/, /country/COL, /methodology, /compare), at 1280x800 and 390x844:
+  bytes transferred on a first visit (empty cache), the HTML shell's size, and the cumulative layout
+  shift (CLS: the layout-shift entries of a PerformanceObserver, summed as Chromium does, until the
+  page's content is drawn and the network is idle).
+
+Targets: map update p95 < 100 ms on the server; first visit of the map < 800 kB transferred (650 kB),
+methodology < 400 kB, HTML shell < 60 kB, CLS < 0.1 (0.02) on every page (issue 14).
 By default the app runs in-process (werkzeug, threaded) on 127.0.0.1; `--url` measures another server.
 """
 
@@ -33,7 +39,10 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-d
 
 
 def start_server() -> str:
+    import logging
+
     from werkzeug.serving import make_server
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
     from dashboard import create_app
     app = create_app()
@@ -73,6 +82,42 @@ def first_visit(browser, url: str, path: str, ready: str) -> dict:
     context.close()
     return {"interactive_ms": interactive_ms, "page_clock_ms": nav, "bytes": total, "requests": len(sizes),
             "biggest": biggest}
+
+
+CLS_SCRIPT = """
+window.__cls = 0; window.__shifts = [];
+new PerformanceObserver(list => { for (const e of list.getEntries()) {
+  if (!e.hadRecentInput) { window.__cls += e.value; window.__shifts.push(e.value); } } })
+  .observe({type: 'layout-shift', buffered: true});
+"""
+PAGES = [("/", "#map-graph .js-plotly-plot .main-svg"), ("/country/COL", "#country-split .js-plotly-plot .main-svg"),
+         ("/methodology", "main h1"), ("/compare", "#compare-graph .js-plotly-plot .main-svg")]
+
+
+def page_weight(browser, url: str, path: str, ready: str, viewport: dict) -> dict:
+    """First visit of `path` with an empty cache: bytes received, HTML size, CLS once drawn and idle."""
+    context = browser.new_context(viewport=viewport)
+    context.add_init_script(CLS_SCRIPT)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    sizes: dict[str, int] = {}
+    kinds: dict[str, str] = {}
+    cdp.on("Network.responseReceived", lambda e: kinds.__setitem__(e["requestId"], e["type"]))
+    cdp.on("Network.loadingFinished",
+           lambda e: sizes.__setitem__(e["requestId"], sizes.get(e["requestId"], 0) + int(e["encodedDataLength"])))
+    page.goto(url + path)
+    page.wait_for_selector(ready, timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    cls = page.evaluate("() => window.__cls")
+    nodes = page.evaluate("() => document.getElementsByTagName('*').length")
+    context.close()
+    html_bytes = sum(size for rid, size in sizes.items() if kinds.get(rid) == "Document")
+    js_bytes = sum(size for rid, size in sizes.items() if kinds.get(rid) == "Script")
+    return {"bytes": sum(sizes.values()), "html": html_bytes, "js": js_bytes, "requests": len(sizes),
+            "cls": cls, "nodes": nodes}
 
 
 def capture_callback(browser, url: str, path: str, action, output_prefix: str) -> dict:
@@ -136,6 +181,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--url", help="measure a running server instead of starting one")
+    parser.add_argument("--pages-only", action="store_true", help="only bytes, HTML size and CLS per page")
     args = parser.parse_args()
     url = args.url or start_server()
     from playwright.sync_api import sync_playwright
@@ -150,6 +196,17 @@ def main() -> None:
                      "&& document.querySelector('#map-year'); }")
         ready_country = ("() => { const g = document.querySelector('#country-split .js-plotly-plot'); "
                          "return g && g._fullData && document.querySelector('#country-year'); }")
+        for path, ready in PAGES:
+            page_weight(browser, url, path, ready, {"width": 1280, "height": 800})  # warm the server
+            for name, viewport in (("desktop", {"width": 1280, "height": 800}),
+                                   ("phone", {"width": 390, "height": 844})):
+                w = page_weight(browser, url, path, ready, viewport)
+                print(f"page {path:<14} {name:<8} transferred {w['bytes'] / 1e3:7.1f} kB in {w['requests']:>2} "
+                      f"requests (HTML {w['html'] / 1e3:5.1f} kB, JS {w['js'] / 1e3:6.1f} kB)   "
+                      f"CLS {w['cls']:.3f}   DOM {w['nodes']}", flush=True)
+        if args.pages_only:
+            browser.close()
+            return
         for label, path, ready in (("first visit: /", "/", ready_map),
                                    ("first visit: /country/COL", "/country/COL?year=2021", ready_country)):
             first_visit(browser, url, path, ready)  # warm the server's caches, not the browser's

@@ -11,9 +11,10 @@ from flask_compress import Compress
 
 from indicators import load_dataset
 
-from . import api, callback_input, data, exports, security
+from . import api, caching, callback_input, data, exports, security
 from .components.footer import footer
 from .config import Config
+from .shell import PLOTLY_IGNORE, DashboardApp
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLE = "Digital Rights Dashboard"
@@ -25,12 +26,13 @@ def create_app(config: Config | None = None) -> dash.Dash:
     config = config or Config.from_env()
     load_dataset(config.data_dir)
     data.configure(config.data_dir)
-    app = dash.Dash(
+    app = DashboardApp(
         __name__,
         title=TITLE,
         use_pages=True,
         pages_folder=str(Path(__file__).parent / "pages"),
         assets_folder=str(ROOT / "assets"),
+        assets_ignore=PLOTLY_IGNORE,  # the chart bundle: only on pages with charts (dashboard.shell)
         serve_locally=True,
         external_stylesheets=[],  # Bootstrap ships in assets/vendor: nothing from a CDN
         # No validation_layout: Dash would render every page's layout once per worker, inside the first
@@ -46,6 +48,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
     server.secret_key = config.secret_key or security.instance_secret(config.instance_dir)
     server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/javascript", "text/javascript",
                                            "application/json", "text/csv", "image/svg+xml"]
+    caching.init_app(server)  # immutable fingerprinted files, their compressed bytes kept (before Compress)
     Compress(server)
     callback_input.init_app(server)  # tampered callback payloads: 400, not 500
     security.init_app(server)  # CSP and other headers, caps; after Compress, so it hashes the uncompressed page
@@ -54,6 +57,8 @@ def create_app(config: Config | None = None) -> dash.Dash:
     from .review import init_app as init_review
     init_review(app, config)  # /review, /signin, /api/v1/reviews...: expert review store -> data
     app.layout = layout
+    app.shell_layout = layout  # the frame the first response pre-renders the page into
+    app.cache_key = data.bundle  # a new scoring run (e.g. an accepted correction) drops the cached copies
     return app
 
 

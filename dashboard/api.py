@@ -8,6 +8,7 @@
     GET /api/v1/methodology                    indicators, pillars, actors, bands, parameters, sources
     GET /api/v1/openapi.json                   this API, OpenAPI 3.1
 
+Answers are cached per scoring run with an ETag (dashboard.caching): a repeated request is a lookup.
 Rows come from dashboard.exports.scores_table, the same function every download uses. Bad parameters
 answer 400/404 with `{"error", "parameter", "status"}`.
 """
@@ -21,6 +22,7 @@ from flask import Blueprint, Response, request
 
 from . import data
 from . import params as P
+from .caching import per_data_version
 from .exports.formats import shapes
 from .exports.images import chart_kinds
 from .exports.query import Query, parse_country
@@ -73,6 +75,7 @@ def _meta(sources: pd.DataFrame) -> dict:
 
 
 @bp.get("/scores")
+@per_data_version
 def scores():
     query = Query.from_args(request.args)
     frame = scores_table(query)
@@ -82,6 +85,7 @@ def scores():
 
 
 @bp.get("/countries")
+@per_data_version
 def countries():
     frame = data.countries().reset_index()[["iso3", "name", "region", "income_group", "pilot"]]
     frame = frame.assign(has_shape=frame["iso3"].isin(set(shapes()["iso3"])))
@@ -89,6 +93,7 @@ def countries():
 
 
 @bp.get("/countries/<iso3>")
+@per_data_version
 def country(iso3: str):
     code = parse_country(iso3)
     year = P.year(request.args.get("year"))
@@ -118,6 +123,7 @@ def _trend_year(name: str) -> int | None:
 
 
 @bp.get("/countries/<iso3>/trend")
+@per_data_version
 def country_trend(iso3: str):
     """Change of one score between two years: published, on the same indicators (chained), composition."""
     from indicators.trend import TrendError
@@ -138,6 +144,7 @@ def country_trend(iso3: str):
 
 
 @bp.get("/methodology")
+@per_data_version
 def methodology():
     ds = data.dataset()
     meth = ds.methodology
@@ -156,6 +163,7 @@ def methodology():
 
 
 @bp.get("/openapi.json")
+@per_data_version
 def openapi():
     return _json(openapi_spec())
 

@@ -20,9 +20,11 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
 def graph(graph_id: str, figure=None, label: str = "", class_name: str = "", **kwargs) -> dcc.Graph:
     """A dcc.Graph that loads map shapes from this server (never a CDN) and has an accessible name."""
     config = dict(GRAPH_CONFIG, topojsonURL=dash.get_asset_url("topojson/"))
+    height = ((figure or {}).get("layout") or {}).get("height") if isinstance(figure, dict) else None
+    box = {"style": {"minHeight": f"{int(height)}px"}} if height else {}  # the chart's size before it is drawn
     return html.Div(dcc.Graph(id=graph_id, figure=figure if figure is not None else {}, config=config,
                               className=f"drd-graph {class_name}".strip(), **kwargs),
-                    role="figure", **{"aria-label": label or "chart"})
+                    role="figure", **{"aria-label": label or "chart"}, **box)
 
 
 def _hex(colour: str) -> tuple[int, int, int]:
@@ -108,7 +110,8 @@ def region_options() -> list[dict]:
 
 def labelled(label: str, control, control_id: str, width: dict | None = None) -> dbc.Col:
     """A form control with a visible <label> bound to it (keyboard and screen-reader friendly)."""
-    return dbc.Col([dbc.Label(label, html_for=control_id, className="small fw-semibold mb-1"), control],
+    return dbc.Col([dbc.Label(label, html_for=control_id, className="small fw-semibold mb-1"),
+                    html.Div(control, className="drd-control")],  # keeps the control's height while it loads
                    **(width or {"xs": 12, "sm": 6, "lg": 3}), className="mb-2")
 
 

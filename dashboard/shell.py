@@ -1,0 +1,179 @@
+"""The HTML shell Dash sends for a page: content in the first response, and only the scripts it uses.
+
+Dash's own shell is an empty `react-entry-point` ("Loading..."): nothing meaningful paints until
+the scripts, the layout and the page callback have all arrived, and then everything jumps into
+place. For the public pages (map, profiles, compare, trends, methodology) `DashboardApp` instead
+writes the page itself into the response, rendered by the same layout functions Dash calls
+(dashboard.prerender turns the component tree into the markup React will produce), in a
+`#drd-first-paint` block beside the React root. The small script after it hands over without a
+jump: when React has drawn the app's frame, the pre-rendered page content moves into Dash's empty
+page container and the rest of the copy is dropped; when Dash's own page content arrives the copy
+goes (it stays on top while dcc.Loading still hides Dash's copy). The two have the same markup and
+sizes, so nothing shifts (CLS), and without JavaScript the page still reads. The copy is for the
+eyes only: aria-hidden, no ids, links and controls out of the tab order; screen readers,
+keyboards, scripts and tests meet Dash's live page, as before.
+Why this mechanism: Dash renders only on the client and fetches the page through
+a callback, so there is no server rendering to switch on; a copy beside the root (rather than inside
+it, which React empties at once to show "Loading...") stays visible until React can show the same.
+Pages with per-user content (/review, sign-in) are never pre-rendered; the page part of the copy is
+cached per page address and scoring run, the frame around it is built for each request.
+
+Scripts: the partial plotly bundle (assets/vendor/plotly-drd.min.js) is not in Dash's automatic
+asset list; the shell adds it only when the page draws a chart, before Dash's scripts so every
+dcc.Graph finds `window.Plotly`. On other pages `window._dashPlotlyJSURL` points dcc.Graph at the
+same bundle, so moving to a chart page in the browser loads it then, never Dash's full 4.8 MB one.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import html as html_lib
+import logging
+import os
+from urllib.parse import urlencode
+
+import dash
+import flask
+from dash._pages import _parse_query_string, _path_to_page  # Dash's own router helpers
+
+from . import prerender
+
+log = logging.getLogger(__name__)
+PLOTLY_ASSET = "vendor/plotly-drd.min.js"
+PLOTLY_IGNORE = r"^plotly-drd\.min\.js$"  # Dash's assets_ignore matches file names
+PRERENDER_PATHS = ("/", "/compare", "/trends", "/methodology", "/tensions")
+PRERENDER_PREFIXES = ("/country/",)
+PRERENDER_BUDGET = 40_000  # characters of pre-rendered markup; the rest arrives with Dash
+CACHE_SIZE = 256
+
+# Hand-over from the pre-rendered copy to React (see the module docstring). Runs before Dash's scripts.
+HANDOVER = """<script>(function () {
+  var copy = document.getElementById('drd-first-paint'), entry = document.getElementById('react-entry-point');
+  if (!copy || !entry || !window.MutationObserver) { return; }
+  var page = document.getElementById('drd-first-page'), held = [], content = null, timer = null;
+  function drawn(el) { return el.firstElementChild; }
+  function hiding() { return content.querySelector('div[style*="visibility: hidden"]'); }
+  function drop() { if (page) { page.remove(); page = null; } }
+  var watch = new MutationObserver(function () {
+    content = content || entry.querySelector('#_pages_content');
+    if (!content) { return; }
+    if (copy.parentNode) {  /* React drew the frame: show it, with the copy of the page inside */
+      if (page && !content.firstChild) { content.appendChild(page); } else { page = null; }
+      copy.remove();
+      entry.classList.remove('drd-entry-pending');
+    }
+    if (page && !page.classList.contains('drd-first-over') && content.childNodes.length > 1) {
+      /* Dash's page arrived: it takes the space; the copy stays on top while Dash still hides it
+         (dcc.Loading), and its dropdowns keep the copy's size until they are drawn */
+      var sizes = Array.prototype.map.call(page.querySelectorAll('.drd-select-placeholder'),
+                                           function (el) { return el.offsetHeight; });
+      held = Array.prototype.filter.call(content.querySelectorAll('.drd-control'),
+                                         function (el) { return !page.contains(el); }).slice(0, sizes.length);
+      held.forEach(function (el, i) { if (!drawn(el)) { el.style.minHeight = sizes[i] + 'px'; } });
+      page.classList.add('drd-first-over');
+      timer = setTimeout(function () { drop(); }, 5000);
+    }
+    if (page && page.classList.contains('drd-first-over') && !hiding()) { drop(); clearTimeout(timer); }
+    if (!page && !held.some(function (el) { return !drawn(el); })) {  /* all drawn: sizes are their own */
+      held.forEach(function (el) { el.style.minHeight = ''; });
+      watch.disconnect();
+    }
+  });
+  watch.observe(entry, {childList: true, subtree: true, attributes: true, attributeFilter: ['style']});
+})();</script>"""
+
+
+def asset_version(app: dash.Dash, path: str) -> str:
+    """The asset's URL with Dash's modification-time fingerprint (`?m=`), so it can be cached for good."""
+    full = os.path.join(app.config.assets_folder, path)
+    return f"{app.get_asset_url(path)}?m={os.path.getmtime(full)}"
+
+
+def plotly_url(app: dash.Dash) -> str:
+    return asset_version(app, PLOTLY_ASSET)
+
+
+def prerendered_path(path: str) -> bool:
+    return path in PRERENDER_PATHS or path.startswith(PRERENDER_PREFIXES)
+
+
+def _nav_active(tree, path: str) -> None:
+    """dbc.NavLink(active="exact") decides in the browser; decide here for the copy."""
+    import dash_bootstrap_components as dbc
+    for node in tree._traverse():  # noqa: SLF001 - Dash's own walk over a component tree
+        if isinstance(node, dbc.NavLink) and getattr(node, "active", None) == "exact":
+            node.active = (node.href or "").split("?")[0] == path
+
+
+MARKER = "drd-first-page-goes-here"
+
+
+def page_html(app: dash.Dash, path: str, args: dict) -> prerender.Rendered | None:
+    """The page at `path` with query `args` as static HTML; None if the page is not a public one,
+    unknown, or its layout fails (then Dash's own shell is sent)."""
+    if not prerendered_path(path):
+        return None
+    page, variables = _path_to_page(app.strip_relative_path(path))
+    if not page or not callable(page.get("layout")):
+        return None
+    try:
+        return prerender.to_html(page["layout"](**{**(variables or {}), **args}), budget=PRERENDER_BUDGET,
+                                ids=False)
+    except Exception:  # noqa: BLE001 - the copy is an optimisation; Dash still renders the page
+        log.exception("pre-rendering %s failed; sending Dash's empty shell", path)
+        return None
+
+
+def frame_html(shell_layout, path: str, page: prerender.Rendered) -> str:
+    """The app's frame (navbar, footer) around the pre-rendered page. Built per request, never cached:
+    it is the part that could one day show who is signed in."""
+    frame = copy.deepcopy(shell_layout())  # the frame holds dash.page_container: never change Dash's own
+    container = frame["_pages_content"]
+    container.id = "drd-first-content"
+    container.children = dash.html.Div(MARKER, id="drd-first-page", **{"aria-hidden": "true"})
+    _nav_active(frame, path)
+    return prerender.to_html(frame, ids=False).html.replace(MARKER, page.html, 1)
+
+
+class DashboardApp(dash.Dash):
+    """dash.Dash whose index carries the page's first paint and only the scripts the page needs."""
+
+    shell_layout = None  # the app frame (navbar, page container, footer): set by create_app
+    cache_key = None  # callable: an object replaced when the scores change (data.bundle()); drops the cache
+
+    def interpolate_index(self, **kwargs):  # noqa: D102 - Dash's hook, documented above
+        request = flask.request
+        path = request.path
+        args = dict(_parse_query_string("?" + urlencode(list(request.args.items(multi=True)))))
+        rendered = self._page_html(path, args)
+        head = (f'<script>(function () {{ var u = "{plotly_url(self)}"; try {{ Object.defineProperty(window, '
+                '"_dashPlotlyJSURL", {get: function () { return u; }, set: function () {}}); } '
+                'catch (e) { window._dashPlotlyJSURL = u; } })();</script>')
+        scripts = kwargs.get("scripts", "")
+        if rendered is not None and rendered.charts:
+            scripts = f'<script src="{html_lib.escape(plotly_url(self))}"></script>\n' + scripts
+        kwargs["scripts"] = head + "\n" + scripts
+        if rendered is not None:
+            kwargs["app_entry"] = (f'<div id="drd-first-paint" aria-hidden="true">'
+                                   f'{frame_html(self.shell_layout, path, rendered)}</div>\n'
+                                   '<div id="react-entry-point" class="drd-entry-pending">'
+                                   '<div class="_dash-loading">Loading...</div></div>\n' + HANDOVER)
+        return super().interpolate_index(**kwargs)
+
+    def _page_html(self, path: str, args: dict) -> prerender.Rendered | None:
+        """page_html(), cached per address and scoring run (public pages only: nothing per user)."""
+        if self.shell_layout is None or not prerendered_path(path):
+            return None
+        token = self.cache_key() if self.cache_key else None
+        key = hashlib.sha1(repr((path, sorted(args.items()))).encode()).hexdigest()
+        cache = getattr(self, "_first_paint_cache", None)
+        if cache is None or cache[0] is not token:
+            cache = (token, {})
+            self._first_paint_cache = cache
+        entries = cache[1]
+        if key not in entries:
+            if len(entries) >= CACHE_SIZE:
+                entries.clear()
+            entries[key] = page_html(self, path, args)
+        return entries[key]

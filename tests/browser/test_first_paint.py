@@ -1,0 +1,73 @@
+"""Loading without jumps (issue 14), in headless Chromium: no layout shift on the main pages, content
+readable before any script runs, and the chart bundle only where a chart is drawn."""
+
+from __future__ import annotations
+
+import pytest
+
+TIMEOUT = 60_000
+CLS_OBSERVER = """
+window.__cls = 0; window.__shifts = [];
+new PerformanceObserver(list => { for (const e of list.getEntries()) { if (!e.hadRecentInput) {
+  window.__cls += e.value;
+  window.__shifts.push([Math.round(e.startTime), +e.value.toFixed(4),
+                        e.sources.map(s => s.node ? (s.node.id || s.node.className || s.node.nodeName) : '?')]);
+} } }).observe({type: 'layout-shift', buffered: true});
+"""
+PAGES = [("/", "#map-graph .js-plotly-plot .main-svg"),
+         ("/country/COL", "#country-split .js-plotly-plot .main-svg"),
+         ("/methodology", "#_pages_content h1"),
+         ("/compare", "#compare-graph .js-plotly-plot .main-svg")]
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}],
+                         ids=["desktop", "phone"])
+@pytest.mark.parametrize(("path", "drawn"), PAGES, ids=[p for p, _ in PAGES])
+def test_the_page_does_not_jump_while_it_loads(browser, live_server, path, drawn, viewport):
+    context = browser.new_context(viewport=viewport)
+    context.add_init_script(CLS_OBSERVER)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    scripts = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+    page.goto(live_server.url + path)
+    page.wait_for_selector(drawn, timeout=TIMEOUT)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    cls, shifts = page.evaluate("() => [window.__cls, window.__shifts]")
+    handed_over = page.evaluate("() => !document.getElementById('drd-first-paint') && "
+                                "!document.querySelector('.drd-entry-pending')")
+    context.close()
+    assert not errors
+    assert handed_over, "the pre-rendered copy is still shown after Dash drew the page"
+    assert cls < 0.1, f"cumulative layout shift {cls:.3f} on {path}: {shifts}"
+    plotly = [u for u in scripts if "plotly" in u]
+    if path == "/methodology":
+        assert plotly == [], "a page without charts loaded a chart bundle"
+    else:
+        assert len(plotly) == 1 and "/assets/vendor/plotly-drd.min.js" in plotly[0], plotly
+
+
+def test_without_javascript_the_profile_and_methodology_still_read(browser, live_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/country/COL?year=2021")
+    # the copy is for the eyes (aria-hidden: assistive technology meets Dash's live page), so CSS locators
+    assert page.locator("h1").first.is_visible() and page.locator("h1").first.inner_text() == "Colombia COL"
+    assert page.locator(".drd-card").first.is_visible() and "/ 6" in page.locator(".drd-card").first.inner_text()
+    page.goto(live_server.url + "/methodology")
+    assert page.locator("h1").first.inner_text() == "Methodology"
+    assert page.locator("table").first.is_visible()
+    context.close()
+
+
+def test_moving_from_a_text_page_to_the_map_loads_the_partial_bundle_not_dashs(page):
+    scripts = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+    page.goto(page.base_url + "/methodology")
+    page.wait_for_selector("#_pages_content h1", timeout=TIMEOUT)
+    page.get_by_role("navigation").get_by_role("link", name="Map", exact=True).click()
+    page.wait_for_selector("#map-graph .js-plotly-plot path.choroplethlocation", timeout=TIMEOUT)
+    plotly = [u for u in scripts if "plotly" in u]
+    assert len(plotly) == 1 and "/assets/vendor/plotly-drd.min.js?m=" in plotly[0], plotly
