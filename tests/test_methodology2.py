@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from datadir import INDICATORS, INDICATOR_COLUMNS, write_data_dir
+from datadir import INDICATOR_COLUMNS, INDICATORS, write_data_dir
 from indicators import load_dataset, score
 from indicators.aggregate import aggregate
 from indicators.alternatives import Alternatives
 from indicators.drilldown import NO_EVIDENCE, NOT_RATED, explain
 from indicators.normalise import score_values
-from indicators.sensitivity import monte_carlo, draw, prepare
+from indicators.sensitivity import draw, monte_carlo, prepare
 from indicators.validation import DataValidationError
 
 ROOT = Path(__file__).resolve().parent.parent
