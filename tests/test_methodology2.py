@@ -261,6 +261,13 @@ def test_changelog_is_validated_and_effects_add_up(dataset, results):
     assert dataset.methodology.parameters.methodology_version == "2.0"
     effects = [c for c in log.columns if c.startswith("effect_")]
     assert effects == [f"effect_{p}" for p in PILOTS]
+    # methodology 1.0's 2021 overall scores (scripts/changelog_effects.py, from git): 1.0 plus every
+    # step's effect is the shipped 2.0 score, up to the rounding of each effect to 2 decimals
+    before = {"COL": 3.91, "LBN": 3.71, "MOZ": 4.06, "UZB": 2.85, "IDN": 3.72}
+    nodes = results.nodes
+    now = nodes[(nodes["node"] == "overall") & (nodes["year"] == 2021)].set_index("iso3")["score"]
+    for iso3 in PILOTS:
+        assert before[iso3] + log[f"effect_{iso3}"].sum() == pytest.approx(now[iso3], abs=0.03), iso3
 
 
 def test_changelog_rejects_an_unknown_added_indicator(tmp_path):
