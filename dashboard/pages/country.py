@@ -254,7 +254,9 @@ def drilldown(d: dict) -> dbc.Accordion:
     """One accordion item per pillar: actor nodes, then the indicator table with sources."""
     items = []
     for p in d["pillars"]:
-        actors = html.Ul([html.Li([html.Strong(f"{a['actor'].capitalize()}: "), ui.score_text(a["score"]),
+        actors = html.Ul([html.Li([html.Strong(f"{a['actor'].capitalize()}: "),
+                                   ui.score_text(a["score"]) if a["score"] is not None or a["label"] == "No data"
+                                   else a["label"],
                                    f" ({a['label']})" if a["score"] is not None else "",
                                    f", coverage {ui.pct(a['coverage'])} "
                                    f"({a['indicators_with_data']} of {a['indicators']} indicators)"])
