@@ -372,13 +372,25 @@ def compare_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
     missing = frame[frame["score"].isna()]
     note = 0
     if len(missing):
-        text = wrap("No bar = no data (coverage too low) or no corporate evidence: " + "; ".join(
-            f"{c} {n}" + (" (no corporate evidence)" if lab == NO_EVIDENCE else "")
-            for c, n, lab in zip(missing["country"], missing["node_name"], missing["label"])) + ".", 64)
+        text = wrap("No bar: " + "; ".join(missing_note(c, part, frame)
+                                           for c, part in missing.groupby("country", sort=False)) + ".", 64)
         note = 14 * (text.count("<br>") + 1) + 6
         fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0, y=0, yshift=-34,
                            xanchor="left", yanchor="top", align="left", font={"size": 10, "color": "#212529"})
     return finish(fig, title, source, height=360, bottom=34 + note, top_legend=True)
+
+
+def missing_note(country: str, missing: pd.DataFrame, frame: pd.DataFrame) -> str:
+    """'Colombia: no corporate evidence' or 'Lebanon: no corporate evidence for Privacy; no data for Overall'."""
+    evidence = missing["label"] == NO_EVIDENCE
+    if evidence.all() and len(missing) == int((frame["country"] == country).sum()):
+        return f"{country}: no corporate evidence"
+    parts = []
+    if evidence.any():
+        parts.append("no corporate evidence for " + ", ".join(missing.loc[evidence, "node_name"]))
+    if (~evidence).any():
+        parts.append("no data (coverage too low) for " + ", ".join(missing.loc[~evidence, "node_name"]))
+    return f"{country}: " + "; ".join(parts)
 
 
 def region_compare_figure(frame: pd.DataFrame, *, title: str, source: str, country: str, region: str) -> go.Figure:

@@ -27,7 +27,9 @@ def observed_years() -> pd.DataFrame:
 
 def goalposts(row) -> str:
     if row["method"] in ("linear", "log"):
-        return f"{row['lo']:g} → {row['hi']:g}" + (" (on log(1+x))" if row["method"] == "log" else "")
+        top = row.get("max_score")
+        return (f"{row['lo']:g} → {row['hi']:g}" + (" (on log(1+x))" if row["method"] == "log" else "")
+                + (f"; best score {top:g}, never 6" if top is not None and pd.notna(top) and top < 6 else ""))
     return str(row["mapping"]).replace(";", "; ").replace("=", " → ")
 
 
@@ -126,6 +128,11 @@ def corporate_section(ds) -> html.Section:
                            "have any corporate score, and the corporate actor score (which needs half its measured "
                            "weight covered) exists for fewer. The corporate side rests on RDR's 12 home markets "
                            "(2020-2023) and on shutdowns whose operator's acknowledgement is recorded.")),
+        html.P("Read the per-year counts with the measured share: in 2020-2023, when RDR is measured, a country "
+               "known only through operator acknowledgement covers a third of the corporate weight, so its "
+               "corporate actor score is withheld (its Access × corporate score stays); before 2020 and after "
+               "2023 acknowledgement is all that is measured, so the same evidence makes a corporate actor score.",
+               className="small"),
         table(rows, ["Year", "Countries with a pillar × corporate score", "with a corporate actor score",
                      "Countries"], "Corporate score coverage per year"),
     ], id="corporate", className="mb-4")
