@@ -280,3 +280,34 @@ def test_changelog_rejects_an_unknown_added_indicator(tmp_path):
     text = str(err.value)
     assert "changelog.csv, line 2, field 'indicators_added': 'zz_new' is not in" in text
     assert "field 'indicators_removed': 'a_lin' is still in" in text
+
+
+def test_shipped_sensitivity_varies_the_zero_rules_and_the_new_indicators(dataset):
+    from indicators.alternatives import default_alternatives
+    alts = default_alternatives(dataset.data_dir)
+    assert alts.absence_rules and alts.leave_one_out and alts.goalposts > 0
+    prep = prepare(dataset, 2021, alts)
+    new = {"a_shutdowns", "a_operator_ack", "a_mobile_data_afford", "e_gov_disinfo", "e_rsf_press_2014",
+           "p_ai_surveillance_adoption"}
+    assert new <= set(prep.tree.indicators)            # each can be left out and reweighted
+    goalpost = {c for c, g in zip(prep.tree.indicators, prep.goalpost) if g}
+    assert new <= goalpost                              # and its goalposts move
+    assert prep.published.absence.any()                 # the zero-rule rows are known to the runs
+
+
+V1_COLUMNS = ("iso3,country,year,overall,privacy,expression,access,association,state,corporate,coverage,region,pilot,"
+              "structural,access_corporate,access_state,access_structural,association_corporate,association_state,"
+              "expression_corporate,expression_state,privacy_corporate,privacy_state,privacy_coverage,"
+              "expression_coverage,access_coverage,association_coverage,state_coverage,corporate_coverage,"
+              "structural_coverage")
+
+
+def test_scores_csv_keeps_its_columns(capsys):
+    from indicators.cli import main
+    assert main(["scores", "--year", "2021", "--format", "csv"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == V1_COLUMNS
+    moz = next(line for line in out if line.startswith("MOZ,")).split(",")
+    header = V1_COLUMNS.split(",")
+    assert moz[header.index("corporate")] == ""      # no corporate evidence: empty, never 6 or 0
+    assert moz[header.index("association_corporate")] == ""
