@@ -92,7 +92,8 @@ SOURCES = [
      "Youssif-Alashry/Individuals-using-the-internet-dashboard@3827a14e3527229d9af005d4e08692d10cc1cbb9:share-of-individuals-using-the-internet.csv",
      "International Telecommunication Union, via World Bank and Our World in Data"),
     ("RDR", "Ranking Digital Rights",
-     "Corporate Accountability Index 2020 (telecommunications companies, home-market operating company; 2020 methodology)",
+     "Corporate Accountability Index 2020 (telecommunications companies, home-market operating company; "
+     "2020 methodology)",
      "https://rankingdigitalrights.org/index2020/",
      "MIT (repository licence); attribute to Ranking Digital Rights",
      "rankingdigitalrights/index2022@3e61441c1af134c3294852ee0145eddd8a2f1e13:csv/2020-year-over-year.csv",
