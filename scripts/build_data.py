@@ -453,6 +453,8 @@ def build(ref: Path, out: Path) -> None:
              + [aigs_rows(ref)] + rsf_rows(ref) + [a4ai_rows(ref)])
     obs = pd.concat(parts, ignore_index=True)
     obs["absence"] = obs["absence"].fillna(0).astype(int)
+    params = pd.read_csv(out / "methodology" / "parameters.csv").set_index("name")["value"]
+    obs = obs[obs["year"] <= int(params["last_year"])]  # e.g. RSF's 2026 index: never scored, not shipped
 
     methodology = pd.read_csv(out / "methodology" / "indicators.csv")
     unknown = set(obs["indicator"]) - set(methodology["code"])
