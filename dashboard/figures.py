@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators.drilldown import NO_EVIDENCE, NOT_RATED
+
 from . import data, geo
 from . import params as P
 
@@ -116,6 +118,8 @@ def hover_lines(name: str, node_label: str, score, band, label: str, coverage, m
                 pilot: bool = False) -> str:
     """Hover text of one country: score, band and label, coverage; 'no data' made explicit."""
     head = f"<b>{name}</b>{' (pilot country)' if pilot else ''}"
+    if (score is None or pd.isna(score)) and label == NO_EVIDENCE:
+        return f"{head}<br>{node_label}: no corporate evidence (nothing records what companies did here)"
     if score is None or pd.isna(score):
         return (f"{head}<br>{node_label}: no data<br>Coverage {fmt_pct(coverage)} "
                 f"(at least {min_coverage:.0%} needed)")
@@ -173,7 +177,10 @@ def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
             mode="markers", name="Pilot country", hovertemplate="%{text}<extra></extra>",
             marker={"symbol": "star", "size": 11, "color": "#ffffff", "line": {"color": "#000000", "width": 1.2}}))
     # legend keys (a choropleth has no legend swatch of its own)
-    traces.append(go.Scattergeo(lon=[None], lat=[None], mode="markers", name="No data (coverage too low)",
+    no_evidence = (f["label"] == NO_EVIDENCE) & ~scored
+    key = ("No data or no corporate evidence" if no_evidence.any() and (~scored & ~no_evidence).any()
+           else "No corporate evidence" if no_evidence.any() else "No data (coverage too low)")
+    traces.append(go.Scattergeo(lon=[None], lat=[None], mode="markers", name=key,
                                 marker={"symbol": "square", "size": 12, "color": NO_DATA}, hoverinfo="skip"))
     fig = go.Figure(traces)
     ticks = tick_labels or {}
@@ -270,8 +277,9 @@ def split_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
     missing = frame[frame["score"].isna()]
     note = 0
     if len(missing):
-        names = "; ".join(f"{p} {a}" for p, a in zip(missing["pillar_name"], missing["actor"]))
-        text = wrap(f"No bar = no data (coverage too low): {names}.", 64)
+        names = "; ".join(f"{p} {a}" + (" (no corporate evidence)" if lab == NO_EVIDENCE else "")
+                          for p, a, lab in zip(missing["pillar_name"], missing["actor"], missing["label"]))
+        text = wrap(f"No bar = no data (coverage too low) or no corporate evidence: {names}.", 64)
         note = 14 * (text.count("<br>") + 1) + 6
         fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0, y=0, yshift=-34,
                            xanchor="left", yanchor="top", align="left", font={"size": 10, "color": "#212529"})
@@ -364,12 +372,25 @@ def compare_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
     missing = frame[frame["score"].isna()]
     note = 0
     if len(missing):
-        text = wrap("No bar = no data (coverage too low): " + "; ".join(
-            f"{c} {n}" for c, n in zip(missing["country"], missing["node_name"])) + ".", 64)
+        text = wrap("No bar: " + "; ".join(missing_note(c, part, frame)
+                                           for c, part in missing.groupby("country", sort=False)) + ".", 64)
         note = 14 * (text.count("<br>") + 1) + 6
         fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0, y=0, yshift=-34,
                            xanchor="left", yanchor="top", align="left", font={"size": 10, "color": "#212529"})
     return finish(fig, title, source, height=360, bottom=34 + note, top_legend=True)
+
+
+def missing_note(country: str, missing: pd.DataFrame, frame: pd.DataFrame) -> str:
+    """'Colombia: no corporate evidence' or 'Lebanon: no corporate evidence for Privacy; no data for Overall'."""
+    evidence = missing["label"] == NO_EVIDENCE
+    if evidence.all() and len(missing) == int((frame["country"] == country).sum()):
+        return f"{country}: no corporate evidence"
+    parts = []
+    if evidence.any():
+        parts.append("no corporate evidence for " + ", ".join(missing.loc[evidence, "node_name"]))
+    if (~evidence).any():
+        parts.append("no data (coverage too low) for " + ", ".join(missing.loc[~evidence, "node_name"]))
+    return f"{country}: " + "; ".join(parts)
 
 
 def region_compare_figure(frame: pd.DataFrame, *, title: str, source: str, country: str, region: str) -> go.Figure:
@@ -427,11 +448,21 @@ class Context:
     results: object = None                  # the scoring run this context describes (kept for identity)
     cache: dict = field(default_factory=dict)
 
-    def label(self, node: str, band) -> str:
+    def label(self, node: str, band, score=None, n_evidence=None) -> str:
+        """Band label; without a band, why: no corporate evidence, a structural condition, or no data."""
         if band is None or pd.isna(band):
+            actor = node.split(".")[-1]
+            if score is not None and not pd.isna(score):
+                return NOT_RATED  # a structural condition: scored, never banded
+            if actor == "corporate" and n_evidence is not None and not pd.isna(n_evidence) and n_evidence == 0:
+                return NO_EVIDENCE
             return "No data"
         base = node.split(".")[0]
         return self.labels.get((base, int(band))) or self.labels.get(("overall", int(band)), "")
+
+    def row_label(self, node: str, row) -> str:
+        """`label` for one row of `slice` (score, band, n_evidence)."""
+        return self.label(node, row["band"], row["score"], row.get("n_evidence"))
 
     def node_name(self, node: str) -> str:
         if node == "overall":
@@ -447,7 +478,8 @@ class Context:
         if key not in self.cache:
             frame = data.nodes()
             part = frame[(frame["year"] == year) & (frame["node"] == node)]
-            self.cache[key] = part.set_index("iso3")[["score", "coverage", "band", "measured_share"]]
+            cols = ["score", "coverage", "band", "measured_share"] + (["n_evidence"] if "n_evidence" in part else [])
+            self.cache[key] = part.set_index("iso3")[cols]
         return self.cache[key]
 
 
@@ -565,7 +597,8 @@ def map_table(ctx: Context, year: int, code: str, region: str = "") -> pd.DataFr
         sl = ctx.slice(year, code)
         c = ctx.countries if not region else ctx.countries[ctx.countries["region"] == region]
         frame = c.join(sl, how="left").rename_axis("iso3").reset_index()
-        frame["label"] = [ctx.label(code, b) for b in frame["band"]]
+        evidence = frame["n_evidence"] if "n_evidence" in frame else [None] * len(frame)
+        frame["label"] = [ctx.label(code, b, s, e) for b, s, e in zip(frame["band"], frame["score"], evidence)]
         frame["coverage"] = frame["coverage"].fillna(0.0)
         ctx.cache[key] = frame
     return ctx.cache[key]
@@ -578,7 +611,7 @@ def build_pillars(params: dict | None = None) -> go.Figure:
     for code in ["overall", *ctx.pillars]:
         r = ctx.slice(year, code).loc[iso3]
         rows.append({"name": ctx.node_name(code), "score": r["score"], "band": r["band"],
-                     "label": ctx.label(code, r["band"]), "coverage": r["coverage"]})
+                     "label": ctx.row_label(code, r), "coverage": r["coverage"]})
     name = ctx.countries.at[iso3, "name"]
     for row, code in zip(rows, ["overall", *ctx.pillars]):  # likely ranges, drawn as error bars
         row["low"], row["high"] = likely_range(ctx, year, iso3, code)
@@ -608,7 +641,7 @@ def split_table(ctx: Context, iso3: str, year: int, actors: list[str] | None = N
                 continue
             r = ctx.slice(year, code).loc[iso3]
             rows.append({"pillar": p, "pillar_name": pname, "actor": a, "actor_name": ctx.actors[a],
-                         "score": r["score"], "coverage": r["coverage"], "label": ctx.label(code, r["band"])})
+                         "score": r["score"], "coverage": r["coverage"], "label": ctx.row_label(code, r)})
     return pd.DataFrame(rows)
 
 
@@ -686,7 +719,7 @@ def build_compare(params: dict | None = None) -> go.Figure:
             r = ctx.slice(year, code).loc[iso3]
             low, high = likely_range(ctx, year, iso3, code)
             rows.append({"country": ctx.countries.at[iso3, "name"], "node_name": ctx.pillars.get(n, "Overall"),
-                         "score": r["score"], "label": ctx.label(code, r["band"]), "coverage": r["coverage"],
+                         "score": r["score"], "label": ctx.row_label(code, r), "coverage": r["coverage"],
                          "low": low, "high": high})
     pub_node = "overall" if actor == ALL else actor
     return compare_figure(pd.DataFrame(rows), title=f"Countries compared{actor_phrase(actor, ctx)}, {year}",

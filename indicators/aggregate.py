@@ -15,7 +15,12 @@ Rules, identical at every level:
   data for this country, 0 without): the share of what could be known that year that is known;
 - measured_share = share of the node's full methodology weight measured that year: the same for
   every country, it says how much of the methodology a year's scores rest on (for trend readers);
-- a node whose coverage is below `min_coverage` is withheld: its score is NaN, its coverage stays.
+- a node whose coverage is below `min_coverage` is withheld: its score is NaN, its coverage stays;
+- evidence: `n_evidence` counts the indicators with data that did not come from an absence rule
+  ("nothing recorded" turned into a value). A node of an actor that `needs_evidence` (corporate)
+  exists only where n_evidence > 0: silence never scores companies;
+- a node of an actor that is not abuse (structural) carries a score but no band: conditions are not
+  rated as respect or violation.
 Missing data is never filled with a number.
 """
 
@@ -27,7 +32,7 @@ import pandas as pd
 from .methodology import Methodology
 
 NODE_COLUMNS = ["iso3", "year", "node", "level", "pillar", "actor", "score", "coverage",
-                "measured_share", "n_indicators", "n_available", "band"]
+                "measured_share", "n_indicators", "n_available", "n_evidence", "band"]
 
 
 def bands_of(scores: pd.Series) -> pd.Series:
@@ -61,6 +66,7 @@ def _roll_up(children: pd.DataFrame, group: list[str], min_coverage: float) -> p
         weight=("weight", "sum"), w_eff=("w_eff", "sum"), w_ms=("w_ms", "sum"), w_cov=("w_cov", "sum"),
         w_scored=("w_scored", "sum"), w_score=("w_score", "sum"),
         n_indicators=("n_indicators", "sum"), n_available=("n_available", "sum"),
+        n_evidence=("n_evidence", "sum"),
     ).reset_index()
     with np.errstate(invalid="ignore", divide="ignore"):
         agg["coverage"] = np.where(agg["w_eff"] > 0, agg["w_cov"] / agg["w_eff"], 0.0)
@@ -75,20 +81,26 @@ def aggregate(indicator_scores: pd.DataFrame, methodology: Methodology, countrie
               years: list[int], min_coverage: float | None = None) -> pd.DataFrame:
     """Node scores for every country x year x node (tidy; NaN score = withheld or no data).
 
-    `indicator_scores` needs iso3, year, indicator, score (rows with data only).
+    `indicator_scores` needs iso3, year, indicator, score (rows with data only) and optionally
+    `absence` (True where the value comes from an absence rule).
     """
     min_cov = methodology.parameters.min_coverage if min_coverage is None else min_coverage
     ind = methodology.indicators[["pillar", "actor", "weight"]].rename_axis("indicator").reset_index()
+    scores = indicator_scores.assign(absence=indicator_scores["absence"].astype(bool)
+                                     if "absence" in indicator_scores.columns else False)
     leaves = _grid(ind, countries, years).merge(
-        indicator_scores[["iso3", "year", "indicator", "score"]], on=["iso3", "year", "indicator"], how="left")
+        scores[["iso3", "year", "indicator", "score", "absence"]], on=["iso3", "year", "indicator"], how="left")
     leaves["coverage"] = leaves["score"].notna().astype(float)
     measured = indicator_scores.groupby(["year", "indicator"]).size().rename("n").reset_index()
     leaves = leaves.merge(measured, on=["year", "indicator"], how="left")
     leaves["measured_share"] = leaves.pop("n").notna().astype(float)
     leaves["n_indicators"] = 1
     leaves["n_available"] = leaves["score"].notna().astype(int)
+    leaves["n_evidence"] = (leaves["score"].notna() & ~leaves.pop("absence").fillna(False).astype(bool)).astype(int)
 
-    pa = _roll_up(leaves, ["iso3", "year", "pillar", "actor"], min_cov)
+    pa = _complete_split(_roll_up(leaves, ["iso3", "year", "pillar", "actor"], min_cov), methodology,
+                         countries, years)
+    pa["score"] = _require_evidence(pa, methodology)
     pillar = _roll_up(leaves, ["iso3", "year", "pillar"], min_cov)
 
     pillar_w = methodology.pillars["weight"]
@@ -96,6 +108,7 @@ def aggregate(indicator_scores: pd.DataFrame, methodology: Methodology, countrie
     overall = _roll_up(pillar_level.assign(node="overall"), ["iso3", "year", "node"], min_cov)
     pa_level = pa.assign(weight=pa["pillar"].map(pillar_w))
     actor = _roll_up(pa_level, ["iso3", "year", "actor"], min_cov)
+    actor["score"] = _require_evidence(actor, methodology)
 
     parts = [
         overall.assign(level="overall", pillar=None, actor=None),
@@ -104,5 +117,28 @@ def aggregate(indicator_scores: pd.DataFrame, methodology: Methodology, countrie
         actor.assign(level="actor", node=actor["actor"], pillar=None),
     ]
     nodes = pd.concat([p.drop(columns="weight") for p in parts], ignore_index=True)
-    nodes["band"] = bands_of(nodes["score"])
+    banded = nodes["actor"].isna() | nodes["actor"].map(methodology.actors["counts_as_abuse"]).fillna(True)
+    nodes["band"] = bands_of(nodes["score"]).where(banded.astype(bool))
     return nodes[NODE_COLUMNS]
+
+
+def _complete_split(pa: pd.DataFrame, methodology: Methodology, countries: list[str],
+                    years: list[int]) -> pd.DataFrame:
+    """Every pillar x actor node for the actors that count as abuse, even where no indicator measures
+    that actor in that pillar (e.g. nothing measures companies' conduct on association): such a node
+    has no score, coverage 0 and measured share 0, so the page can say "no corporate evidence"."""
+    abuse = [a for a in methodology.actor_codes if methodology.actors.at[a, "counts_as_abuse"]]
+    have = set(zip(pa["pillar"], pa["actor"]))
+    missing = [(p, a) for p in methodology.pillar_codes for a in abuse if (p, a) not in have]
+    if not missing:
+        return pa
+    keys = pd.DataFrame(missing, columns=["pillar", "actor"])
+    empty = _grid(keys, countries, years).assign(weight=0.0, coverage=0.0, measured_share=0.0, n_indicators=0,
+                                                 n_available=0, n_evidence=0, score=np.nan)
+    return pd.concat([pa, empty[pa.columns]], ignore_index=True)
+
+
+def _require_evidence(frame: pd.DataFrame, methodology: Methodology) -> pd.Series:
+    """Scores of nodes whose actor needs positive evidence, withheld where none stands behind them."""
+    needs = frame["actor"].isin(methodology.evidence_actors)
+    return frame["score"].where(~needs | (frame["n_evidence"] > 0))

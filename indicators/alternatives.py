@@ -12,6 +12,8 @@ published methodology. Problems are reported together, each naming the file, lin
     normalisation      values fixed;minmax   published goalposts or the year's observed min..max
     window             values e.g. 1;2;3     carry-forward window for every indicator (years, 0..50)
     leave_one_out      (no range)            one indicator dropped (weight 0), or none
+    absence_rules      (no range)            the zero rules on or off: off drops every observation an
+                                             absence rule made ("none recorded"), so it counts as missing
     measurement_error  spread in [0, 5]      value + N(0, spread x value_sd), where value_sd exists
 """
 
@@ -33,6 +35,7 @@ CHOICES: dict[str, tuple[bool, bool, float | None]] = {
     "window": (False, True, None),
     "leave_one_out": (False, False, None),
     "measurement_error": (True, False, 5.0),
+    "absence_rules": (False, False, None),
 }
 FIELDS = [Field("choice", "code", choices=frozenset(CHOICES)), Field("enabled", "bool"),
           Field("values", required=False), Field("spread", "float", required=False, minimum=0),
@@ -53,6 +56,7 @@ class Alternatives:
     window: tuple[int, ...] | None = None
     leave_one_out: bool = False
     measurement_error: float = 0.0
+    absence_rules: bool = False
 
     @classmethod
     def off(cls) -> Alternatives:

@@ -10,6 +10,27 @@ import pandas as pd
 from .observations import Dataset
 from .pipeline import Results
 
+NO_EVIDENCE = "No corporate evidence"   # the wording wherever a corporate score does not exist
+NOT_RATED = "Not rated: a condition, not an actor"  # structural nodes carry a score but no band
+
+
+def missing_label(actor: str | None, n_evidence: int, methodology) -> str:
+    """Why a node has no score: no positive evidence about the actor at all, or not enough data."""
+    if actor in methodology.evidence_actors and n_evidence == 0:
+        return NO_EVIDENCE if actor == "corporate" else f"No {actor} evidence"
+    return "No data"
+
+
+def node_label(methodology, node: str, level: str, actor, score, n_evidence: int) -> str:
+    """The label shown beside a node's score: its band label, or why there is none."""
+    actor = None if actor is None or pd.isna(actor) else actor
+    if score is None or pd.isna(score):
+        return missing_label(actor, n_evidence, methodology)
+    if not methodology.is_banded(actor):
+        return NOT_RATED
+    label_node = node.split(".")[0] if level in ("pillar", "pillar_actor") else "overall"
+    return methodology.band_label(label_node, score)
+
 
 def explain(dataset: Dataset, results: Results, iso3: str, year: int) -> dict:
     """The drill-down for one country and year as plain data (used by the CLI, API and pages)."""
@@ -21,12 +42,12 @@ def explain(dataset: Dataset, results: Results, iso3: str, year: int) -> dict:
 
     def node(code: str) -> dict:
         row = nodes.loc[code]
-        label_node = code.split(".")[0] if row["level"] in ("pillar", "pillar_actor") else "overall"
         return {"node": code, "score": _num(row["score"]), "coverage": round(float(row["coverage"]), 4),
                 "measured_share": round(float(row["measured_share"]), 4),
                 "band": None if pd.isna(row["band"]) else int(row["band"]),
-                "label": meth.band_label(label_node, row["score"]),
-                "indicators_with_data": int(row["n_available"]), "indicators": int(row["n_indicators"])}
+                "label": node_label(meth, code, row["level"], row["actor"], row["score"], int(row["n_evidence"])),
+                "indicators_with_data": int(row["n_available"]), "indicators": int(row["n_indicators"]),
+                "indicators_with_evidence": int(row["n_evidence"])}
 
     pillars = []
     for pillar, prow in meth.pillars.iterrows():
@@ -44,6 +65,7 @@ def explain(dataset: Dataset, results: Results, iso3: str, year: int) -> dict:
                 src_id = obs["source_id"] if isinstance(obs["source_id"], str) else src_id
                 item |= {"status": "used", "value": _num(obs["value"]), "obs_year": int(obs["obs_year"]),
                          "carried": bool(obs["carried"]), "score": _num(obs["score"]), "note": obs["note"],
+                         "absence": bool(obs["absence"]),
                          "corrected": bool(obs["corrected"])}
                 if obs["corrected"]:
                     item["correction"] = {"original_value": _num(obs["original_value"]),

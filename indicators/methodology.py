@@ -57,6 +57,8 @@ INDICATOR_FIELDS = [
     Field("mapping", required=False, extra=_mapping_problem),
     Field("weight", "float", minimum=0),
     Field("window", "int", required=False, minimum=0, maximum=50),
+    Field("max_score", "float", required=False, minimum=1, maximum=6),
+    Field("absence_rule", required=False),
     Field("source_id"),
     Field("source_variable", required=False),
     Field("unit", required=False),
@@ -65,9 +67,15 @@ INDICATOR_FIELDS = [
 PILLAR_FIELDS = [Field("code", "code"), Field("name"), Field("weight", "float", minimum=0),
                  Field("order", "int"), Field("question", required=False)]
 ACTOR_FIELDS = [Field("code", "code"), Field("name"), Field("counts_as_abuse", "bool"),
-                Field("description", required=False)]
+                Field("needs_evidence", "bool", required=False), Field("description", required=False)]
 BAND_FIELDS = [Field("node", "code"), Field("band", "int", minimum=1, maximum=6), Field("label")]
 EXCLUDED_FIELDS = [Field("candidate"), Field("variables"), Field("publisher"), Field("reason")]
+CHANGELOG_FIELDS = [Field("version"), Field("order", "int", minimum=1), Field("area"), Field("change"),
+                    Field("reason"), Field("indicators_removed", required=False),
+                    Field("indicators_added", required=False)] + [
+    Field(f"effect_{iso3}", "float", required=False, minimum=-5, maximum=5) for iso3 in
+    ("COL", "LBN", "MOZ", "UZB", "IDN")]
+CHANGELOG_EFFECTS = [f.name for f in CHANGELOG_FIELDS if f.name.startswith("effect_")]
 PARAMETER_FIELDS = [Field("name", "code"), Field("value"), Field("description", required=False)]
 PARAMETERS = {  # name -> (converter, minimum, maximum)
     "methodology_version": (str, None, None),
@@ -101,6 +109,16 @@ class Methodology:
     bands: pd.DataFrame        # node, band, label
     parameters: Parameters
     excluded: pd.DataFrame | None = None  # candidates deliberately not scored, with the reason
+    changelog: pd.DataFrame | None = None  # every change from the previous version, with its effect
+
+    @property
+    def evidence_actors(self) -> set[str]:
+        """Actors whose nodes exist only where a non-absence observation stands behind them."""
+        return set(self.actors.index[self.actors["needs_evidence"]])
+
+    def is_banded(self, actor: str | None) -> bool:
+        """Nodes of an actor that is not abuse (structural conditions) carry a score but no band label."""
+        return actor is None or pd.isna(actor) or bool(self.actors.at[actor, "counts_as_abuse"])
 
     @property
     def pillar_codes(self) -> list[str]:
@@ -172,6 +190,11 @@ def load_methodology(directory: Path, known_sources: set[str] | None,
         raw_exc = read_table(directory / "excluded.csv", EXCLUDED_FIELDS, issues, name=prefix + "excluded.csv",
                              allow_empty=True)
         excluded = None if raw_exc is None else raw_exc.drop(columns="_line")
+    changelog = None
+    if (directory / "changelog.csv").exists():  # optional: what changed from the previous version
+        raw_log = read_table(directory / "changelog.csv", CHANGELOG_FIELDS, issues, key=["version", "order"],
+                             name=prefix + "changelog.csv")
+        changelog = None if raw_log is None else raw_log
     if any(t is None for t in (raw_ind, raw_pil, raw_act, raw_band, raw_par)):
         return None
 
@@ -195,7 +218,16 @@ def load_methodology(directory: Path, known_sources: set[str] | None,
                 pass  # already reported as not a number
         elif row["mapping"] == "":
             issues.append(Issue(label, line, "mapping", f"a mapping is required for method '{row['method']}'"))
+        if row["max_score"] != "" and row["method"] not in {"linear", "log"}:
+            issues.append(Issue(label, line, "max_score", "only goalpost methods (linear, log) take a max_score; "
+                                                          "a mapping writes its scores directly"))
     _check_weights(raw_ind, raw_pil, prefix, issues)
+    evidence = set(raw_act.loc[raw_act["needs_evidence"].isin({"1", "true", "True"}), "code"])
+    for _, row in raw_ind[(raw_ind["absence_rule"] != "") & raw_ind["actor"].isin(evidence)].iterrows():
+        issues.append(Issue(label, int(row["_line"]), "absence_rule",
+                            f"actor '{row['actor']}' needs positive evidence: an absence rule can never score it"))
+    if changelog is not None:
+        _check_changelog(changelog, set(raw_ind["code"]), prefix + "changelog.csv", issues)
     nodes = {"overall"} | set(raw_pil["code"])
     check_reference(raw_band, "node", nodes, prefix + "bands.csv", "node (overall or a pillar)", issues)
     have = raw_band[raw_band["node"] == "overall"]["band"].tolist()
@@ -227,17 +259,35 @@ def load_methodology(directory: Path, known_sources: set[str] | None,
         return None
 
     indicators = raw_ind.drop(columns="_line").copy()
-    for column in ("lo", "hi", "weight", "window"):
+    for column in ("lo", "hi", "weight", "window", "max_score"):
         indicators[column] = pd.to_numeric(indicators[column].replace("", None), errors="coerce")
     indicators = indicators.set_index("code")
     pillars = raw_pil.drop(columns="_line").assign(
         weight=lambda d: d["weight"].astype(float), order=lambda d: d["order"].astype(int)
     ).sort_values("order").set_index("code")
     actors = raw_act.drop(columns="_line").assign(
-        counts_as_abuse=lambda d: d["counts_as_abuse"].isin({"1", "true", "True"})).set_index("code")
+        counts_as_abuse=lambda d: d["counts_as_abuse"].isin({"1", "true", "True"}),
+        needs_evidence=lambda d: d["needs_evidence"].isin({"1", "true", "True"})).set_index("code")
     bands = raw_band.drop(columns="_line").assign(band=lambda d: d["band"].astype(int))
     parameters = Parameters(**params)
     if parameters.first_year > parameters.last_year:
         issues.append(Issue(prefix + "parameters.csv", None, "value", "first_year is after last_year"))
         return None
-    return Methodology(indicators, pillars, actors, bands, parameters, excluded)
+    if changelog is not None:
+        changelog = changelog.drop(columns="_line").assign(order=lambda d: d["order"].astype(int))
+        for column in CHANGELOG_EFFECTS:
+            changelog[column] = pd.to_numeric(changelog[column].replace("", None), errors="coerce")
+        changelog = changelog.sort_values(["version", "order"]).reset_index(drop=True)
+    return Methodology(indicators, pillars, actors, bands, parameters, excluded, changelog)
+
+
+def _check_changelog(frame: pd.DataFrame, codes: set[str], label: str, issues: list[Issue]) -> None:
+    """Every indicator a change adds must be in indicators.csv; one it removes must no longer be."""
+    for _, row in frame.iterrows():
+        line = int(row["_line"])
+        for column, must_exist in (("indicators_added", True), ("indicators_removed", False)):
+            for code in (c.strip() for c in row[column].split(";") if c.strip()):
+                if must_exist and code not in codes:
+                    issues.append(Issue(label, line, column, f"'{code}' is not in methodology/indicators.csv"))
+                if not must_exist and code in codes:
+                    issues.append(Issue(label, line, column, f"'{code}' is still in methodology/indicators.csv"))

@@ -5,6 +5,10 @@ return floats in [1, 6] (NaN where a value cannot be scored). Direction is appli
 `normalise`: for the goalpost methods (linear, log) a "higher_worse" indicator scores `7 - s`. The
 categorical and bands methods map straight to scores written in the methodology, so their mapping
 already carries the direction.
+
+An indicator that cannot show full respect (a register of shutdowns proves that a shutdown happened,
+never that none did) sets `max_score`: its goalpost score is then rescaled from [1, 6] to
+[1, max_score], so its best possible value, and what an absence rule gives, stays below 6.
 """
 
 from __future__ import annotations
@@ -62,7 +66,15 @@ def score_values(values: np.ndarray, spec: pd.Series) -> np.ndarray:
     scores = METHODS[method](np.asarray(values, dtype=float), spec["lo"], spec["hi"], mapping)
     if method in GOALPOST_METHODS and spec["direction"] == "higher_worse":
         scores = SCALE_MIN + SCALE_MAX - scores
+    top = spec.get("max_score")
+    if method in GOALPOST_METHODS and top is not None and not pd.isna(top):
+        scores = rescale_top(scores, float(top))
     return scores
+
+
+def rescale_top(scores: np.ndarray, top: float) -> np.ndarray:
+    """Map [1, 6] linearly onto [1, top]: 1 stays 1, 6 becomes `top`."""
+    return SCALE_MIN + (scores - SCALE_MIN) * (top - SCALE_MIN) / (SCALE_MAX - SCALE_MIN)
 
 
 def normalise(frame: pd.DataFrame, methodology: Methodology) -> pd.DataFrame:

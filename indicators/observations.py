@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .methodology import Methodology, load_methodology, parse_mapping
+from .normalise import score_values
 from .validation import DataValidationError, Field, Issue, check_reference, read_table
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -26,7 +27,7 @@ COUNTRY_FIELDS = [Field("iso3", "iso3"), Field("name"), Field("region", required
                   Field("source_id", required=False)]
 OBSERVATION_FIELDS = [Field("iso3", "iso3"), Field("year", "int", minimum=1990, maximum=2100),
                       Field("indicator", "code"), Field("value", "float"), Field("source_id"),
-                      Field("note", required=False)]
+                      Field("note", required=False), Field("absence", "bool", required=False)]
 CORRECTION_FIELDS = [Field("iso3", "iso3"), Field("year", "int", minimum=1990, maximum=2100),
                      Field("indicator", "code"), Field("value", "float"), Field("reason"),
                      Field("author"), Field("date", "date"), Field("source", required=False)]
@@ -39,7 +40,7 @@ class Dataset:
     """Everything the engine needs, validated. Frames are shared: treat them as read-only."""
 
     methodology: Methodology
-    observations: pd.DataFrame  # iso3, year, indicator, value, source_id, note
+    observations: pd.DataFrame  # iso3, year, indicator, value, source_id, note, absence (bool)
     sources: pd.DataFrame       # index = source_id
     countries: pd.DataFrame     # index = iso3
     corrections: pd.DataFrame   # iso3, year, indicator, value, reason, author, date, source
@@ -86,6 +87,32 @@ def check_observation_values(frame: pd.DataFrame, methodology: Methodology, labe
             if not ok:
                 categories = ", ".join(f"{k:g}" for k in sorted(allowed))
                 issues.append(Issue(label, int(line), "value", f"{value} is not a category of {code} ({categories})"))
+
+
+def check_absence_rows(frame: pd.DataFrame, methodology: Methodology, label: str,
+                       issues: list[Issue]) -> None:
+    """An observation marked `absence` (made by a rule from "nothing recorded") must belong to an
+    indicator that declares the publisher's absence rule, and must score below 6: absence is never
+    evidence of full respect, and never informs an actor that needs positive evidence."""
+    flagged = frame[frame["absence"].isin({"1", "true", "True"})]
+    if flagged.empty:
+        return
+    spec = methodology.indicators
+    for code, rows in flagged.groupby("indicator", sort=False):
+        if code not in spec.index:
+            continue  # reported as an unknown indicator
+        if not spec.at[code, "absence_rule"]:
+            for line in rows["_line"]:
+                issues.append(Issue(label, int(line), "absence",
+                                    f"{code} declares no absence_rule in methodology/indicators.csv"))
+            continue
+        values = pd.to_numeric(rows["value"], errors="coerce").to_numpy(dtype=float)
+        scores = score_values(values, spec.loc[code])
+        for line, value, result in zip(rows["_line"], rows["value"], scores):
+            if result >= 6.0 - 1e-9:
+                issues.append(Issue(label, int(line), "absence",
+                                    f"{code} = {value} from an absence rule scores {result:g}: a rule may never "
+                                    f"give a best score (set max_score below 6 or change the mapping)"))
 
 
 def load_corrections(path: Path, methodology: Methodology, countries: set[str],
@@ -145,6 +172,7 @@ def load_dataset(data_dir: Path | str | None = None, corrections: Path | str | N
             check_reference(raw_obs, "indicator", set(methodology.indicators.index), "observations.csv",
                             "indicator (methodology/indicators.csv)", issues)
             check_observation_values(raw_obs, methodology, "observations.csv", issues)
+            check_absence_rows(raw_obs, methodology, "observations.csv", issues)
 
     if (data_dir / "methodology" / "sensitivity.csv").exists():  # read by every interval: checked here too
         from .alternatives import default_alternatives
@@ -164,6 +192,7 @@ def load_dataset(data_dir: Path | str | None = None, corrections: Path | str | N
     observations = raw_obs.drop(columns="_line").assign(
         year=lambda d: d["year"].astype(float).astype(int),
         value=lambda d: d["value"].astype(float),
+        absence=lambda d: d["absence"].isin({"1", "true", "True"}),
     )
     countries = raw_cty.drop(columns="_line").assign(
         pilot=lambda d: d["pilot"].isin({"1", "true", "True"})).set_index("iso3")

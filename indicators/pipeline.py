@@ -21,7 +21,7 @@ from .observations import Dataset
 
 INDICATOR_COLUMNS = [
     "iso3", "year", "indicator", "pillar", "actor", "weight", "value", "obs_year", "carried",
-    "source_id", "note", "score", "corrected", "original_value", "correction_reason",
+    "source_id", "note", "absence", "score", "corrected", "original_value", "correction_reason",
     "correction_author", "correction_date", "correction_source",
 ]
 SCORE_NODES = ["overall", "privacy", "expression", "access", "association", "state", "corporate", "structural"]
@@ -40,8 +40,11 @@ def apply_corrections(observations: pd.DataFrame, corrections: pd.DataFrame) -> 
     """Use each corrected value instead of the published one, keeping the provenance of both.
 
     A correction for an (iso3, year, indicator) with no published observation adds one (an expert
-    supplied a missing value); its source is the correction's own `source`.
+    supplied a missing value); its source is the correction's own `source`. A corrected value is an
+    expert's positive evidence, so it is never an absence-rule row.
     """
+    if "absence" not in observations.columns:
+        observations = observations.assign(absence=False)
     obs = observations.assign(corrected=False, original_value=np.nan, correction_reason=None,
                               correction_author=None, correction_date=None, correction_source=None)
     if corrections.empty:
@@ -59,6 +62,7 @@ def apply_corrections(observations: pd.DataFrame, corrections: pd.DataFrame) -> 
     added = merged["_merge"] == "right_only"
     merged.loc[added, "note"] = "value added by an expert panel (no published observation)"
     merged["corrected"] = merged["corrected"].fillna(False).astype(bool)
+    merged["absence"] = merged["absence"].fillna(False).astype(bool) & ~merged["corrected"]
     return merged.drop(columns=["corrected_value", "_merge"])
 
 

@@ -52,7 +52,7 @@ SCORE_COLUMNS = ["overall", "privacy", "expression", "access", "association", "s
 LOW_Q, HIGH_Q = 5.0, 95.0
 CONTINUOUS_BINS = 10
 BATCH = 250          # runs per array batch: bounds memory at ~C x I x BATCH floats per temporary
-CACHE_VERSION = "2"  # bump when the computation changes, so old cache files are not read
+CACHE_VERSION = "3"  # bump when the computation changes, so old cache files are not read
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -78,6 +78,7 @@ class Tree:
     level1_pillar: np.ndarray
     weight: np.ndarray        # [I] published indicator weights
     pillar_weight: np.ndarray  # [P]
+    level1_needs: np.ndarray   # [L] bool: the node's actor needs positive (non-absence) evidence
 
     @property
     def nodes(self) -> list[str]:
@@ -102,8 +103,10 @@ def build_tree(meth: Methodology) -> Tree:
     for j, (_, a) in enumerate(pa):
         up[j, 1 + actors.index(a)] = 1.0
     level1_pillar = np.array([pillars.index(p) for p, _ in pa] + list(range(len(pillars))))
+    needs = np.array([a in meth.evidence_actors for _, a in pa] + [False] * len(pillars), dtype=bool)
     return Tree(codes, pillars, level1, upper, leaf, up, level1_pillar,
-                ind["weight"].to_numpy(dtype=float), meth.pillars.loc[pillars, "weight"].to_numpy(dtype=float))
+                ind["weight"].to_numpy(dtype=float), meth.pillars.loc[pillars, "weight"].to_numpy(dtype=float),
+                needs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,6 +121,7 @@ class Slice:
     sd: np.ndarray         # [C, I] value_sd (NaN: none)
     fixed: np.ndarray      # [C, I] scores of categorical / banded indicators (they ignore goalposts)
     point: np.ndarray      # [C, I] published indicator scores (NaN: no score)
+    absence: np.ndarray    # [C, I] bool: the value comes from an absence rule ("none recorded")
     measured: np.ndarray   # [I] some country has an observation in the window
     minmax: tuple[np.ndarray, np.ndarray]  # [I] observed min / max on the transformed scale
 
@@ -130,6 +134,7 @@ class Prepared:
     goalpost: np.ndarray   # [I] bool: linear or log
     log: np.ndarray        # [I] bool
     flip: np.ndarray       # [I] bool: goalpost method and higher_worse
+    top: np.ndarray        # [I] best possible score (max_score, else 6)
     lo: np.ndarray         # [I] goalposts on the transformed scale (log1p for log)
     hi: np.ndarray
     windows: tuple         # window alternatives the runs draw from (None = the methodology's windows)
@@ -160,6 +165,8 @@ def prepare(dataset: Dataset, year: int, alternatives: Alternatives | None = Non
     goalpost = spec["method"].isin(GOALPOST_METHODS).to_numpy()
     log = (spec["method"] == "log").to_numpy()
     flip = goalpost & (spec["direction"] == "higher_worse").to_numpy()
+    top = spec["max_score"].fillna(SCALE_MAX).to_numpy(dtype=float) if "max_score" in spec else np.full(
+        len(spec), SCALE_MAX)
     lo, hi = spec["lo"].to_numpy(dtype=float), spec["hi"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):  # np.where evaluates log1p on every goalpost
         lo, hi = np.where(log, np.log1p(lo), lo), np.where(log, np.log1p(hi), hi)
@@ -171,6 +178,8 @@ def prepare(dataset: Dataset, year: int, alternatives: Alternatives | None = Non
         chosen = select_observations(obs, meth, [year], window=window)
         raw = _grid(chosen, "value", countries, tree.indicators)
         sd = _grid(chosen, "value_sd", countries, tree.indicators)
+        absence = np.nan_to_num(_grid(chosen.assign(absence=chosen["absence"].astype(float)), "absence",
+                                      countries, tree.indicators)) > 0
         point = np.full_like(raw, np.nan)
         for i, code in enumerate(tree.indicators):  # per indicator (25), never per country
             point[:, i] = score_values(raw[:, i], spec.loc[code])
@@ -185,8 +194,8 @@ def prepare(dataset: Dataset, year: int, alternatives: Alternatives | None = Non
         # min-max needs a range: where the year's values are all equal, keep the published goalposts
         ok = np.isfinite(mm[0]) & np.isfinite(mm[1]) & (mm[1] > mm[0])
         mm = (np.where(ok, mm[0], lo), np.where(ok, mm[1], hi))
-        slices[window] = Slice(raw, sd, fixed, point, measured, mm)
-    return Prepared(year, countries, tree, goalpost, log, flip, lo, hi, windows,
+        slices[window] = Slice(raw, sd, fixed, point, absence, measured, mm)
+    return Prepared(year, countries, tree, goalpost, log, flip, top, lo, hi, windows,
                     tuple(slices[w] for w in windows), slices[None], meth.parameters.min_coverage)
 
 
@@ -210,6 +219,7 @@ class Draws:
     normalisation: np.ndarray   # [R] index into alternatives.normalisation
     window: np.ndarray          # [R] index into Prepared.windows
     left_out: np.ndarray        # [R] indicator index, -1 = none
+    absence_off: np.ndarray     # [R] bool: this run drops the observations absence rules made
     noise_seed: int             # measurement noise is drawn per batch from this seed
 
 
@@ -232,17 +242,21 @@ def draw(prep: Prepared, alts: Alternatives, runs: int, seed: int) -> Draws:
               if len(prep.windows) > 1 else np.zeros(runs, dtype=int))
     left_out = (rng["leave_one_out"].integers(-1, n_ind, runs) if alts.leave_one_out
                 else np.full(runs, -1))
+    absence_off = (rng["absence_rules"].integers(0, 2, runs).astype(bool) if alts.absence_rules
+                   else np.zeros(runs, dtype=bool))
     return Draws(factor("indicator_weights", alts.indicator_weights, n_ind),
                  factor("pillar_weights", alts.pillar_weights, n_pil),
-                 shifts[0], shifts[1], norm, window, left_out,
+                 shifts[0], shifts[1], norm, window, left_out, absence_off,
                  int(np.random.default_rng([seed, len(CHOICES)]).integers(2**31)))
 
 
 def node_scores(prep: Prepared, slc: Slice, lo: np.ndarray, hi: np.ndarray, weight: np.ndarray,
-                pillar_weight: np.ndarray, noise: np.ndarray | None = None) -> np.ndarray:
+                pillar_weight: np.ndarray, noise: np.ndarray | None = None,
+                absence_off: np.ndarray | None = None) -> np.ndarray:
     """Scores [R, C, N] (NaN = withheld or no data) of every node for R parameter sets at once.
 
-    lo, hi, weight: [R, I]; pillar_weight: [R, P]; noise: [R, C, I] added to raw values or None.
+    lo, hi, weight: [R, I]; pillar_weight: [R, P]; noise: [R, C, I] added to raw values or None;
+    absence_off: [R] bool, runs in which observations made by an absence rule count as missing.
     """
     tree = prep.tree
     raw = slc.raw[None] if noise is None else slc.raw[None] + noise
@@ -253,8 +267,12 @@ def node_scores(prep: Prepared, slc: Slice, lo: np.ndarray, hi: np.ndarray, weig
     lo_, hi_ = lo[:, None, :], hi[:, None, :]
     scores = np.clip(SCALE_MIN + 5.0 * (trans - lo_) / (hi_ - lo_), SCALE_MIN, SCALE_MAX)
     scores = np.where(prep.flip, SCALE_MIN + SCALE_MAX - scores, scores)
+    scores = SCALE_MIN + (scores - SCALE_MIN) * (prep.top - SCALE_MIN) / (SCALE_MAX - SCALE_MIN)
     scores = np.where(prep.goalpost, scores, slc.fixed)
     has = ~np.isnan(slc.point)                                     # [C, I]
+    if absence_off is not None and absence_off.any():
+        has = has[None] & ~(slc.absence[None] & absence_off[:, None, None])  # [R, C, I]
+    evidence = has & ~slc.absence
     scores = np.where(has, scores, 0.0)
 
     # level 1: pillar x actor and pillars, weighted means of indicators (aggregate._roll_up)
@@ -263,9 +281,10 @@ def node_scores(prep: Prepared, slc: Slice, lo: np.ndarray, hi: np.ndarray, weig
     w_has = w_eff[:, None, :] * has                                 # [R, C, I]
     covered = w_has @ tree.leaf                                     # [R, C, L]
     summed = (w_has * scores) @ tree.leaf
+    backed = ((w_eff[:, None, :] > 0) * evidence) @ tree.leaf > 0   # [R, C, L] some positive evidence
     with np.errstate(invalid="ignore", divide="ignore"):
         cov1 = np.where(total[:, None, :] > 0, covered / total[:, None, :], 0.0)
-        score1 = np.where((covered > 0) & (cov1 >= prep.min_coverage - 1e-12),
+        score1 = np.where((covered > 0) & (cov1 >= prep.min_coverage - 1e-12) & (backed | ~tree.level1_needs),
                           np.clip(summed / covered, SCALE_MIN, SCALE_MAX), np.nan)  # clip: rounding ulps
 
     # upper: overall (pillars) and actors (pillar x actor), weighted by pillar weights
@@ -341,7 +360,7 @@ def monte_carlo(prep: Prepared, alts: Alternatives, draws: Draws) -> np.ndarray:
         dropped = draws.left_out[r]
         weight = np.where(np.arange(n_ind) == dropped[:, None], 0.0, weight)
         pillar_weight = tree.pillar_weight * draws.pillar_factor[r]
-        out[r] = node_scores(prep, slc, lo, hi, weight, pillar_weight, noise)
+        out[r] = node_scores(prep, slc, lo, hi, weight, pillar_weight, noise, draws.absence_off[r])
     return out
 
 
@@ -395,6 +414,8 @@ def sensitivity_inputs(prep: Prepared, alts: Alternatives, draws: Draws) -> list
         inputs.append(("window", draws.window))
     if alts.leave_one_out:
         inputs.append(("leave_one_out", draws.left_out + 1))
+    if alts.absence_rules:
+        inputs.append(("absence_rules", draws.absence_off.astype(int)))
     return inputs
 
 
@@ -678,6 +699,7 @@ CHOICE_LABELS = {
     "window": "how old a value may be",
     "leave_one_out": "which indicators count",
     "measurement_error": "the sources' own measurement error",
+    "absence_rules": "whether \"none recorded\" counts (the zero rules)",
     "interactions": "several choices together",
 }
 

@@ -14,11 +14,16 @@ variables the methodology uses, renames them to the methodology's indicator code
 The methodology tables in data/methodology/ are written by hand and reviewed like code; this script
 only checks that every indicator it emits is defined there.
 
-Nothing is estimated. Two documented rules produce zero rows, each with a note saying why:
+Nothing is estimated. Two documented rules produce zero rows, each with a note saying why and the
+column `absence` = 1 (the engine never lets such a row score 6, nor stand behind a corporate score):
 - Access Now #KeepItOn lists only country-years with a recorded shutdown; the publisher states that
-  absence means none was recorded, so countries in the monitoring universe get 0 for 2016-2022.
+  absence means none was recorded, so countries in the monitoring universe get 0 for 2016-2025.
 - Feldstein's AI Global Surveillance index covers the 179 V-Dem units of his Digital Repression Index;
   a unit in that universe with no entry in the AIGS sheet had no AI surveillance technology recorded.
+
+Methodology 2.0 (see data/methodology/changelog.csv) adds `data/keepiton_events.csv`: one row per
+#KeepItOn event x year it was listed in, with the severity weights that make `a_shutdowns` and the
+operator acknowledgement that makes `a_operator_ack`, so every event can be traced and counted once.
 """
 
 from __future__ import annotations
@@ -30,6 +35,11 @@ import pandas as pd
 
 PILOTS = {"COL", "LBN", "MOZ", "UZB", "IDN"}
 ACCESSED = "2026-11-22"
+ACCESSED_V2 = "2026-12-01"  # the extracts added for methodology 2.0 (SOURCES.md sections 13-20)
+# Units without an ISO code: V-Dem's Palestine/Gaza, Somaliland, Zanzibar; RSF's Northern Cyprus, OECS, CSS
+NOT_ISO = {"PSG", "SML", "ZZB", "CTU", "XCD", "CSS"}
+RSF_ISO3_FIXES = {"XKO": "XKX"}  # RSF's code for Kosovo; the project (like V-Dem and the World Bank) uses XKX
+FIRST_OBS_YEAR = 2012        # first_year 2015 minus the 3-year window: older rows can never be used
 
 # methodology code -> (reference file, source variable)
 DIRECT = {
@@ -44,9 +54,7 @@ DIRECT = {
     "e_regulation_content": ("undp_ddc_carried_inputs.csv", "v2smregcon"),
     "e_fiw_d1": ("fh_fiw_2014_2023.csv", "fiw_d1"),
     "a_internet_users": ("itu_internet_users_pct_2015_2023.csv", "itu_internet_users_pct"),
-    "a_fixed_broadband": ("itu_subscriptions_per100_2015_2021.csv", "itu_fixed_broadband_per100"),
-    "a_shutdowns_practice": ("vdem_dsp_2021_v13.csv", "v2smgovshut"),
-    "s_sm_shutdown": ("vdem_dsp_2021_v13.csv", "v2smgovsm"),
+    "e_gov_disinfo": ("dsp_v8_disinformation_2000_2025.csv", "v2smgovdom"),
     "s_fiw_e1": ("fh_fiw_2014_2023.csv", "fiw_e1"),
     "s_fiw_e2": ("fh_fiw_2014_2023.csv", "fiw_e2"),
     "s_fiw_e3": ("fh_fiw_2014_2023.csv", "fiw_e3"),
@@ -56,6 +64,7 @@ DIRECT = {
 
 # RDR telcos are scored on their home-market operating company, so the score describes that market.
 RDR_CATEGORY = {"p_rdr_telco_privacy": "Privacy", "e_rdr_telco_freedom": "Freedom"}
+RDR_YEAR = 2020  # the one index on RDR's 2020 methodology; 2015-2019 scores are on the earlier scale
 
 SOURCES = [
     # source_id, publisher, dataset, url, licence, retrieved_from, citation
@@ -76,26 +85,15 @@ SOURCES = [
      "Freedom House terms of use (not an open licence): cite Freedom House",
      "pachadotdev/freedomhouse@6f484848146f7d05bc94611d71387f3441ac1c6d:dev/All_data_FIW_2013-2024.xlsx",
      "Freedom House. Freedom in the World 2015-2024"),
-    ("ACCESSNOW_STOP", "Access Now (#KeepItOn coalition)",
-     "Shutdown Tracker Optimization Project (STOP) data 2016-2022",
-     "https://www.accessnow.org/keepiton/",
-     "Not stated by the publisher: attribute to Access Now #KeepItOn",
-     "jens-koning/internet_shutdowns_india@21fce1f6f45ae2ab2e8785aa817261dbccc545f5:Keepiton_raw_dataset.xlsx",
-     "Access Now. #KeepItOn STOP data 2016-2022"),
     ("ITU_VIA_OWID_USERS", "ITU (via World Bank WDI and Our World in Data)",
      "Individuals using the Internet, % of population (IT.NET.USER.ZS)",
      "https://ourworldindata.org/grapher/share-of-individuals-using-the-internet",
      "CC BY 4.0",
      "Youssif-Alashry/Individuals-using-the-internet-dashboard@3827a14e3527229d9af005d4e08692d10cc1cbb9:share-of-individuals-using-the-internet.csv",
      "International Telecommunication Union, via World Bank and Our World in Data"),
-    ("ITU_VIA_OWID_SUBS", "ITU (via World Bank WDI and Our World in Data)",
-     "Fixed broadband subscriptions per 100 people",
-     "https://ourworldindata.org/grapher/ict-adoption-per-100-people",
-     "CC BY 4.0",
-     "vicho-bece/internetusers-for-years@30153f39eb7375fb7e24213af3b6b0a866dc3fec:ict-adoption-per-100-people.csv",
-     "International Telecommunication Union, via World Bank and Our World in Data"),
     ("RDR", "Ranking Digital Rights",
-     "Corporate Accountability Index 2015-2020 (telecommunications companies, home-market operating company)",
+     "Corporate Accountability Index 2020 (telecommunications companies, home-market operating company; "
+     "2020 methodology)",
      "https://rankingdigitalrights.org/index2020/",
      "MIT (repository licence); attribute to Ranking Digital Rights",
      "rankingdigitalrights/index2022@3e61441c1af134c3294852ee0145eddd8a2f1e13:csv/2020-year-over-year.csv",
@@ -113,6 +111,37 @@ SOURCES = [
      "CC BY 4.0",
      "undp/digital-development-compass@293e7a4303261544f825ca88293c3dfc76ce3a4f:ui/database/raw/digital-right-scores.csv",
      "World Bank. GovTech Maturity Index 2022"),
+    ("ACCESSNOW_STOP_2025", "Access Now (#KeepItOn coalition)",
+     "Shutdown Tracker Optimization Project (STOP) data, combined sheet 2016-2025 (snapshot 2026-05-20)",
+     "https://www.accessnow.org/keepiton/",
+     "Not stated by the publisher: attribute to Access Now #KeepItOn",
+     "Muhanad-husn/The-global-cost-of-internet-shutdowns@795c8ca19cbde5eb806a8b34a83d91377bae9a8c:"
+     "data/processed/access_now_snapshot_2026-05-20.parquet",
+     "Access Now. #KeepItOn STOP data 2016-2025"),
+    ("DSP_V8", "Digital Society Project (V-Dem Institute)",
+     "Digital Society Project dataset v8 (DSP_CY_v8), government dissemination of false information "
+     "domestically (v2smgovdom), 2012-2025",
+     "https://www.digitalsocietyproject.org/data", "CC BY-SA 4.0",
+     "jameskrice7/Financial-Disinformation-as-a-Macroeconomic-Risk@5094434ff46d207be4283a9b917964e6624cff73:"
+     "data/processed/dsp_components.csv",
+     "Mechkova, Pemstein, Seim and Wilson (2026). Digital Society Project Dataset v8"),
+    ("RSF_WPFI_2014_2021", "Reporters sans frontieres (RSF)",
+     "World Press Freedom Index 2014-2021, score on the pre-2022 scale (0-100, lower = freer)",
+     "https://rsf.org/en/index", "Not stated in the files: attribute to RSF",
+     "owid/notebooks@10907ed6e367ee8402fb3fffd96865a9d1715f1f:BastianHerre/human_rights/"
+     "Reporters sans Frontieres (2022) World Press Freedom Index/RSF_WorldPressFreedomIndex_2014-2021.csv",
+     "Reporters sans frontieres. World Press Freedom Index 2014-2021"),
+    ("RSF_WPFI_2022", "Reporters sans frontieres (RSF)",
+     "World Press Freedom Index 2022-2026, score on the 2022 methodology (0-100, higher = freer)",
+     "https://rsf.org/en/index", "Not stated in the files: attribute to RSF",
+     "petzi53/pressfreedom.data@ea79374becb5c66d53e721d3f4b74d1ff759524f:inst/extdata/rwb<year>.csv",
+     "Reporters sans frontieres. World Press Freedom Index 2022-2026"),
+    ("A4AI_2019Q2", "Alliance for Affordable Internet (A4AI)",
+     "Mobile broadband pricing 2019 Q2: gigabytes of mobile data that 2% of monthly GNI per capita buys",
+     "https://a4ai.org/extra/mobile_broadband_pricing_gnicm-2019Q2",
+     "Not verified: attribute to the Alliance for Affordable Internet",
+     "ccjolley/DECA@10611aafd6ddaaaa72d2f9267a0c350959ca4237:data/A4AI-Mobile-Broadband-Pricing-2019Q2.csv",
+     "Alliance for Affordable Internet. Mobile Broadband Pricing, 2019 Q2"),
     ("NE_10M_ATTR", "Natural Earth",
      "Admin 0 countries v5.1.1 attributes (name, World Bank region, income group)",
      "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/",
@@ -143,7 +172,8 @@ def load_long(ref: Path, file: str, variable: str) -> pd.DataFrame:
     frame = pd.read_csv(ref / file)
     fixed = frame["country"].map(ISO3_BY_NAME_FIXES)
     frame["iso3"] = fixed.fillna(frame["iso3"])
-    frame = frame[(frame["indicator"] == variable) & frame["iso3"].notna() & frame["value"].notna()]
+    frame = frame[(frame["indicator"] == variable) & frame["iso3"].notna() & frame["value"].notna()
+                  & (frame["year"] >= FIRST_OBS_YEAR) & ~frame["iso3"].isin(NOT_ISO)]
     return frame
 
 
@@ -157,9 +187,10 @@ def direct_rows(ref: Path) -> list[pd.DataFrame]:
             notes = [note.format(edition=e, year=y) for e, y in zip(frame["edition"], frame["year"])]
         else:
             notes = note
+        source = "DSP_V8" if file.startswith("dsp_v8") else frame["source_id"]
         out.append(pd.DataFrame({
             "iso3": frame["iso3"], "year": frame["year"].astype(int), "indicator": code,
-            "value": frame["value"].astype(float), "source_id": frame["source_id"], "note": notes,
+            "value": frame["value"].astype(float), "source_id": source, "note": notes,
         }))
     return out
 
@@ -170,11 +201,13 @@ def rdr_rows(ref: Path) -> list[pd.DataFrame]:
     telcos = companies[(companies["company_type"] == "telcos") & (companies["rdr_edition"] == 2020)]
     out = []
     for code, category in RDR_CATEGORY.items():
-        frame = scores[(scores["category"] == category)
+        # RDR revised its methodology for the 2020 index (AT&T freedom of expression 40.2 -> 23.0 from
+        # 2019 to 2020): the earlier scores are on another scale, so only the 2020 index is used.
+        frame = scores[(scores["category"] == category) & (scores["index_year"] == RDR_YEAR)
                        & scores["rdr_edition"].str.startswith("RDR 2020")].merge(
             telcos[["company", "company_name", "hq_iso3", "operating_company_evaluated"]], on="company")
-        notes = [f"RDR {category} score of {name} ({op if isinstance(op, str) else name}), "
-                 f"evaluated on its home-market operating company"
+        notes = [f"RDR 2020 index {category} score of {name} ({op if isinstance(op, str) else name}), "
+                 f"evaluated on its home-market operating company; 2020 methodology"
                  for name, op in zip(frame["company_name"], frame["operating_company_evaluated"])]
         out.append(pd.DataFrame({
             "iso3": frame["hq_iso3"], "year": frame["index_year"].astype(int), "indicator": code,
@@ -197,39 +230,122 @@ def zero_fill(frame: pd.DataFrame, universe: list[str], years: range, code: str,
     rows = [(iso3, year) for iso3 in universe for year in years if (iso3, year) not in have]
     zeros = pd.DataFrame(rows, columns=["iso3", "year"])
     zeros["indicator"], zeros["value"], zeros["source_id"], zeros["note"] = code, 0.0, source_id, note
-    return pd.concat([frame, zeros], ignore_index=True)
+    zeros["absence"] = 1
+    return pd.concat([frame.assign(absence=0), zeros], ignore_index=True)
 
 
-def keepiton_rows(ref: Path, universe: list[str]) -> list[pd.DataFrame]:
-    counts = load_long(ref, "accessnow_keepiton_country_year_2016_2022.csv", "keepiton_shutdowns")
-    shut = pd.DataFrame({"iso3": counts["iso3"], "year": counts["year"].astype(int),
-                         "indicator": "a_shutdowns_recorded", "value": counts["value"].astype(float),
-                         "source_id": "ACCESSNOW_STOP",
-                         "note": "shutdowns recorded in the STOP sheet for this year (an ongoing one is listed again)"})
-    shut = zero_fill(shut, universe, range(2016, 2023), "a_shutdowns_recorded", "ACCESSNOW_STOP",
-                     "none recorded: absent from the STOP data for this year "
-                     "(absence = none recorded, per the publisher)")
+# --- #KeepItOn 2016-2025 (methodology 2.0): one severity indicator, each event counted once ------------
 
-    events = pd.read_csv(ref / "accessnow_keepiton_events_2016_2022.csv")
-    events = events[events["iso3"].notna() & (events["year"] >= 2019)]
-    named = events[events["telcos_involved"].notna()]
-    out = [shut]
-    for code, subset, what in [
-        ("a_telco_shutdowns", named, "shutdowns"),
-        ("s_telco_platform_blocks", named[named["service_based"] == True], "service-based blocks"),  # noqa: E712
-    ]:
-        grouped = subset.groupby(["iso3", "year"]).agg(
-            value=("telcos_involved", "size"),
-            telcos=("telcos_involved", lambda s: "; ".join(sorted(set(s)))[:300]),
-        ).reset_index()
-        frame = pd.DataFrame({
-            "iso3": grouped["iso3"], "year": grouped["year"].astype(int), "indicator": code,
-            "value": grouped["value"].astype(float), "source_id": "ACCESSNOW_STOP",
-            "note": [f"{what} implemented by named telecom operators: {t}" for t in grouped["telcos"]],
-        })
-        out.append(zero_fill(frame, universe, range(2019, 2023), code, "ACCESSNOW_STOP",
-                             f"no {what} with an implementing operator named in the STOP data for this year"))
-    return out
+KEEPITON_FILE = "accessnow_keepiton_events_2016_2025.csv"
+KEEPITON_YEARS = range(2016, 2026)
+EVENT_KEY = ["iso3", "start_date", "area_name", "shutdown_extent", "affected_network", "shutdown_type"]
+# Severity weights: one "national full-shutdown day" = 1. Scope from geo_scope / area_name, extent from
+# shutdown_extent, type from shutdown_type. Weights are ours (stated on the methodology page).
+NATIONWIDE = r"\bnationwide\b|\bnational\b|entire country|whole country"
+SCOPE_WEIGHTS = {
+    "It affected locations in more than one state, province, or region": 0.5,
+    "It affected more than one city in the same state, province, or region": 0.25,
+    "It only affected one city, county, or village": 0.1,
+}
+SCOPE_UNKNOWN = 0.1   # "Not sure" or empty: the lowest weight (a lower bound, never a guess upwards)
+EXTENT_WEIGHTS = {"Full network": 1.0, "Full network, Service-based": 1.0, "Service-based": 0.1}
+TYPE_WEIGHTS = {"Throttle": 0.5}  # anything else (Shutdown; Shutdown, Throttle; Unknown) = 1
+EVENT_COLUMNS = ["event_id", "iso3", "year", "start_date", "end_date", "shutdown_status", "geo_scope", "area_name",
+                 "shutdown_extent", "shutdown_type", "days", "scope_weight", "extent_weight", "type_weight",
+                 "severity", "first_year", "telco_ack", "ack_counted", "telcos_involved", "info_source_link",
+                 "source_id"]
+
+
+def keepiton_events(ref: Path) -> pd.DataFrame:
+    """File 15 as one row per event x year it is listed in, with its severity in that year.
+
+    - An event is identified by EVENT_KEY; a row repeated within one listing year is dropped (the
+      same event twice), and a shutdown still running is listed again in later years under the same
+      `event_id`: each year counts only its own days, so no day is counted twice.
+    - days = calendar days of the year the event covers (start to end, inclusive). Without an end
+      date it runs to the end of the year when the publisher lists it as ongoing or lists it again
+      the next year, else it counts one day (the least it can have lasted).
+    - severity = days x scope weight x extent weight x type weight (national full-shutdown days).
+    - ack_counted = 1 in the event's first listed year where `telco_ack` is Yes or No: the operator's
+      acknowledgement is counted once per event.
+    Rows without an ISO3 (multi-country events, Somaliland) cannot be attributed and are left out.
+    """
+    raw = pd.read_csv(ref / KEEPITON_FILE, dtype=str, keep_default_na=False)
+    raw = raw[raw["iso3"] != ""].copy()
+    raw["year"] = raw["count_year"].astype(int)
+    raw = raw.drop_duplicates(EVENT_KEY + ["year"]).reset_index(drop=True)
+    ids = {k: i + 1 for i, k in enumerate(dict.fromkeys(map(tuple, raw[EVENT_KEY].to_numpy())))}
+    raw["event_id"] = [f"KIO{ids[tuple(k)]:05d}" for k in raw[EVENT_KEY].to_numpy()]
+    start = pd.to_datetime(raw["start_date"], errors="coerce")
+    end = pd.to_datetime(raw["end_date"], errors="coerce")
+    year_start = pd.to_datetime(raw["year"].astype(str) + "-01-01")
+    year_end = pd.to_datetime(raw["year"].astype(str) + "-12-31")
+    listed_later = raw.groupby("event_id")["year"].transform("max") > raw["year"]
+    running = raw["shutdown_status"].eq("Ongoing") | listed_later
+    end = end.where(end.notna(), year_end.where(running, start))
+    lo = start.where(start > year_start, year_start).fillna(year_start)
+    hi = end.where(end < year_end, year_end).fillna(lo)
+    days = ((hi - lo).dt.days + 1).clip(lower=1)   # listed in this year by the publisher: at least one day
+    scope = raw["geo_scope"].map(SCOPE_WEIGHTS).fillna(SCOPE_UNKNOWN)
+    scope = scope.where(~raw["area_name"].str.lower().str.contains(NATIONWIDE, regex=True), 1.0)
+    extent = raw["shutdown_extent"].map(EXTENT_WEIGHTS).fillna(1.0)
+    kind = raw["shutdown_type"].map(TYPE_WEIGHTS).fillna(1.0)
+    first = raw.groupby("event_id")["year"].transform("min")
+    frame = raw.assign(days=days.astype(int), scope_weight=scope, extent_weight=extent, type_weight=kind,
+                       severity=(days * scope * extent * kind).round(4), first_year=first,
+                       ack_counted=((raw["year"] == first) & raw["telco_ack"].isin(["Yes", "No"])).astype(int),
+                       source_id="ACCESSNOW_STOP_2025")
+    frame["telcos_involved"] = frame["telcos_involved"].str.slice(0, 200)
+    return frame[EVENT_COLUMNS].sort_values(["iso3", "year", "event_id"]).reset_index(drop=True)
+
+
+def shutdown_rows(events: pd.DataFrame, universe: list[str]) -> pd.DataFrame:
+    """a_shutdowns: per country-year the sum of its events' severity; zero (absence rule) elsewhere."""
+    grouped = events.groupby(["iso3", "year"]).agg(
+        value=("severity", "sum"), n=("event_id", "size"),
+        national=("scope_weight", lambda w: int((w == 1.0).sum())),
+        blocks=("extent_weight", lambda w: int((w < 1.0).sum()))).reset_index()
+    frame = pd.DataFrame({
+        "iso3": grouped["iso3"], "year": grouped["year"].astype(int), "indicator": "a_shutdowns",
+        "value": grouped["value"].round(4), "source_id": "ACCESSNOW_STOP_2025",
+        "note": [f"{n} event(s) listed this year ({nat} national or nationwide, {b} service-based blocks): "
+                 f"{v:.2f} national full-shutdown days; events in data/keepiton_events.csv"
+                 for n, nat, b, v in zip(grouped["n"], grouped["national"], grouped["blocks"], grouped["value"])],
+    })
+    return zero_fill(frame, universe, KEEPITON_YEARS, "a_shutdowns", "ACCESSNOW_STOP_2025",
+                     "none recorded: absent from #KeepItOn for this year (absence = none recorded, per the "
+                     "publisher); scored 5 at best, never 6")
+
+
+def operator_ack_rows(events: pd.DataFrame) -> pd.DataFrame:
+    """a_operator_ack: share of a country-year's events (first listed year, telco_ack Yes or No) in which
+    the operator publicly acknowledged the shutdown. No row where no event says either way."""
+    known = events[events["ack_counted"] == 1]
+    grouped = known.groupby(["iso3", "year"]).agg(
+        n=("event_id", "size"), yes=("telco_ack", lambda a: int((a == "Yes").sum())),
+        telcos=("telcos_involved", lambda t: "; ".join(sorted({x for x in t if x}))[:200])).reset_index()
+    return pd.DataFrame({
+        "iso3": grouped["iso3"], "year": grouped["year"].astype(int), "indicator": "a_operator_ack",
+        "value": (grouped["yes"] / grouped["n"]).round(4), "source_id": "ACCESSNOW_STOP_2025",
+        "note": [f"operator acknowledged {y} of {n} shutdown(s) starting this year whose acknowledgement "
+                 f"#KeepItOn records" + (f"; operators named: {t}" if t else "")
+                 for y, n, t in zip(grouped["yes"], grouped["n"], grouped["telcos"])],
+        "absence": 0,
+    })
+
+
+def compare_keepiton_files(ref: Path) -> pd.DataFrame:
+    """Events per year in file 4 (2016-2022) and file 15, and the countries whose counts differ."""
+    old = pd.read_csv(ref / "accessnow_keepiton_events_2016_2022.csv")
+    new = pd.read_csv(ref / KEEPITON_FILE, low_memory=False)
+    rows = []
+    for year in range(2016, 2023):
+        a = old[old["year"] == year].groupby("iso3").size()
+        b = new[new["count_year"] == year].groupby("iso3").size()
+        both = a.reindex(a.index.union(b.index), fill_value=0), b.reindex(a.index.union(b.index), fill_value=0)
+        differ = (both[0] != both[1]).sum()
+        rows.append((year, int((old["year"] == year).sum()), int((new["count_year"] == year).sum()), int(differ)))
+    return pd.DataFrame(rows, columns=["year", "events_file4", "events_file15", "countries_differing"])
 
 
 def aigs_rows(ref: Path) -> pd.DataFrame:
@@ -240,14 +356,49 @@ def aigs_rows(ref: Path) -> pd.DataFrame:
     companies = aigs[[f"company_{i}" for i in range(1, 6)]].apply(
         lambda r: ", ".join(c for c in r if isinstance(c, str)), axis=1)
     frame = pd.DataFrame({
-        "iso3": aigs["iso3"], "year": 2022, "indicator": "p_ai_surveillance", "value": value,
+        "iso3": aigs["iso3"], "year": 2022, "indicator": "p_ai_surveillance_adoption", "value": value,
         "source_id": "FELDSTEIN_AIGS_2022",
-        "note": [f"AI surveillance technology types recorded ({', '.join(t for t in tech if row[t] == 1)}); "
-                 f"suppliers named: {c or 'none named'}" for (_, row), c in zip(aigs.iterrows(), companies)],
+        "note": [f"state adoption of AI surveillance technology types recorded "
+                 f"({', '.join(t for t in tech if row[t] == 1)}); supplying companies named (context, not "
+                 f"scored): {c or 'none named'}" for (_, row), c in zip(aigs.iterrows(), companies)],
     })
     universe = pd.read_csv(ref / "feldstein_digital_repression_index_2021.csv")["iso3"].dropna().unique()
-    return zero_fill(frame, sorted(universe), range(2022, 2023), "p_ai_surveillance", "FELDSTEIN_AIGS_2022",
-                     "in the index's 179-country universe with no AI surveillance technology recorded")
+    return zero_fill(frame, sorted(universe), range(2022, 2023), "p_ai_surveillance_adoption",
+                     "FELDSTEIN_AIGS_2022",
+                     "none recorded: in the index's 179-country universe with no AI surveillance technology "
+                     "recorded; scored 5 at best, never 6")
+
+
+def rsf_rows(ref: Path) -> list[pd.DataFrame]:
+    """RSF's two scales as two indicators: the series break at 2022 is never read as change."""
+    rsf = pd.read_csv(ref / "rsf_wpfi_2014_2026.csv")
+    rsf["iso3"] = rsf["iso3"].replace(RSF_ISO3_FIXES)
+    rsf = rsf[rsf["iso3"].notna() & rsf["value"].notna() & (rsf["year"] >= FIRST_OBS_YEAR) & ~rsf["iso3"].isin(NOT_ISO)]
+    out = []
+    for code, variable, source, what in [
+        ("e_rsf_press_2014", "rsf_score_pre2022_scale", "RSF_WPFI_2014_2021", "pre-2022 scale, lower = freer"),
+        ("e_rsf_press", "rsf_score", "RSF_WPFI_2022", "2022 methodology, higher = freer"),
+    ]:
+        part = rsf[rsf["indicator"] == variable]
+        out.append(pd.DataFrame({
+            "iso3": part["iso3"], "year": part["year"].astype(int), "indicator": code,
+            "value": part["value"].astype(float), "source_id": source,
+            "note": f"RSF World Press Freedom Index score ({what}), index year as published", "absence": 0,
+        }))
+    return out
+
+
+def a4ai_rows(ref: Path) -> pd.DataFrame:
+    """Affordability: gigabytes of mobile data 2% of monthly GNI per capita buys (A4AI, 2019 Q2)."""
+    a4ai = pd.read_csv(ref / "a4ai_mobile_broadband_pricing_2019q2.csv")
+    part = a4ai[(a4ai["indicator"] == "a4ai_2019q2_GBs_per_2%_GNICM") & a4ai["iso3"].notna()
+                & a4ai["value"].notna()]
+    return pd.DataFrame({
+        "iso3": part["iso3"], "year": part["year"].astype(int), "indicator": "a_mobile_data_afford",
+        "value": part["value"].astype(float), "source_id": "A4AI_2019Q2",
+        "note": "GB of mobile broadband data that 2% of monthly GNI per capita buys (A4AI 2019 Q2; the "
+                "'1 for 2' target is 1 GB)", "absence": 0,
+    })
 
 
 def fix_mojibake(text: str) -> str:
@@ -297,8 +448,13 @@ def small_state_points(ref: Path, iso3s: set[str], topojson: Path) -> pd.DataFra
 
 def build(ref: Path, out: Path) -> None:
     universe = keepiton_universe(ref)
-    parts = direct_rows(ref) + rdr_rows(ref) + keepiton_rows(ref, universe) + [aigs_rows(ref)]
+    events = keepiton_events(ref)
+    parts = (direct_rows(ref) + rdr_rows(ref) + [shutdown_rows(events, universe), operator_ack_rows(events)]
+             + [aigs_rows(ref)] + rsf_rows(ref) + [a4ai_rows(ref)])
     obs = pd.concat(parts, ignore_index=True)
+    obs["absence"] = obs["absence"].fillna(0).astype(int)
+    params = pd.read_csv(out / "methodology" / "parameters.csv").set_index("name")["value"]
+    obs = obs[obs["year"] <= int(params["last_year"])]  # e.g. RSF's 2026 index: never scored, not shipped
 
     methodology = pd.read_csv(out / "methodology" / "indicators.csv")
     unknown = set(obs["indicator"]) - set(methodology["code"])
@@ -311,6 +467,8 @@ def build(ref: Path, out: Path) -> None:
     if dupes.any():
         raise SystemExit(f"duplicate observations:\n{obs[dupes]}")
     obs.to_csv(out / "observations.csv", index=False)
+    events.to_csv(out / "keepiton_events.csv", index=False)
+    print(compare_keepiton_files(ref).to_string(index=False))
 
     countries_table(ref, set(obs["iso3"])).to_csv(out / "countries.csv", index=False)
     topojson = out.parent / "assets" / "topojson" / "world_110m.json"

@@ -38,8 +38,8 @@ def test_every_layout_renders_with_defaults(pages, name):
 @pytest.mark.parametrize("params, expected", [
     ({"year": "2019", "node": "privacy", "actor": "state", "region": "South Asia"},
      {"year": 2019, "node": "privacy", "actor": "state", "region": "South Asia"}),
-    ({}, {"year": 2023, "node": "overall", "actor": "all", "region": ""}),
-    ({"year": "1800", "node": "bogus"}, {"year": 2023, "node": "overall", "actor": "all", "region": ""}),
+    ({}, {"year": 2025, "node": "overall", "actor": "all", "region": ""}),
+    ({"year": "1800", "node": "bogus"}, {"year": 2025, "node": "overall", "actor": "all", "region": ""}),
 ])
 def test_map_reads_its_view_from_the_url(pages, params, expected):
     view, problems = pages["home"].parse(params)
@@ -89,7 +89,7 @@ def test_country_profiles_render_even_without_scores(pages, iso3):
 def test_country_unknown_code_and_year(pages):
     assert "is not a country code we know" in text_of(pages["country"].layout(iso3="XYZ"))
     out = text_of(pages["country"].layout(iso3="COL", year="1999"))
-    assert "There are no scores for the year" in out and "showing 2023" in out
+    assert "There are no scores for the year" in out and "showing 2025" in out
 
 
 def test_drilldown_shows_every_level(pages):
@@ -97,7 +97,8 @@ def test_drilldown_shows_every_level(pages):
     d = data.drilldown("COL", 2021)
     out = text_of(pages["country"].drilldown(d))
     assert "Privacy: 3.18 · Privacy partly protected · coverage 75%" in out     # pillar, band, coverage
-    assert "coverage 100% (3 of 5 indicators)" in out                            # pillar x actor
+    assert "coverage 100% (3 of 6 indicators)" in out                            # pillar x actor
+    assert "No corporate evidence" in out                                        # methodology 2.0
     assert "p_fiw_d4" in out and "https://freedomhouse.org" in out and "4.75" in out   # indicator to source
     assert "Not measured by its source in this window" in out
 
@@ -129,7 +130,7 @@ def test_compare_view_and_empty_selection(pages):
 
 def test_trends_measured_share_table(pages):
     out = text_of(pages["trends"].measured_table())
-    assert "Measured share" in out and "36%" in out and "100%" in out
+    assert "Measured share" in out and "31%" in out and "98%" in out
 
 
 def test_methodology_comes_from_the_tables(pages):

@@ -25,10 +25,10 @@ def test_pilots_have_all_pillars_and_a_state_score(dataset, wide2021):
             assert 1 <= row[col] <= 6, (iso3, col)
 
 
-def test_every_year_2015_2023_has_scores(results):
+def test_every_year_2015_2025_has_scores(results):
     overall = results.nodes[results.nodes["node"] == "overall"]
     per_year = overall.groupby("year")["score"].count()
-    assert list(per_year.index) == list(range(2015, 2024))
+    assert list(per_year.index) == list(range(2015, 2026))
     assert (per_year >= 150).all(), per_year.to_dict()
 
 
@@ -40,8 +40,8 @@ def test_corporate_score_exists_exactly_where_corporate_data_exists(results, dat
     assert scored <= corporate_data
     # wherever a corporate score is empty it is NaN, never 0
     assert not (nodes["score"] == 0).any()
-    # and it exists for the RDR home markets in 2018, the years before the telco fields started
-    assert {("USA", 2018), ("IND", 2018), ("ZAF", 2018)} <= scored
+    # and it exists for the RDR home markets in 2021 (RDR 2020 index, carried within the window)
+    assert {("USA", 2021), ("IND", 2021), ("ZAF", 2021)} <= scored
 
 
 def test_scores_and_coverage_in_range(results):
@@ -69,7 +69,8 @@ def test_spot_check_against_published_values(dataset):
     obs = dataset.observations.set_index(["iso3", "year", "indicator"])["value"]
     assert obs[("COL", 2021, "e_filtering")] == pytest.approx(0.882)   # V-Dem v13 v2smgovfilprc
     assert obs[("COL", 2021, "p_fiw_d4")] == 3                          # FIW 2022 edition, D4
-    assert obs[("IND", 2019, "a_shutdowns_recorded")] == 121            # KeepItOn 2019, India
+    assert obs[("USA", 2020, "e_rdr_telco_freedom")] == pytest.approx(22.97)  # RDR 2020, AT&T
+    assert obs[("NOR", 2021, "e_rsf_press_2014")] == pytest.approx(6.72)      # RSF 2021, Norway (old scale)
     assert pd.isna(obs.get(("XXX", 2021, "e_filtering")))
 
 

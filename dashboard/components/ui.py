@@ -55,8 +55,8 @@ def text_colour(background: str) -> str:
 
 def band_badge(score, label: str) -> html.Span:
     """Score and band label on the map's colour; 'No data' in neutral grey."""
-    if score is None or pd.isna(score):
-        return html.Span("No data", className="badge drd-badge drd-nodata")
+    if score is None or pd.isna(score):  # "No data", or "No corporate evidence" where that is why
+        return html.Span(label if label and label != "No data" else "No data", className="badge drd-badge drd-nodata")
     bg = scale_colour(score)
     return html.Span(label, className="badge drd-badge", style={"backgroundColor": bg, "color": text_colour(bg)})
 

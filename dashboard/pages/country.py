@@ -254,7 +254,9 @@ def drilldown(d: dict) -> dbc.Accordion:
     """One accordion item per pillar: actor nodes, then the indicator table with sources."""
     items = []
     for p in d["pillars"]:
-        actors = html.Ul([html.Li([html.Strong(f"{a['actor'].capitalize()}: "), ui.score_text(a["score"]),
+        actors = html.Ul([html.Li([html.Strong(f"{a['actor'].capitalize()}: "),
+                                   ui.score_text(a["score"]) if a["score"] is not None or a["label"] == "No data"
+                                   else a["label"],
                                    f" ({a['label']})" if a["score"] is not None else "",
                                    f", coverage {ui.pct(a['coverage'])} "
                                    f"({a['indicators_with_data']} of {a['indicators']} indicators)"])
@@ -304,7 +306,10 @@ def indicator_table(p: dict, year: int) -> html.Div:
             year_cell = [str(it["obs_year"])] + ([html.Br(), html.Span(f"carried forward to {year}",
                                                                        className="drd-muted small")]
                                                  if it.get("carried") else [])
-            cells = [_num(it["value"]), year_cell, f"{it['score']:.2f}"]
+            value_cell = [_num(it["value"])] + ([html.Br(), html.Span("none recorded: the publisher's absence rule, "
+                                                                     "scored 5 at best", className="drd-muted small")]
+                                                 if it.get("absence") else [])
+            cells = [value_cell, year_cell, f"{it['score']:.2f}"]
         else:
             cells = [html.Span(STATUS.get(it["status"], it["status"]), className="drd-muted small"), "-", "-"]
         rows.append(html.Tr([html.Td(name_cell), html.Td(it["actor"]), *[html.Td(c) for c in cells],

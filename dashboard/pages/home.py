@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import figures
 from dashboard.callback_input import reject, rejects_bad_values, scalar
 from dashboard.components import ui
+from indicators.drilldown import NO_EVIDENCE
 
 dash.register_page(__name__, path="/", name="Map", title="Digital Rights Dashboard: world map", order=0)
 
@@ -58,10 +58,13 @@ def summary(view: dict) -> str:
     ctx = figures.context()
     table = figures.map_table(ctx, view["year"], figures.node_code(view["node"], view["actor"], ctx), view["region"])
     scored = int(table["score"].notna().sum())
+    no_evidence = int((table["label"] == NO_EVIDENCE).sum())
+    grey = (f"{len(table) - scored} are shown in grey: " + (
+        f"{no_evidence} with “no corporate evidence” (nothing records what companies did there: silence is "
+        f"never scored), {len(table) - scored - no_evidence} with “no data”" if no_evidence else "“no data”")
+        + f" (less than {ctx.min_coverage:.0%} of the measured indicators available), never as a low score. ")
     return (f"{scored} of {len(table)} countries{' in ' + view['region'] if view['region'] else ''} have a score; "
-            f"{len(table) - scored} are shown in grey as “no data” (less than "
-            f"{ctx.min_coverage:.0%} of the measured indicators available), never as a low score. "
-            "Small states are drawn as dots; stars mark the pilot countries.")
+            + grey + "Small states are drawn as dots; stars mark the pilot countries.")
 
 
 def layout(year=None, node=None, actor=None, region=None, **_other):
@@ -118,7 +121,7 @@ def score_table(view: dict) -> dbc.Table:
         ["score", "name"], ascending=[False, True], na_position="last")
     rows = [html.Tr([html.Td(dcc.Link(name, href=f"/country/{iso3}?year={view['year']}")),
                      html.Td(region), html.Td(ui.score_text(score)),
-                     html.Td(label if not pd.isna(score) else "No data"),
+                     html.Td(label),
                      html.Td(ui.pct(cov))])
             for iso3, name, region, score, label, cov in table[["iso3", "name", "region", "score", "label",
                                                                 "coverage"]].itertuples(index=False)]

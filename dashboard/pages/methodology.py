@@ -27,7 +27,9 @@ def observed_years() -> pd.DataFrame:
 
 def goalposts(row) -> str:
     if row["method"] in ("linear", "log"):
-        return f"{row['lo']:g} → {row['hi']:g}" + (" (on log(1+x))" if row["method"] == "log" else "")
+        top = row.get("max_score")
+        return (f"{row['lo']:g} → {row['hi']:g}" + (" (on log(1+x))" if row["method"] == "log" else "")
+                + (f"; best score {top:g}, never 6" if top is not None and pd.notna(top) and top < 6 else ""))
     return str(row["mapping"]).replace(";", "; ").replace("=", " → ")
 
 
@@ -78,6 +80,113 @@ def bands_section(meth) -> html.Div:
                                        for n in order]] for band in sorted(b.index, reverse=True)]
     return table(rows, ["Band", *[names.get(n, n) for n in order]],
                  "Band labels: a score's band is its nearest whole step")
+
+
+def corporate_coverage() -> pd.DataFrame:
+    """Per year: countries with a corporate actor score, with any pillar x corporate score, and in total."""
+    nodes = data.nodes()
+    corp = nodes[nodes["actor"] == "corporate"]
+    actor = corp[(corp["level"] == "actor") & corp["score"].notna()].groupby("year")["iso3"].nunique()
+    pillar = corp[(corp["level"] == "pillar_actor") & corp["score"].notna()].groupby("year")["iso3"].nunique()
+    total = nodes[nodes["node"] == "overall"].groupby("year")["iso3"].nunique()
+    return pd.DataFrame({"actor": actor, "pillar": pillar, "countries": total}).fillna(0).astype(int)
+
+
+def corporate_section(ds) -> html.Section:
+    """Methodology 2.0's corporate rules, each choice explained, and how few countries they leave."""
+    cov = corporate_coverage()
+    rows = [[str(y), str(r["pillar"]), str(r["actor"]), str(r["countries"])] for y, r in cov.iterrows()]
+    top = int(cov["pillar"].max()) if len(cov) else 0
+    return html.Section([
+        html.H2("The corporate side: evidence, not silence", className="h5"),
+        html.P(["A corporate score (a pillar × corporate score or the corporate actor score) exists only where at "
+                "least one observation of what companies did in that country stands behind it. Where none does, "
+                "the app says ", html.Strong("“No corporate evidence”"), " (not 6, not 0): on the map (grey), "
+                "the profile, compare, the downloads (column ", html.Code("corporate_evidence"), "), the API and "
+                "the brief. Absence rules (“none recorded”) never score companies."]),
+        html.Ul([
+            html.Li([html.Strong("Operators and shutdowns. "), "Every shutdown is carried out by telecom operators, "
+                     "so naming them is not conduct. What an operator can choose is transparency: ",
+                     html.Code("a_operator_ack"), " is the share of a country's shutdowns (first year each is "
+                     "listed) whose operator publicly acknowledged it (#KeepItOn telco_ack: Yes among Yes/No; "
+                     "“Unknown” is not evidence). Its best score is 5: implementing a shutdown openly is not full "
+                     "respect. users_notified is left out: it does not say who notified users."]),
+            html.Li([html.Strong("Ranking Digital Rights. "), "The operator's disclosed policies, on its home-market "
+                     "operating company (12 markets). Goalposts 0–60 fit RDR's scale (no telco exceeds 48.4, which "
+                     "now scores 5.0, not 'repressed'). Only the 2020 index: RDR revised its methodology in 2020 "
+                     "(AT&T freedom of expression 40.2 → 23.0), so earlier scores are on another scale and not used."]),
+            html.Li([html.Strong("AI surveillance is state adoption. "), "Feldstein's index records which states "
+                     "use AI surveillance technology; it is scored as a state privacy indicator. The companies that "
+                     "supplied it are named in the drill-down note as context, not scored: a supplier's sale is not "
+                     "conduct in that country measured per country."]),
+            html.Li([html.Strong("Left out, with reasons (table below). "), "Government requests for user data "
+                     "(volumes reflect a company's user base and lawful investigations; series end 2018), commercial "
+                     "spyware lists (licence; one undated leak), and RDR platform scores (platforms serve the world, "
+                     "not one country)."]),
+        ]),
+        html.P(html.Strong(f"The honest result: few countries have a corporate score. At most {top} countries a year "
+                           "have any corporate score, and the corporate actor score (which needs half its measured "
+                           "weight covered) exists for fewer. The corporate side rests on RDR's 12 home markets "
+                           "(2020-2023) and on shutdowns whose operator's acknowledgement is recorded.")),
+        html.P("Read the per-year counts with the measured share: in 2020-2023, when RDR is measured, a country "
+               "known only through operator acknowledgement covers a third of the corporate weight, so its "
+               "corporate actor score is withheld (its Access × corporate score stays); before 2020 and after "
+               "2023 acknowledgement is all that is measured, so the same evidence makes a corporate actor score.",
+               className="small"),
+        table(rows, ["Year", "Countries with a pillar × corporate score", "with a corporate actor score",
+                     "Countries"], "Corporate score coverage per year"),
+    ], id="corporate", className="mb-4")
+
+
+def shutdowns_section(ds) -> html.Section:
+    return html.Section([
+        html.H2("Shutdowns: one indicator, each event counted once", className="h5"),
+        html.P(["#KeepItOn's 2016–2025 event file is the one series for all years (compared first with the "
+                "2016–2022 export: 5 to 19 more events a year, e.g. 2016 80 vs 75 and 2022 206 vs 187, because "
+                "the combined sheet was revised since). ", html.Code("a_shutdowns"), " adds up, per country and "
+                "year, each event's days in that year × scope (nationwide 1, several regions 0.5, one region 0.25, "
+                "one locality 0.1, unknown 0.1) × extent (full network 1, service-based platform block 0.1) × type "
+                "(throttling 0.5): national full-shutdown days. A shutdown still running is listed again each year "
+                "and counts only that year's days; a row repeated within a year is dropped. Log goalposts 0–365: "
+                "one national day scores 4.5, a whole year 1. Every event is in ",
+                html.Code("data/keepiton_events.csv"), " with its weights and source link."]),
+        html.P(["Zero rule: a country-year absent from #KeepItOn (2016–2025) had no shutdown recorded, by Access "
+                "Now's own definition. It scores 5, never 6: a register shows that shutdowns happened, not that "
+                "none did. The V-Dem shutdown items (2021 only) and the operator-named counts of version 1.0 are "
+                "left out, so no shutdown counts twice."]),
+    ], id="shutdowns", className="mb-4")
+
+
+def changelog_section(meth) -> html.Section | None:
+    log = meth.changelog
+    if log is None or log.empty:
+        return None
+    effects = [c for c in log.columns if c.startswith("effect_")]
+
+    def fmt(v) -> str:
+        return "–" if pd.isna(v) else f"{v:+.2f}"
+
+    rows = [[str(r["order"]), r["area"], r["change"], r["reason"], *[fmt(r[c]) for c in effects]]
+            for _, r in log.iterrows()]
+    return html.Section([
+        html.H2(f"What changed in version {meth.parameters.methodology_version}", className="h5"),
+        html.P("Every change from the previous version, and its effect on the five pilot countries' 2021 overall "
+               "score. The changes are applied one at a time in this order, so the effects add up to the total "
+               "change (scripts/changelog_effects.py; data/methodology/changelog.csv)."),
+        table(rows, ["#", "Area", "Change", "Why", *[c.removeprefix("effect_") for c in effects]],
+              "Changelog (data/methodology/changelog.csv): effect on the 2021 overall score"),
+    ], id="changelog", className="mb-4")
+
+
+def excluded_section(meth) -> html.Section | None:
+    if meth.excluded is None or meth.excluded.empty:
+        return None
+    rows = [[html.Strong(r["candidate"]), html.Code(r["variables"]), r["publisher"], r["reason"]]
+            for _, r in meth.excluded.iterrows()]
+    return html.Section([html.H2("What is left out, and why", className="h5"),
+                         table(rows, ["Candidate", "Variables", "Publisher", "Reason"],
+                               "Excluded candidates (data/methodology/excluded.csv)")],
+                        id="excluded", className="mb-4")
 
 
 def uncertainty_section(ds) -> html.Section:
@@ -197,11 +306,13 @@ def layout(**_params):
                 f"{n_ind} indicators in {len(meth.pillars)} pillars, scored {par.first_year}–{par.last_year}."],
                className="text-body-secondary"),
         html.Nav(dbc.Nav([dbc.NavLink(t, href=f"#{a}", external_link=True) for t, a in
-                          (("Scale", "scale"), ("Pillars", "pillars"), ("Actors", "actors"),
+                          (("What changed", "changelog"), ("Scale", "scale"), ("Pillars", "pillars"),
+                           ("Actors", "actors"), ("Corporate", "corporate"), ("Shutdowns", "shutdowns"),
                            ("Indicators", "indicators"), ("Aggregation", "aggregation"), ("Missing data", "missing"),
                            ("Bands", "bands"), ("How sure", "uncertainty"), ("Tensions", "tensions"),
-                           ("Sources", "sources"))],
+                           ("Left out", "excluded"), ("Sources", "sources"))],
                          className="mb-3 flex-wrap"), **{"aria-label": "Sections of the methodology"}),
+        changelog_section(meth),
 
         html.Section([
             html.H2("The scale", className="h5"),
@@ -215,6 +326,9 @@ def layout(**_params):
                          "law → 6)."]),
                 html.Li([html.Strong("bands: "), "counts fall into bands with a score each (e.g. 0 → 6, 1–2 → 4)."]),
                 html.Li([html.Strong("higher is worse: "), "an indicator where more means worse scores 7 − s."]),
+                html.Li([html.Strong("max_score: "), "an indicator that cannot show full respect (a register of "
+                         "shutdowns, an index of surveillance found) is rescaled from 1–6 to 1–max_score, so its best "
+                         "value, and what its zero rule gives, stays below 6."]),
             ]),
         ], id="scale", className="mb-4"),
 
@@ -225,6 +339,8 @@ def layout(**_params):
                       html.P("Each indicator belongs to one actor. The split is the same tree cut by actor."),
                       table(actors, ["Actor", "Counts as abuse", "What it covers"], "Actors")],
                      id="actors", className="mb-4"),
+        corporate_section(ds),
+        shutdowns_section(ds),
         html.Section([html.H2("Indicators, goalposts, weights and sources", className="h5"),
                       *indicators_section(ds)], id="indicators", className="mb-4"),
 
@@ -235,7 +351,10 @@ def layout(**_params):
                 html.Li("The overall score is the weighted mean of the pillars (pillar weights above)."),
                 html.Li("A pillar × actor score (e.g. privacy, state) is the weighted mean of that pillar's indicators "
                         "of that actor; an actor's score is the weighted mean of its pillar × actor scores."),
-                html.Li("Structural indicators (connectivity) count in their pillar but never as abuse by anyone."),
+                html.Li("Structural indicators (connectivity, affordability) count in their pillar but never as abuse "
+                        "by anyone; a structural score is shown without a band label (a condition, not an actor)."),
+                html.Li("A corporate score needs positive evidence: at least one corporate observation that no absence "
+                        "rule made; without it the node says “No corporate evidence”."),
             ]),
         ], id="aggregation", className="mb-4"),
 
@@ -254,11 +373,13 @@ def layout(**_params):
                 html.Li([html.Strong("Measured share: "), "the part of the whole methodology that any source measured "
                          "that year; the same for every country. The V-Dem Digital Society items exist for 2021 "
                          "only, so read trends with it (the Trends page draws it)."]),
-                html.Li([html.Strong("Two documented zero rules. "), "Access Now states that a country-year absent "
-                         "from #KeepItOn means no shutdown was recorded; Feldstein's AI Global Surveillance Index "
-                         "covers 179 countries, so a country in its universe with no technology recorded counts as "
-                         "zero. Zeros from either rule are explicit rows in the observations, each with a note "
-                         "saying why."]),
+                html.Li([html.Strong("Two documented zero rules, flagged and capped. "), "Access Now states that a "
+                         "country-year absent from #KeepItOn means no shutdown was recorded; Feldstein's AI Global "
+                         "Surveillance Index covers 179 countries, so a country in its universe with no technology "
+                         "recorded counts as zero. Zeros from either rule are explicit rows in the observations with "
+                         "absence = 1 and a note; both indicators have max_score 5, so a zero rule never gives a best "
+                         "score, and it informs only state indicators. The uncertainty runs switch the rules off in "
+                         "half the runs."]),
                 html.Li([html.Strong("Expert corrections "), "replace a published value; the original value and the "
                          "correction's author, date, reason and source stay visible in the drill-down."]),
             ]),
@@ -281,15 +402,13 @@ def layout(**_params):
                          "while the same tools can remove political speech. The indicators score what the law and "
                          "practice do to political expression (V-Dem asks whether the legal framework protects it); "
                          "a low score is a flag to read the country context, not a verdict on every rule."]),
-                html.Li([html.Strong("Telecom operators implementing government-ordered shutdowns count as "
-                                     "corporate. "),
-                         "Operators often have no lawful way to refuse. They are scored because implementing a "
-                         "shutdown is conduct, and because transparency about such orders is part of corporate "
-                         "responsibility; the state's own role is scored separately under state actors."]),
+                html.Li([html.Strong("Operators implement government-ordered shutdowns. "),
+                         "They often have no lawful way to refuse, so the shutdown counts against the state; what "
+                         "is scored as corporate is whether the operator was open about it."]),
                 html.Li([html.Strong("Ranking Digital Rights covers few markets. "),
                          "RDR telecom scores exist only for the home markets of the 12 operators it ranks, so most "
-                         "countries have no corporate privacy or expression score; their corporate split rests on "
-                         "#KeepItOn and Feldstein data alone, or is withheld."]),
+                         "countries have no corporate privacy or expression score: they say “No corporate "
+                         "evidence”."]),
                 html.Li([html.Strong("Structural is not abuse. "),
                          "Low connectivity lowers the Access pillar but is not counted as anyone's abuse; the "
                          "state-vs-corporate split leaves it out."]),
@@ -302,6 +421,7 @@ def layout(**_params):
             ]),
         ], id="tensions", className="mb-4"),
 
+        excluded_section(meth),
         html.Section([html.H2("Sources and publishers", className="h5"),
                       table(sources, ["Publisher", "Dataset", "Licence", "Citation", "Accessed", "Retrieved from"],
                             "Every source (data/sources.csv)"),

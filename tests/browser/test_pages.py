@@ -140,7 +140,7 @@ def test_profile_drilldown_reaches_an_indicator_source(page):
     assert link.get_attribute("href").startswith("https://freedomhouse.org")
     # another pillar: open it and reach its source
     page.get_by_role("button", name=re.compile(r"^Access: ")).click()
-    access = page.locator("#country-drilldown tr", has_text="a_shutdowns_recorded")
+    access = page.locator("#country-drilldown tr", has_text="a_shutdowns")
     access.wait_for(state="visible", timeout=TIMEOUT)
     assert access.get_by_role("link", name=re.compile("Access Now")).get_attribute("href").startswith("https://")
 
