@@ -140,7 +140,7 @@ def test_oversized_bodies_and_query_strings_are_refused(fresh_app):
     app, _ = fresh_app
     client = app.server.test_client()
     r = client.post("/_dash-update-component", data=b"x" * (2 * 2 ** 20), content_type="application/json")
-    assert r.status_code == 413 and "larger than" in r.json["error"]
+    assert r.status_code == 413  # refused before Dash reads it
     assert client.get("/api/v1/scores?country=" + "COL," * 3000).status_code == 414
 
 
