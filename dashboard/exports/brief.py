@@ -157,8 +157,9 @@ def _chart(kind: str, iso3: str, year: int, alt: str, caption: str) -> str:
 
 
 def _band(node: dict) -> str:
-    if node["band"] is None or pd.isna(node["band"]):
-        return "no data"
+    if node["band"] is None or pd.isna(node["band"]):  # no data, no corporate evidence, or a structural condition
+        label = node.get("label") or "No data"
+        return "no data" if label == "No data" else escape(label)
     b = int(node["band"])
     fg = "#000" if b >= 4 else "#fff"
     return (f'<span class="band" style="background:{BAND_COLOURS[b]};color:{fg}">{b}</span> '
