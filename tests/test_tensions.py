@@ -351,3 +351,13 @@ def test_downloads_carry_the_rows_and_their_sources(app):
     assert client.get("/download/tensions.pdf").status_code == 404
     bad = client.get("/download/tensions.csv?year=1850")
     assert bad.status_code == 400 and bad.get_json()["parameter"] == "year"
+
+
+def test_validate_command_checks_tensions_csv(tmp_path):
+    import subprocess
+    import sys
+    write_data_dir(tmp_path, [("AAA", 2021, "a_lin", 3)])
+    (tmp_path / "tensions.csv").write_text(HEADER + "AAA,2021,keepiton_events,-1,SRC,\n")
+    run = subprocess.run([sys.executable, "-m", "indicators", "validate", "--data", str(tmp_path)],
+                         capture_output=True, text=True)
+    assert run.returncode == 1 and "tensions.csv, line 2, field 'value'" in run.stderr
