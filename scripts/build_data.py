@@ -450,14 +450,7 @@ def small_state_points(ref: Path, iso3s: set[str], topojson: Path) -> pd.DataFra
 # --- Tensions within rights (issue 10): kept out of the scores, written to data/tensions.csv ----------
 # Own functions, called once from build(); indicators/tensions.py reads and validates the file.
 
-TENSIONS_SOURCES = [
-    ("ACCESSNOW_STOP_2025", "Access Now (#KeepItOn coalition)",
-     "STOP data, combined sheet 2016-2025 (every event, with government justification and actual cause)",
-     "https://www.accessnow.org/keepiton/",
-     "Not stated by the publisher: attribute to Access Now #KeepItOn",
-     "Muhanad-husn/The-global-cost-of-internet-shutdowns@795c8ca19cbde5eb806a8b34a83d91377bae9a8c:"
-     "data/processed/access_now_snapshot_2026-05-20.parquet",
-     "Access Now. #KeepItOn STOP data 2016-2025 (snapshot of 2026-05-20)"),
+TENSIONS_SOURCES = [  # ACCESSNOW_STOP_2025 and DSP_V8 are in SOURCES (the methodology uses them too)
     ("GOOGLE_TR_REMOVALS", "Google Transparency Report",
      "Government requests to remove content, 2019 H1 - 2025 H1 (google-government-removal-requests.csv)",
      "https://transparencyreport.google.com/government-removals/overview",
@@ -465,13 +458,6 @@ TENSIONS_SOURCES = [
      "Sanjomwa/Civil-Liberties-and-Censorship-Analysis-with-Bruin@f44e6e3e78e73d065d18c7617142ce2e9081946d:"
      "data/dev/google/",
      "Google. Transparency Report: government requests to remove content"),
-    ("DSP_V8", "Digital Society Project (V-Dem Institute)",
-     "Digital Society Project dataset v8 (DSP_CY_v8.csv), disinformation items 2000-2025",
-     "https://digitalsocietyproject.org/data/",
-     "CC BY-SA 4.0",
-     "jameskrice7/Financial-Disinformation-as-a-Macroeconomic-Risk@5094434ff46d207be4283a9b917964e6624cff73:"
-     "data/processed/dsp_components.csv",
-     "Mechkova, Pemstein, Seim and Wilson (2026). Digital Society Project Dataset v8"),
 ]
 
 # KeepItOn's gov_justification / actual_cause categories -> measure slug (spelling variants merged)
