@@ -37,7 +37,9 @@ MEASURES = {
 # The axes, each explained in one sentence on the page (AXIS_TEXT).
 HARM_ITEMS = ("dsp_v2smpardom", "dsp_v2smfordom")   # parties' and foreign governments' disinformation
 GOV_DISINFO = "dsp_v2smgovdom"
-RESTRICTION = ("e_sm_censorship", "e_filtering", "e_arrests", "a_shutdowns_practice", "a_shutdowns_recorded")
+# the methodology's codes (those it defines are used): V-Dem items 2021 (carried to 2024), KeepItOn shutdowns
+RESTRICTION = ("e_sm_censorship", "e_filtering", "e_arrests", "a_shutdowns_practice", "a_shutdowns_recorded",
+               "a_shutdowns")
 LAW = "e_regulation_content"                        # V-Dem v2smregcon, scored indicator
 HARM_JUSTIFICATIONS = ("hate_incitement", "public_safety", "national_security")
 HARM_REASONS = ("hate_speech", "violence", "national_security")
