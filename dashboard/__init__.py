@@ -54,6 +54,8 @@ def create_app(config: Config | None = None) -> dash.Dash:
     security.init_app(server)  # CSP and other headers, caps; after Compress, so it hashes the uncompressed page
     exports.init_app(server)  # /download/...: data, GIS layers, chart images, country briefs
     api.init_app(server)  # /api/v1/...: the open data API
+    from .tensions import init_app as init_tensions
+    init_tensions(server)  # /download/tensions.csv|.xlsx: the rows behind /tensions
     from .review import init_app as init_review
     init_review(app, config)  # /review, /signin, /api/v1/reviews...: expert review store -> data
     app.layout = layout

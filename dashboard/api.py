@@ -6,6 +6,7 @@
     GET /api/v1/countries/COL/trend?from=2015&to=2023&node=overall
                                                published, like-for-like and composition change (indicators.trend)
     GET /api/v1/methodology                    indicators, pillars, actors, bands, parameters, sources
+    GET /api/v1/tensions?year=2023[&country=]  the rows behind /tensions (not part of the scores)
     GET /api/v1/openapi.json                   this API, OpenAPI 3.1
 
 Answers are cached per scoring run with an ETag (dashboard.caching): a repeated request is a lookup.
@@ -162,6 +163,23 @@ def methodology():
     })
 
 
+@bp.get("/tensions")
+def tensions():
+    """The rows behind /tensions: one per country (both axes, safeguards, stated harm) and the source rows."""
+    from indicators.tensions import AXIS_TEXT
+
+    from .tensions import selection, source_rows, sources_for, view_table
+    year, countries, region = selection(request.args)
+    frame = view_table(year, countries, region)
+    rows = source_rows(year, list(frame["iso3"]))
+    sources = sources_for(frame, rows)
+    return _json({"year": year, "count": len(frame), "placed": int(frame["placed"].sum()),
+                  "axes": AXIS_TEXT, "part_of_scores": False, "columns": list(frame.columns), **_meta(sources),
+                  "data": records(frame), "rows": records(rows),
+                  "links": {"csv": f"/download/tensions.csv?year={year}",
+                            "xlsx": f"/download/tensions.xlsx?year={year}"}})
+
+
 @bp.get("/openapi.json")
 @per_data_version
 def openapi():
@@ -306,6 +324,33 @@ def openapi_spec() -> dict:
                 "summary": "Indicators, pillars, actors, bands, parameters and sources",
                 "responses": {"200": {"description": "the methodology tables", "content": {"application/json": {
                     "schema": {"type": "object", "required": ["indicators", "pillars", "sources"]}}}}}}},
+            "/api/v1/tensions": {"get": {
+                "summary": "Tensions within rights (not part of the scores): per country, harm pressure (DSP v8 "
+                           "disinformation), restriction in practice (the scored censorship, filtering, arrests and "
+                           "shutdown indicators), safeguards and stated harm; and the source rows behind each point",
+                "parameters": [_YEAR_ONE, _COUNTRY, _REGION],
+                "responses": {"200": {"description": "one row per country (`data`) and the rows it rests on (`rows`)",
+                                      "content": {"application/json": {"schema": {
+                                          "type": "object",
+                                          "required": ["year", "count", "placed", "columns", "data", "rows",
+                                                       "sources", "licence"],
+                                          "properties": {
+                                              "year": {"type": "integer"}, "count": {"type": "integer"},
+                                              "placed": {"type": "integer"},
+                                              "part_of_scores": {"type": "boolean"},
+                                              "axes": {"type": "object", "additionalProperties": {"type": "string"}},
+                                              "columns": {"type": "array", "items": {"type": "string"}},
+                                              "licence": {"type": "string"}, "credit": {"type": "string"},
+                                              "methodology_version": {"type": "string"},
+                                              "sources": {"type": "array",
+                                                          "items": {"$ref": "#/components/schemas/Source"}},
+                                              "links": {"type": "object"},
+                                              "data": {"type": "array", "items": row},
+                                              "rows": {"type": "array", "items": {
+                                                  "type": "object", "required": ["iso3", "measure", "value",
+                                                                                 "source_id"],
+                                                  "additionalProperties": True}}}}}}},
+                              **_ERRORS}}},
             "/api/v1/openapi.json": {"get": {"summary": "This description",
                                              "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
             "/download/scores.{format}": _file_op(

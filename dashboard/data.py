@@ -184,3 +184,40 @@ def changes() -> pd.DataFrame:
     with _lock:
         _state["changes"] = (b, frame)
     return frame
+
+# --- Tensions within rights (indicators/tensions.py): kept out of the scores -------------------------
+
+def tensions() -> pd.DataFrame:
+    """data/tensions.csv, validated (iso3, year, measure, value, source_id, note); cached per scoring run."""
+    from indicators.tensions import load_tensions
+    b = bundle()
+    with _lock:
+        cached = _state.get("tensions")
+        if cached is None or cached[0] is not b:
+            frame = load_tensions(b.dataset.data_dir, set(b.dataset.countries.index), set(b.dataset.sources.index))
+            cached = (b, frame)
+            _state["tensions"] = cached
+    return cached[1]
+
+
+def tensions_view(year: int) -> pd.DataFrame:
+    """One row per country for `year`: both axes, safeguards, stated harm and `placed`
+    (indicators.tensions.tensions_view over the scored indicators); cached per scoring run."""
+    from indicators.tensions import tensions_view as view
+    b = bundle()
+    frame, codes = tensions(), tensions_codes()
+    key = f"tensions-view-{year}"
+    with _lock:
+        cached = _state.get(key)
+        if cached is None or cached[0] is not b:
+            names = b.dataset.methodology.indicators["name"].to_dict()
+            cached = (b, view(frame, b.results.indicators, b.dataset.countries, year, codes, names=names))
+            _state[key] = cached
+    return cached[1]
+
+
+def tensions_codes() -> list[str]:
+    """The restriction-in-practice indicators (indicators.tensions.RESTRICTION) the methodology defines."""
+    from indicators.tensions import RESTRICTION
+    meth = dataset().methodology.indicators
+    return [c for c in RESTRICTION if c in meth.index]

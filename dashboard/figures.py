@@ -785,6 +785,115 @@ def build_region_compare(params: dict | None = None) -> go.Figure:
                                  country=name, region=region or "Region")
 
 
+# --- Tensions within rights (issue 10): harm pressure vs restriction, kept out of the scores --------
+
+LAW_RANGE = (-3.0, 3.0)
+# cividis (no white end, so a filled marker never looks like the open "no reading" marker)
+LAW_SCALE = [[0.0, "#00224e"], [0.25, "#3d4d6b"], [0.5, "#7d7c78"], [0.75, "#bcaf6f"], [1.0, "#fee838"]]
+
+
+def _num(value, fmt: str = ".2f", none: str = "no data") -> str:
+    return none if value is None or pd.isna(value) else format(value, fmt)
+
+
+def tensions_hover(row, publishers: dict[str, str] | None = None) -> str:
+    """The hover of one point: both axes with their figures and sources, then safeguards and stated harm
+    (short lines, so it fits a phone)."""
+    pub = publishers or {}
+
+    def src(ids) -> str:
+        return "; ".join(pub.get(s, s) for s in str(ids or "").split(",") if s) or "-"
+
+    year = int(row["year"])
+    lines = [f"<b>{row['name']}</b>{' (pilot country)' if row.get('pilot') else ''}",
+             f"Harm pressure {_num(row['harm'])} ({pub.get('DSP_V8', 'DSP v8')}, {year})",
+             f"  parties {_num(row.get('parties'))}, foreign governments {_num(row.get('foreign'))} "
+             "(raw; higher = less)",
+             f"Restriction in practice {_num(row['restriction'])} / 6",
+             f"  {int(row.get('restriction_n') or 0)} of {int(row.get('restriction_of') or 0)} indicators "
+             f"({src(row.get('restriction_sources'))})"]
+    law = row.get("law")
+    lines.append("Content-regulation law (v2smregcon) " + (
+        f"{law:.2f}<br>  ({src(row.get('law_source'))}, {int(row['law_year'])})" if pd.notna(law) else "no data"))
+    if pd.notna(row.get("court_share")):
+        lines.append(f"Court orders: {row['court_share']:.0%} of {int(row['requests'])} removal requests<br>"
+                     f"  ({pub.get('GOOGLE_TR_REMOVALS', 'Google')} {year})")
+    if pd.notna(row.get("shutdowns")):
+        lines.append(f"Shutdowns listed: {int(row['shutdowns'])}; {int(row['shutdowns_harm'])} justified by a "
+                     f"stated harm<br>  ({pub.get('ACCESSNOW_STOP_2025', 'Access Now')} {year}; the government's "
+                     "claims)")
+    return "<br>".join(lines)
+
+
+def tensions_figure(frame: pd.DataFrame, *, title: str, source: str,
+                    publishers: dict[str, str] | None = None) -> go.Figure:
+    """Quadrant scatter: harm pressure (x) against restriction in practice (y), one point per placed
+    country. `frame` columns: iso3, name, year, pilot, harm, restriction (NaN = not placed: left out),
+    restriction_n, restriction_of, restriction_sources, law (colour; NaN = open grey marker), law_year,
+    law_source; optional parties, foreign, court_share, requests, shutdowns, shutdowns_harm. Pilots are
+    stars with their name written beside them; shapes and labels carry the meaning without colour."""
+    f = frame[frame["harm"].notna() & frame["restriction"].notna()].reset_index(drop=True)
+    f = f.assign(hover=[tensions_hover(r, publishers) for _, r in f.iterrows()], pilot=f["pilot"].astype(bool))
+    has_law = f["law"].notna()
+    traces = []
+    for pilot, law, name in ((False, True, "Country"), (False, False, "Country, no content-law reading"),
+                             (True, True, "Pilot country"), (True, False, "Pilot country, no content-law reading")):
+        part = f[(f["pilot"] == pilot) & (has_law == law)]
+        if not len(part):
+            continue
+        symbol = ("star" if pilot else "circle") + ("" if law else "-open")
+        marker = {"symbol": symbol, "size": 15 if pilot else 9, "line": {"color": "#212529", "width": 1}}
+        marker |= ({"color": part["law"], "coloraxis": "coloraxis"} if law else {"color": "#6c757d"})
+        traces.append(go.Scatter(
+            x=part["harm"], y=part["restriction"], mode="markers+text" if pilot else "markers", name=name,
+            text=part["name"] if pilot else None, textposition="top center", textfont={"size": 11},
+            customdata=part["iso3"], hovertext=part["hover"], hovertemplate="%{hovertext}<extra></extra>",
+            marker=marker, cliponaxis=False))
+    fig = go.Figure(traces)
+    fig.add_vline(x=0, line={"color": "#adb5bd", "width": 1, "dash": "dash"})
+    fig.add_hline(y=3.5, line={"color": "#adb5bd", "width": 1, "dash": "dash"})
+    for x, y, xa, ya, text in ((0.01, 0.99, "left", "top", "Less harm,<br>more restriction"),
+                               (0.99, 0.99, "right", "top", "More harm,<br>more restriction"),
+                               (0.01, 0.01, "left", "bottom", "Less harm,<br>less restriction"),
+                               (0.99, 0.01, "right", "bottom", "More harm,<br>less restriction")):
+        fig.add_annotation(text=text, xref="x domain", yref="y domain", x=x, y=y, xanchor=xa, yanchor=ya,
+                           align=xa, showarrow=False, font={"size": 10, "color": "#495057"})
+    fig.update_xaxes(range=[-4.2, 4.2], zeroline=False, gridcolor="#e9ecef",
+                     title="Harm pressure: disinformation by parties<br>and foreign governments (DSP v8, reversed)")
+    fig.update_yaxes(range=[0.8, 6.2], tickvals=[1, 2, 3, 4, 5, 6], zeroline=False, gridcolor="#e9ecef",
+                     title="Restriction in practice (1 none – 6 severe)")
+    fig.update_layout(
+        coloraxis={"cmin": LAW_RANGE[0], "cmax": LAW_RANGE[1], "colorscale": LAW_SCALE,
+                   "colorbar": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.21, "yanchor": "top",
+                                "len": 0.8, "thickness": 10, "tickfont": {"size": 10},
+                                "tickvals": [-3, -2, -1, 0, 1, 2, 3],
+                                "title": {"text": "Safeguard: content-regulation law (V-Dem v2smregcon)<br>"
+                                                  "−3 lets the state remove political speech, +3 protects it",
+                                          "side": "top", "font": {"size": 10}}}},
+        hovermode="closest", dragmode=False)
+    finish(fig, title, source, height=440, bottom=180, top_legend=True)
+    return fig
+
+
+def build_tensions(params: dict | None = None) -> go.Figure:
+    """The /tensions chart: params year (default the latest scored year) and region."""
+    ctx = context()
+    year, region = param_year(params, ctx), param_region(params, ctx)
+    frame = data.tensions_view(year)
+    if region:
+        frame = frame[frame["region"] == region]
+    placed = int(frame["placed"].sum())
+    ds = data.dataset()
+    pubs = {sid: short_publisher(p) for sid, p in ds.sources["publisher"].items()}
+    pubs["DSP_V8"] = "Digital Society Project v8"
+    used = ["DSP_V8", *sorted({s for ids in frame["restriction_sources"].dropna() for s in ids.split(",")}),
+            "VDEM_DSP_V4_VIA_UNDP", "GOOGLE_TR_REMOVALS", "ACCESSNOW_STOP_2025"]
+    names = list(dict.fromkeys(pubs.get(s, s) for s in used if s in ds.sources.index or s == "DSP_V8"))
+    title = f"Harm and restriction, {year}{f', {region}' if region else ''}: {placed} of {len(frame)} placed"
+    return tensions_figure(frame, title=title, source=source_line(names, year, extra="; not part of the scores"),
+                           publishers=pubs)
+
+
 FIGURE_CACHE_SIZE = 512
 
 
@@ -819,7 +928,8 @@ CHARTS = {
     "compare": build_compare,
     "region_trends": build_region_trends,
     "region_compare": build_region_compare,
+    "tensions": build_tensions,
 }
 """Chart kind -> build(params: dict[str, str]) -> go.Figure. Parameters as in page URLs: year, node
 (overall or a pillar), actor (all, state, corporate, structural), country, countries (comma-separated),
-region. ValueError names the bad parameter."""
+region. ValueError names the bad parameter. `tensions` takes year and region."""

@@ -52,8 +52,10 @@ def scores_table(dataset: Dataset, results: Results, year: int, countries: list[
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .tensions import load_tensions
     try:
         dataset = _dataset(args)
+        tensions = load_tensions(dataset.data_dir, set(dataset.countries.index), set(dataset.sources.index))
     except DataValidationError as exc:
         print(f"INVALID: {len(exc.issues)} problem(s) in {args.data or 'data/'}", file=sys.stderr)
         for issue in exc.issues:
@@ -62,7 +64,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     m = dataset.methodology
     print(f"OK: {len(dataset.observations)} observations, {len(m.indicators)} indicators in "
           f"{len(m.pillars)} pillars, {len(dataset.sources)} sources, {len(dataset.countries)} countries, "
-          f"{len(dataset.corrections)} corrections (methodology {m.parameters.methodology_version})")
+          f"{len(dataset.corrections)} corrections (methodology {m.parameters.methodology_version}); "
+          f"{len(tensions)} tensions rows (not scored)")
     return 0
 
 

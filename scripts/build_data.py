@@ -29,6 +29,7 @@ operator acknowledgement that makes `a_operator_ack`, so every event can be trac
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -446,6 +447,137 @@ def small_state_points(ref: Path, iso3s: set[str], topojson: Path) -> pd.DataFra
     return pd.DataFrame(rows, columns=["iso3", "lon", "lat", "source_id"]).sort_values("iso3")
 
 
+# --- Tensions within rights (issue 10): kept out of the scores, written to data/tensions.csv ----------
+# Own functions, called once from build(); indicators/tensions.py reads and validates the file.
+
+TENSIONS_SOURCES = [  # ACCESSNOW_STOP_2025 and DSP_V8 are in SOURCES (the methodology uses them too)
+    ("GOOGLE_TR_REMOVALS", "Google Transparency Report",
+     "Government requests to remove content, 2019 H1 - 2025 H1 (google-government-removal-requests.csv)",
+     "https://transparencyreport.google.com/government-removals/overview",
+     "Not stated by the publisher: attribute to Google Transparency Report",
+     "Sanjomwa/Civil-Liberties-and-Censorship-Analysis-with-Bruin@f44e6e3e78e73d065d18c7617142ce2e9081946d:"
+     "data/dev/google/",
+     "Google. Transparency Report: government requests to remove content"),
+]
+
+# KeepItOn's gov_justification / actual_cause categories -> measure slug (spelling variants merged)
+KEEPITON_JUSTIFICATIONS = {
+    "Fake news/ Hate speech/ Incendiary content/ Promoting violence": "hate_incitement",
+    "Public safety/ Quell unrest/ Restore public order": "public_safety",
+    "National security/ Counter-terrorism": "national_security",
+    "Precautionary measure": "precaution", "Sabotage/ Third-party Action": "sabotage",
+    "School exams": "exams", "School Exams": "exams", "Illegal content": "illegal_content",
+    "Technical problems/ Infrastructure failure": "technical", "Other": "other",
+    "Unknown": "unknown", "No": "unknown",
+}
+DSP_ITEMS = ("v2smgovdom", "v2smpardom", "v2smfordom")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")
+
+
+def _tension_frame(iso3, year, measure, value, source_id, note) -> pd.DataFrame:
+    return pd.DataFrame({"iso3": iso3, "year": year, "measure": measure, "value": value,
+                         "source_id": source_id, "note": note})
+
+
+def keepiton_tension_rows(ref: Path) -> pd.DataFrame:
+    """Derived by counting rows of the STOP combined sheet: events per country and attribution year,
+    and per government justification and actual cause."""
+    ev = pd.read_csv(ref / "accessnow_keepiton_events_2016_2025.csv", dtype=str)
+    ev = ev[ev["iso3"].notna()].assign(year=lambda d: d["count_year"].astype(int))
+    ev["just"] = ev["gov_justification"].map(KEEPITON_JUSTIFICATIONS).fillna("unknown")
+    ev["cause"] = ev["actual_cause"].fillna("Unknown").map(_slug)
+    parts = []
+    total = ev.groupby(["iso3", "year"]).size().reset_index(name="value")
+    parts.append(_tension_frame(total["iso3"], total["year"], "keepiton_events", total["value"],
+                                "ACCESSNOW_STOP_2025",
+                                "derived by counting rows: events attributed to this year "
+                                "(a running one counts again each year)"))
+    labels = {v: k for k, v in KEEPITON_JUSTIFICATIONS.items() if k not in ("School Exams", "No")}
+    for column, prefix, field in (("just", "keepiton_justification_", "gov_justification"),
+                                  ("cause", "keepiton_cause_", "actual_cause")):
+        grouped = ev.groupby(["iso3", "year", column]).size().reset_index(name="value")
+        if column == "just":
+            text = grouped[column].map(labels)
+            text = text.where(grouped[column] != "unknown", "Unknown or not recorded")
+        else:
+            first = ev.drop_duplicates("cause").set_index("cause")["actual_cause"].fillna("Unknown")
+            text = grouped[column].map(first)
+        parts.append(_tension_frame(grouped["iso3"], grouped["year"], prefix + grouped[column], grouped["value"],
+                                    "ACCESSNOW_STOP_2025",
+                                    [f"counted rows: {field} '{t}'" for t in text]))
+    return pd.concat(parts, ignore_index=True)
+
+
+def google_tension_rows(ref: Path) -> pd.DataFrame:
+    """Sums of number_of_requests per country and year: all, court-ordered vs other requestors, per reason."""
+    g = pd.read_csv(ref / "google_gov_removals_detail_2019_2025.csv")
+    g = g[g["iso3"].notna()]
+    g["court"] = g["requestor"].str.startswith("Court Order")
+    halves = g.groupby("year")["half"].nunique()
+    caveat = "sum of number_of_requests over Google's rows"
+
+    def period(year: int) -> str:
+        return "" if halves.get(year, 2) == 2 else "; January-June only"
+
+    parts = []
+    for measure, subset, what in (("google_requests", g, "all requestors"),
+                                  ("google_requests_court", g[g["court"]], "court orders"),
+                                  ("google_requests_other", g[~g["court"]],
+                                   "requestors other than courts")):
+        s = subset.groupby(["iso3", "year"])["number_of_requests"].sum().reset_index()
+        parts.append(_tension_frame(s["iso3"], s["year"], measure, s["number_of_requests"], "GOOGLE_TR_REMOVALS",
+                                    [f"{what}: {caveat}{period(y)}" for y in s["year"]]))
+    s = g.groupby(["iso3", "year", "reason"])["number_of_requests"].sum().reset_index()
+    s = s[s["number_of_requests"] > 0]
+    parts.append(_tension_frame(s["iso3"], s["year"], "google_reason_" + s["reason"].map(_slug),
+                                s["number_of_requests"], "GOOGLE_TR_REMOVALS",
+                                [f"reason '{r}': {caveat}{period(y)}" for r, y in zip(s["reason"], s["year"])]))
+    return pd.concat(parts, ignore_index=True)
+
+
+def dsp_tension_rows(ref: Path) -> pd.DataFrame:
+    d = pd.read_csv(ref / "dsp_v8_disinformation_2000_2025.csv")
+    d = d[d["indicator"].isin(DSP_ITEMS) & d["iso3"].notna() & d["value"].notna()]
+    return _tension_frame(d["iso3"], d["year"], "dsp_" + d["indicator"], d["value"], "DSP_V8",
+                          "as published")
+
+
+def denominator_tension_rows(ref: Path) -> pd.DataFrame:
+    """Internet users = ITU share of the population using the internet x Natural Earth's population
+    estimate (one year, mostly 2019): the denominator of removal requests per million users."""
+    users = load_long(ref, "itu_internet_users_pct_2015_2023.csv", "itu_internet_users_pct")
+    attrs = pd.read_csv(ref / "ne_country_attributes.csv")
+    attrs = attrs[attrs["iso3"].notna() & attrs["pop_est"].notna() & (attrs["pop_est"] > 0)]
+    return pd.concat([
+        _tension_frame(users["iso3"], users["year"].astype(int), "itu_internet_users_pct", users["value"],
+                       "ITU_VIA_OWID_USERS", "as published"),
+        _tension_frame(attrs["iso3"], attrs["pop_year"].astype(int), "population", attrs["pop_est"],
+                       "NE_10M_ATTR", "Natural Earth pop_est (a single-year estimate)"),
+    ], ignore_index=True)
+
+
+def tensions_table(ref: Path, countries: set[str]) -> pd.DataFrame:
+    """data/tensions.csv: iso3, year, measure, value, source_id, note (places outside countries.csv
+    are left out and listed)."""
+    frame = pd.concat([keepiton_tension_rows(ref), google_tension_rows(ref), dsp_tension_rows(ref),
+                       denominator_tension_rows(ref)], ignore_index=True)
+    outside = sorted(set(frame["iso3"]) - countries)
+    if outside:
+        print(f"tensions: {len(frame[frame['iso3'].isin(outside)])} rows for places not in countries.csv "
+              f"left out: {', '.join(outside)}")
+    frame = frame[frame["iso3"].isin(countries)].copy()
+    frame["year"] = frame["year"].astype(int)
+    frame["value"] = frame["value"].astype(float).round(6)
+    frame = frame.sort_values(["iso3", "year", "measure"]).reset_index(drop=True)
+    dupes = frame.duplicated(["iso3", "year", "measure"], keep=False)
+    if dupes.any():
+        raise SystemExit(f"duplicate tension rows:\n{frame[dupes]}")
+    return frame
+
+
 def build(ref: Path, out: Path) -> None:
     universe = keepiton_universe(ref)
     events = keepiton_events(ref)
@@ -473,7 +605,8 @@ def build(ref: Path, out: Path) -> None:
     countries_table(ref, set(obs["iso3"])).to_csv(out / "countries.csv", index=False)
     topojson = out.parent / "assets" / "topojson" / "world_110m.json"
     small_state_points(ref, set(obs["iso3"]), topojson).to_csv(out / "geo" / "points.csv", index=False)
-    sources = pd.DataFrame(SOURCES, columns=["source_id", "publisher", "dataset", "url", "licence",
+    tensions_table(ref, set(obs["iso3"])).to_csv(out / "tensions.csv", index=False)
+    sources = pd.DataFrame(SOURCES + TENSIONS_SOURCES, columns=["source_id", "publisher", "dataset", "url", "licence",
                                              "retrieved_from", "citation"])
     sources["accessed"] = ACCESSED
     sources.to_csv(out / "sources.csv", index=False)

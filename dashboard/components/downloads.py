@@ -25,8 +25,8 @@ def chart_url(chart: str, fmt: str, params: dict | None = None) -> str:
     return f"/download/chart/{chart}.{fmt}{_query(params)}"
 
 
-def data_url(fmt: str, params: dict | None = None) -> str:
-    return f"/download/scores.{fmt}{_query(params)}"
+def data_url(fmt: str, params: dict | None = None, data: str = "scores") -> str:
+    return f"/download/{data}.{fmt}{_query(params)}"
 
 
 def embed_url(chart: str, params: dict | None = None, code: bool = False) -> str:
@@ -37,8 +37,9 @@ def brief_url(iso3: str, year: int | str | None = None) -> str:
     return f"/download/brief/{iso3.upper()}.pdf{_query({'year': year})}"
 
 
-def sources_url(params: dict | None = None) -> str:
-    return f"/download/sources.csv{_query(params)}"
+def sources_url(params: dict | None = None, data: str = "scores") -> str:
+    name = "sources" if data == "scores" else f"{data}_sources"
+    return f"/download/{name}.csv{_query(params)}"
 
 
 def _single_country_year(params: dict | None) -> tuple[str, str] | None:
@@ -56,12 +57,13 @@ def _item(text: str, href: str, new_tab: bool = False) -> dbc.DropdownMenuItem:
 
 
 def download_menu(chart: str | None, chart_params: dict | None = None, data_params: dict | None = None,
-                  gis: bool = False, menu_id: str | None = None) -> dbc.DropdownMenu:
+                  gis: bool = False, menu_id: str | None = None, data: str = "scores") -> dbc.DropdownMenu:
     """A dropdown of download links for one chart and the data behind it.
 
     Always: CSV and Excel of the rows in view (and Excel of their per-indicator values), and the sources
     cited. With `chart`: PNG, SVG and the embed snippet (/embed/<chart>?...&code=1, a new tab).
     With `gis`: GeoJSON and GeoPackage. When the data is one country in one year: its PDF brief.
+    `data` names the table behind the chart: `scores` or `tensions` (/download/tensions.csv|.xlsx).
     """
     items = []
     if chart:
@@ -71,16 +73,16 @@ def download_menu(chart: str | None, chart_params: dict | None = None, data_para
                   _item("Embed (HTML snippet for your site)", embed_url(chart, chart_params, code=True),
                         new_tab=True)]
     items += [dbc.DropdownMenuItem("Data", header=True),
-              _item("CSV", data_url("csv", data_params)),
-              _item("Excel (with sources sheet)", data_url("xlsx", data_params))]
-    if str((data_params or {}).get("level") or "pillar") != "indicator":
+              _item("CSV", data_url("csv", data_params, data)),
+              _item("Excel (with sources sheet)", data_url("xlsx", data_params, data))]
+    if data == "scores" and str((data_params or {}).get("level") or "pillar") != "indicator":
         items.append(_item("Excel, per indicator values", data_url("xlsx", {**(data_params or {}),
                                                                             "level": "indicator"})))
     if gis:
         items += [_item("GeoJSON (map layer)", data_url("geojson", data_params)),
                   _item("GeoPackage (map layer)", data_url("gpkg", data_params))]
-    items.append(_item("Sources cited (CSV)", sources_url(data_params)))
-    single = _single_country_year(data_params)
+    items.append(_item("Sources cited (CSV)", sources_url(data_params, data)))
+    single = _single_country_year(data_params) if data == "scores" else None
     if single:
         items += [dbc.DropdownMenuItem("Report", header=True),
                   _item("Country brief (PDF)", brief_url(*single))]

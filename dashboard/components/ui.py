@@ -171,7 +171,7 @@ def url_sync(store_id: str, path: str, fields: list[tuple[str, str, object]]) ->
 
 
 def downloads(chart: str | None, chart_params: dict | None = None, data_params: dict | None = None,
-              gis: bool = False, menu_id: str | None = None):
+              gis: bool = False, menu_id: str | None = None, data: str = "scores"):
     """The shared download menu (dashboard.components.downloads) for a chart and the data behind it."""
     from .downloads import download_menu
-    return download_menu(chart, chart_params, data_params, gis=gis, menu_id=menu_id)
+    return download_menu(chart, chart_params, data_params, gis=gis, menu_id=menu_id, data=data)

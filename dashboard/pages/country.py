@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import data, figures
@@ -154,6 +155,7 @@ def body(iso3: str, year: int) -> list:
                                                  {"year": "all", "country": iso3, "level": "pillar"})), lg=6),
         ]),
         trend_section(iso3),
+        tensions_section(iso3, year),
     ]
 
 
@@ -346,3 +348,130 @@ clientside_callback(
     """,
     Output("country-url-sync", "data"), Input("country-year", "value"), State("country-iso3", "data"),
 )
+
+
+# --- Tensions within rights (issue 10): the country's stated reasons, removal requests and the
+# disinformation series, each line with its source, years and licence. Not part of the scores.
+
+def _source_note(source_id: str, years: str) -> html.Span:
+    ds = data.dataset()
+    if source_id not in ds.sources.index:
+        return html.Span(f"Source: {source_id}, {years}.", className="drd-muted small")
+    src = ds.sources.loc[source_id]
+    return html.Span(["Source: ", html.A(src["publisher"], href=src["url"], target="_blank", rel="noopener"),
+                      f", {src['dataset']}; {years}. Licence: {src['licence']}."], className="drd-muted small d-block")
+
+
+def _span(years) -> str:
+    years = sorted(int(y) for y in years)
+    return f"{years[0]}" if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+
+def _counts(frame, labels=None) -> str:
+    total = frame.groupby("category")["value"].sum().sort_values(ascending=False)
+    labels = labels or {}
+    return ", ".join(f"{labels.get(c, c.replace('_', ' '))} {int(v)}" for c, v in total.items())
+
+
+def _small_table(header: list[str], rows: list[list], caption: str) -> html.Div:
+    return html.Div(dbc.Table([html.Caption(caption), html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+                               html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows])],
+                              size="sm", striped=True, className="drd-table small mb-1"), className="table-responsive",
+                    tabIndex="0", role="region", **{"aria-label": caption})
+
+
+def _shutdown_part(name: str, t: dict) -> list:
+    from indicators.tensions import JUSTIFICATION_LABELS, cause_label
+    events, just, causes = t["events"], t["justifications"], t["causes"]
+    src = "ACCESSNOW_STOP_2025"
+    if events.empty:
+        return [html.P(f"Access Now #KeepItOn lists no shutdown in {name} in 2016–2025 (absence from the list "
+                       "means none was recorded, not that none happened).", className="mb-1"),
+                _source_note(src, "2016–2025")]
+    n = int(events["value"].sum())
+    hate = int(just.loc[just["category"] == "hate_incitement", "value"].sum())
+    others = just[just["category"] != "hate_incitement"]
+    cause_names = {c: cause_label(note).lower() for c, note in zip(causes["category"], causes["note"])}
+    text = (f"Of {name}'s {n} recorded shutdown listings ({_span(events['year'])}; a shutdown still running is "
+            f"listed again each year), {hate} {'was' if hate == 1 else 'were'} justified by the government by hate "
+            "speech or incitement (fake news, hate speech, incendiary content or promoting violence)"
+            + (f"; other stated justifications: {_counts(others, JUSTIFICATION_LABELS)}" if len(others) else "")
+            + f". Actual causes recorded by Access Now: {_counts(causes, cause_names) or 'none recorded'}.")
+    rows = []
+    for year in sorted(events["year"]):
+        j, c = just[just["year"] == year], causes[causes["year"] == year]
+        rows.append([str(year), str(int(events.loc[events["year"] == year, "value"].sum())),
+                     _counts(j, JUSTIFICATION_LABELS) or "-", _counts(c, cause_names) or "-"])
+    return [html.P(text, className="mb-1"),
+            _small_table(["Year", "Shutdowns listed", "Government's stated justification", "Actual cause"], rows,
+                         f"{name}: shutdowns by year, the government's stated justification and the actual cause"),
+            _source_note(src, _span(events["year"]) + "; counts derived by counting the publisher's rows")]
+
+
+def _requests_part(name: str, t: dict) -> list:
+    req, reasons = t["requests"], t["reasons"]
+    src = "GOOGLE_TR_REMOVALS"
+    if req.empty:
+        return [html.P(f"Google's Transparency Report lists no government request to remove content from {name} "
+                       "in 2019–2025 (January–June).", className="mb-1"), _source_note(src, "2019–2025 H1")]
+    req = req.reindex(columns=["google_requests", "google_requests_court", "google_requests_other"]).fillna(0)
+    total, court = int(req["google_requests"].sum()), int(req["google_requests_court"].sum())
+    text = (f"Google received {total} requests to remove content from {name}'s authorities in {_span(req.index)}"
+            f" ({court} by court order, {total - court} from other requestors such as officials, police or "
+            f"regulators). Reasons given: {_counts(reasons)}.")
+    rows = []
+    for year, r in req.iterrows():
+        rows.append([str(year) + (" (Jan–Jun)" if "January-June only" in str(t["notes"].get(year, "")) else ""),
+                     str(int(r["google_requests"])), str(int(r["google_requests_court"])),
+                     str(int(r["google_requests_other"])), _counts(reasons[reasons["year"] == year]) or "-"])
+    return [html.P(text, className="mb-1"),
+            _small_table(["Year", "Requests", "Court orders", "Other requestors", "Reasons given"], rows,
+                         f"{name}: government requests to Google to remove content, by requestor and reason"),
+            _source_note(src, _span(req.index) + "; sums over Google's rows: a request citing several reasons or "
+                              "products counts in each")]
+
+
+def _disinformation_part(name: str, t: dict) -> list:
+    d = t["disinformation"]
+    src = "DSP_V8"
+    if d.empty:
+        return [html.P(f"The Digital Society Project v8 has no disinformation estimates for {name}.",
+                       className="mb-1"), _source_note(src, "2000–2025")]
+    cols = [("dsp_v2smgovdom", "Government (v2smgovdom)"), ("dsp_v2smpardom", "Parties (v2smpardom)"),
+            ("dsp_v2smfordom", "Foreign governments (v2smfordom)")]
+    d = d.reindex(columns=[c for c, _ in cols])
+    last, first = d.index.max(), d.index.min()
+    text = (f"How much false information is spread in {name} (DSP v8 estimates; higher = less, about −4 to +3): "
+            + "; ".join(f"{label.split(' (')[0].lower()} {d.at[last, c]:.2f} in {last} ({d.at[first, c]:.2f} in "
+                        f"{first})" for c, label in cols if pd.notna(d.at[last, c])) + ".")
+    rows = [[str(y), *[("-" if pd.isna(r[c]) else f"{r[c]:.2f}") for c, _ in cols]]
+            for y, r in d.sort_index(ascending=False).iterrows()]
+    return [html.P(text, className="mb-1"),
+            html.Details([html.Summary(f"Every year, {first}–{last}"),
+                          _small_table(["Year", *[label for _, label in cols]], rows,
+                                       f"{name}: disinformation by government, parties and foreign governments")]),
+            _source_note(src, f"{first}–{last}")]
+
+
+def tensions_section(iso3: str, year: int) -> html.Section:
+    """Justifications over time, removal requests by reason and requestor, and the disinformation series."""
+    from indicators.tensions import country_tensions
+    name = str(data.countries().at[iso3, "name"])
+    try:
+        t = country_tensions(data.tensions(), iso3)
+    except Exception as exc:  # noqa: BLE001 - the profile must render even if tensions.csv is broken
+        return ui.section("Tensions within rights", ui.alert(f"The tensions data could not be read: {exc}"),
+                          id="tensions")
+    nothing = t["events"].empty and t["requests"].empty and t["disinformation"].empty
+    return ui.section(
+        "Tensions within rights: stated harm and restriction",
+        html.P(["Not part of the scores. What the government says justifies restriction, what it asked platforms "
+                "to remove, and how much disinformation circulates. Stated reasons are the government's own claims. ",
+                dcc.Link("Explore the tensions view", href=f"/tensions?year={year}"), "."],
+               className="small text-body-secondary"),
+        *([ui.alert(f"No source in this dashboard records shutdowns, removal requests or disinformation for "
+                    f"{name}.", color="secondary")] if nothing else []),
+        html.H3("Shutdowns and the reasons given", className="h6 mt-2"), *_shutdown_part(name, t),
+        html.H3("Requests to remove content", className="h6 mt-3"), *_requests_part(name, t),
+        html.H3("Disinformation", className="h6 mt-3"), *_disinformation_part(name, t),
+        id="tensions")

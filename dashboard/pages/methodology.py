@@ -422,6 +422,9 @@ def layout(**_params):
         ], id="tensions", className="mb-4"),
 
         excluded_section(meth),
+
+        tensions_view_section(),
+
         html.Section([html.H2("Sources and publishers", className="h5"),
                       table(sources, ["Publisher", "Dataset", "Licence", "Citation", "Accessed", "Retrieved from"],
                             "Every source (data/sources.csv)"),
@@ -429,3 +432,50 @@ def layout(**_params):
                               dcc.Link("Colombia", href="/country/COL"), "."], className="small")],
                      id="sources", className="mb-4"),
     ])
+
+
+def tensions_view_section() -> html.Section:
+    """How the /tensions view is made (issue 10): its axes, placement rule, caveats and coverage."""
+    from dashboard.components.tensions import coverage_table
+    from indicators.tensions import (
+        AXIS_TEXT,
+        HARM_JUSTIFICATIONS,
+        HARM_REASONS,
+        JUSTIFICATION_LABELS,
+        USERS_WINDOW,
+    )
+    meth = data.dataset().methodology
+    codes = data.tensions_codes()
+    names = [html.Span([meth.indicators.at[c, "name"], " (", html.Code(c), ")"]) for c in codes]
+    listed = [x for i, n in enumerate(names) for x in ([", "] if i else []) + [n]]
+    return html.Section([
+        html.H2("The tensions view: harm pressure against restriction", className="h5"),
+        html.P(["The ", dcc.Link("tensions view", href="/tensions"), " helps read the scores where a right is in "
+                "tension with itself: governments restrict online speech in the name of preventing harm "
+                "(incitement to violence, hate speech, disinformation). It is kept out of the scores: nothing in it "
+                "changes a score, a band or a rank. Each country is a point:"]),
+        html.Ul([html.Li(AXIS_TEXT[k]) for k in ("harm", "restriction", "safeguards")]),
+        html.P(["The restriction indicators are ", *listed, ", as scored for the year (so with the scores' "
+                "window: the V-Dem items observed in 2021 carry forward up to three years). The DSP items are "
+                "taken for the year itself. ", html.Strong("A country is placed only when it has both readings"),
+                "; one without is listed as not placed, never drawn at zero or in the middle. The dashed "
+                "lines mark the middle of each scale, not a norm."]),
+        html.P(["Stated harm, shown beside the axes and on each country profile: shutdowns Access Now #KeepItOn "
+                "lists for the year and how many the government justified by ",
+                "; ".join(JUSTIFICATION_LABELS[j] for j in HARM_JUSTIFICATIONS),
+                "; removal requests to Google by requestor (court orders against officials, police, regulators "
+                "and others) and by reason, those citing ", ", ".join(r.replace("_", " ") for r in HARM_REASONS),
+                " counted per million internet users. ", html.Strong("Stated reasons are governments' own claims"),
+                " and do not show that the harm was real; Access Now's 'actual cause' is its own reading."]),
+        html.P(["The denominator: internet users = ITU's share of the population using the internet (the latest "
+                f"year within {USERS_WINDOW} years) × Natural Earth's population estimate (one year, mostly 2019). "
+                "Both are approximate. Google's counts are sums over its published rows (a request spanning "
+                "several products or reasons counts in each; 2025 covers January to June only). Access Now's "
+                "combined 2016–2025 sheet, used here, lists a running shutdown again in each later year and has "
+                "5–19 more events a year than the 2016–2022 sheet the scores use, so counts can differ from the "
+                "shutdown indicator. Counts are derived by counting the publishers' rows, by ",
+                html.Code("scripts/build_data.py"), " into ", html.Code("data/tensions.csv"),
+                " (iso3, year, measure, value, source_id, note), validated on load like every data file."]),
+        coverage_table("methodology-tensions-coverage"),
+    ], id="tensions-view", className="mb-4")
+
