@@ -81,13 +81,20 @@ def years(value: str | None, allow_many: bool = True) -> list[int]:
         chosen = list(scored)
     else:
         chosen = []
-        for part in raw.split(","):
+        parts = raw.split(",")
+        if len(parts) > 100:  # bounds the work per request
+            raise ParamError("year", "at most 100 years or ranges")
+        for part in parts:
             lo, sep, hi = part.strip().partition("-")
             try:
-                chosen += list(range(int(lo), int(hi) + 1)) if sep else [int(lo)]
+                ends = [int(lo), int(hi)] if sep else [int(lo)]
             except ValueError:
-                raise ParamError("year", f"'{value}' is not a year, a list (2019,2021), a range (2015-2023) "
-                                         "or 'all'") from None
+                raise ParamError("year", f"'{str(value)[:40]}' is not a year, a list (2019,2021), a range "
+                                         "(2015-2023) or 'all'") from None
+            outside = [e for e in ends if not min(scored) <= e <= max(scored)]
+            if outside:  # checked before anything is expanded: 0-999999999 costs what 2015 costs
+                raise ParamError("year", f"{outside[0]} is not a scored year ({_years_range()})")
+            chosen += list(range(ends[0], ends[-1] + 1))
     bad = [y for y in chosen if y not in scored]
     if bad or not chosen:
         raise ParamError("year", f"{bad[0] if bad else value} is not a scored year ({_years_range()})")
