@@ -2,29 +2,68 @@
    1. each dropdown renders a hidden, read-only "focus target" input marked aria-hidden but in the
       tab order (aria-hidden-focus), which hands focus on to the dropdown's button: take the input
       out of the tab order and put the button itself in it, so Tab still reaches every dropdown;
-   2. a multi-select button is named from parts in another order than it shows them
-      (label-content-name-mismatch): name it "<label>: <what it shows>". */
+   2. the dropdown's button is named by aria-labelledby="<id>-value-count <id>-value", ids that exist
+      only for a multi-select or a chosen value, so a screen reader heard the value but never the
+      label ("2021", not "Year 2021"): name every dropdown button "<label>: <what it shows>" from its
+      <label for=...>, in the order it shows them (label-content-name-mismatch). */
 (function () {
+  function shownText(el) {
+    var parts = [], walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT), node;
+    while ((node = walk.nextNode())) { if (node.nodeValue.trim()) { parts.push(node.nodeValue.trim()); } }
+    return parts.join(' ');
+  }
   function patch(root) {
     root.querySelectorAll('input.dash-dropdown-focus-target[aria-hidden="true"]:not([tabindex="-1"])')
       .forEach(function (el) { el.setAttribute('tabindex', '-1'); });
     root.querySelectorAll('button.dash-dropdown[tabindex="-1"]')
       .forEach(function (el) { el.setAttribute('tabindex', '0'); });
     root.querySelectorAll('button.dash-dropdown').forEach(function (el) {
-      if (!el.querySelector('.dash-dropdown-value-count')) { return; }
       var label = el.id ? document.querySelector('label[for="' + el.id + '"]') : null;
-      var parts = [], walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT), node;
-      while ((node = walk.nextNode())) { if (node.nodeValue.trim()) { parts.push(node.nodeValue.trim()); } }
-      var shown = parts.join(' ');
-      var name = (label ? label.textContent.trim() + ': ' : '') + shown;
+      var text = label ? label.textContent.trim() : '';
+      var shown = shownText(el);
+      var name = text && shown ? text + ': ' + shown : (text || shown);
+      if (!name) { return; }
       if (el.hasAttribute('aria-labelledby')) { el.removeAttribute('aria-labelledby'); }
       if (el.getAttribute('aria-label') !== name) { el.setAttribute('aria-label', name); }
     });
   }
+  var queued = false;
+  function schedule() {
+    if (queued) { return; }
+    queued = true;
+    requestAnimationFrame(function () { queued = false; patch(document); });
+  }
   function start() {
     patch(document);
-    new MutationObserver(function () { patch(document); }).observe(document.body, {
-      childList: true, subtree: true, attributes: true, attributeFilter: ['aria-labelledby', 'tabindex']});
+    new MutationObserver(schedule).observe(document.body, {
+      childList: true, subtree: true, characterData: true,
+      attributes: true, attributeFilter: ['aria-labelledby', 'tabindex']});
   }
+  if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', start); } else { start(); }
+})();
+/* Charts: the source line and notes under a chart are placed at the plot's left edge, after the axis
+   labels, which on a phone pushed them off the right edge ("…Free expression corporat"): start
+   them at the chart's own left edge instead. Runs after every redraw (Plotly.react resets them). */
+(function () {
+  function fitNotes(gd) {
+    var fl = gd._fullLayout;
+    if (!fl || !fl._size || !fl.annotations || !fl._size.w || !window.Plotly) { return; }
+    var target = -fl._size.l / fl._size.w, update = {};
+    (gd.layout.annotations || []).forEach(function (a, i) {
+      if (a.xref === 'paper' && a.xanchor === 'left' && a.yanchor === 'top' && a.y === 0 && !a.showarrow
+          && Math.abs((a.x || 0) - target) > 0.002 && (a.x || 0) <= 0) {
+        update['annotations[' + i + '].x'] = target;
+      }
+    });
+    if (Object.keys(update).length) { window.Plotly.relayout(gd, update); }
+  }
+  function hook(gd) {
+    if (gd.__drdNotes || !gd.on) { return; }
+    gd.__drdNotes = true;
+    gd.on('plotly_afterplot', function () { fitNotes(gd); });
+    fitNotes(gd);
+  }
+  function scan() { document.querySelectorAll('.js-plotly-plot').forEach(hook); }
+  function start() { scan(); new MutationObserver(scan).observe(document.body, {childList: true, subtree: true}); }
   if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', start); } else { start(); }
 })();

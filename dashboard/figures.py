@@ -39,9 +39,11 @@ SCALE = [[0.0, "#440154"], [0.1, "#482475"], [0.2, "#414487"], [0.3, "#355f8d"],
          [1.0, "#fde725"]]
 NO_DATA = "#bdbdbd"
 LAND = "#f2f2f2"
-# Okabe-Ito: distinguishable by colour-blind readers; lines also differ by dash, bars by pattern.
+# Okabe-Ito: distinguishable by colour-blind readers; lines also differ by dash and marker, bars by pattern.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#999999"]
-DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "8px,3px,2px,3px,2px,3px", "2px,6px"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "triangle-down", "cross", "star", "pentagon",
+           "hexagon"]
 ACTOR_STYLE = {"state": ("#0072B2", ""), "corporate": ("#E69F00", "/"), "structural": ("#009E73", ".")}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 LICENCE = "Data CC BY-SA 4.0"
@@ -101,6 +103,9 @@ def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom
         showlegend=legend,
         hoverlabel={"font": {"family": FONT}},
     )
+    # axis titles and tick labels make room for themselves (never clipped at the left edge on phones)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     if top_legend:
         fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
                                   "yref": "container", "font": {"size": 11}})
@@ -130,14 +135,16 @@ def hover_lines(name: str, node_label: str, score, band, label: str, coverage, m
 def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
                min_coverage: float = 0.5, tick_labels: dict[int, str] | None = None,
                zoom_to_data: bool = False, points: dict[str, tuple[float, float]] | None = None,
-               bounds: tuple[tuple[float, float], tuple[float, float]] | None = None) -> go.Figure:
+               bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
+               mark_pilots: bool = True) -> go.Figure:
     """World choropleth of one node.
 
     `frame` columns: iso3, name, score (NaN = no data), band, label, coverage, pilot. Countries with a
     score share the fixed 1..6 colour axis; the others form a separate grey trace named "No data".
     Places in `points` (iso3 -> (lon, lat), e.g. dashboard.data.map_points()) are drawn as markers,
     since they have no shape. `bounds` ((lon_min, lon_max), (lat_min, lat_max), e.g. from
-    dashboard.geo.region_bounds) zooms the map to that box.
+    dashboard.geo.region_bounds) zooms the map to that box. Pilot countries get a
+    black outline (and a legend key) when `mark_pilots`.
     """
     points = points or {}
     f = frame.reset_index(drop=True)
@@ -163,19 +170,24 @@ def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
         part = pts[pts["score"].notna() == ok]
         if not len(part):
             continue
+        edge = [2.2 if mark_pilots and p else 0.6 for p in part["pilot"].astype(bool)]
         marker = ({"size": 7, "color": part["score"], "coloraxis": "coloraxis",
-                   "line": {"color": "#333333", "width": 0.6}} if ok else
+                   "line": {"color": "#333333", "width": edge}} if ok else
                   {"size": 6, "color": NO_DATA, "line": {"color": "#666666", "width": 0.6}})
         traces.append(go.Scattergeo(
             lon=[points[i][0] for i in part["iso3"]], lat=[points[i][1] for i in part["iso3"]],
             text=part["text"], customdata=part["iso3"], mode="markers", name=name,
             hovertemplate="%{text}<extra></extra>", showlegend=False, marker=marker))
-    pilots = f[f["pilot"].astype(bool)]
-    if len(pilots):
-        traces.append(go.Scattergeo(
-            locations=pilots["iso3"], locationmode="ISO-3", text=pilots["text"], customdata=pilots["iso3"],
-            mode="markers", name="Pilot country", hovertemplate="%{text}<extra></extra>",
-            marker={"symbol": "star", "size": 11, "color": "#ffffff", "line": {"color": "#000000", "width": 1.2}}))
+    pilots = f[f["pilot"].astype(bool) & ~is_point] if mark_pilots else f.iloc[0:0]
+    if len(pilots):  # a thick outline, not a marker: a star would hide a small country (Lebanon)
+        traces.append(go.Choropleth(
+            locations=pilots["iso3"], locationmode="ISO-3", z=[1] * len(pilots), text=pilots["text"],
+            customdata=pilots["iso3"], name="Pilot country", hovertemplate="%{text}<extra></extra>",
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, showlegend=False,
+            marker={"line": {"color": "#000000", "width": 2.2}}))
+        traces.append(go.Scattergeo(lon=[None], lat=[None], mode="markers", name="Pilot country",
+                                    marker={"symbol": "square-open", "size": 12, "color": "#000000",
+                                            "line": {"width": 2.5}}, hoverinfo="skip"))
     # legend keys (a choropleth has no legend swatch of its own)
     no_evidence = (f["label"] == NO_EVIDENCE) & ~scored
     key = ("No data or no corporate evidence" if no_evidence.any() and (~scored & ~no_evidence).any()
@@ -221,7 +233,7 @@ def pillars_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
     if ranged is not None:  # likely range from the sensitivity runs: error bars, range in the hover
         hover = [h + (f"<br>Likely {lo:.2f}–{hi:.2f}" if ok else "")
                  for h, lo, hi, ok in zip(hover, f["low"], f["high"], ranged)]
-        labels = [f"{s:.2f} (likely {lo:.1f}–{hi:.1f})" if ok else ""
+        labels = [f"{s:.2f}<br><span style='font-size:10px'>likely {lo:.1f}–{hi:.1f}</span>" if ok else ""
                   for s, lo, hi, ok in zip(f["score"], f["low"], f["high"], ranged)]
         text = ["" if ok else t for t, ok in zip(text, ranged)]  # the label goes after the error bar
     fig = go.Figure(go.Bar(
@@ -245,7 +257,7 @@ def pillars_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
             fig.add_annotation(x=0.05, y=name, text="no data (coverage too low)", showarrow=False, xanchor="left",
                                font={"size": 11, "color": "#495057"})
     wide = ranged is not None and ranged.any()
-    fig.update_xaxes(range=[0, 8.2 if wide else 6.6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)",
+    fig.update_xaxes(range=[0, 7.6 if wide else 6.6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)",
                      gridcolor="#e9ecef")
     fig.update_yaxes(automargin=True)
     return finish(fig, title, source, height=30 + 52 * len(f), bottom=44, legend=False)
@@ -286,6 +298,14 @@ def split_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
     return finish(fig, title, source, height=340, bottom=34 + note, top_legend=True)
 
 
+def line_style(i: int) -> tuple[str, str, str]:
+    """Colour, dash and marker of the i-th line (the black emphasis line aside): every one of the
+    first len(DASHES) lines differs from every other in dash *and* marker, so no line needs its
+    colour to be told apart."""
+    colours = [c for c in PALETTE if c != "#000000"]
+    return colours[i % len(colours)], DASHES[i % len(DASHES)], SYMBOLS[1 + i % (len(SYMBOLS) - 1)]
+
+
 def lines_figure(frame: pd.DataFrame, measured: pd.DataFrame | None, *, title: str, source: str,
                  hover_unit: str = "", emphasis: str | None = None, muted: list[str] | None = None) -> go.Figure:
     """Score lines over the years, with the methodology's measured share underneath.
@@ -299,18 +319,20 @@ def lines_figure(frame: pd.DataFrame, measured: pd.DataFrame | None, *, title: s
     for name, part in frame.groupby("series", sort=False):
         part = part.sort_values("year")
         if name == emphasis:
-            colour, dash, width = "#000000", "solid", 3.5
+            colour, dash, width, symbol = "#000000", "solid", 3.5, "circle"
         elif name in (muted or ()):  # reference lines, e.g. the published mean beside the like-for-like one
-            colour, dash, width = "#6c757d", "dot", 2
+            colour, dash, width, symbol = "#6c757d", "dot", 2, "circle-open"
         else:
-            colour, dash, width = PALETTE[i % 6], DASHES[i % len(DASHES)], 2
+            colour, dash, symbol = line_style(i)
+            width = 2
             i += 1
         extra = ([f"<br>{int(n)} countries{hover_unit}" for n in part["n"]] if "n" in part
                  else [""] * len(part))
         fig.add_trace(go.Scatter(
             x=part["year"], y=part["score"], name=str(name), mode="lines+markers", connectgaps=False,
             line={"color": colour, "dash": dash, "width": width},
-            marker={"size": 6}, hovertext=[f"<b>{name}</b> {y}: {fmt_score(s)}{e}"
+            marker={"size": 8 if symbol != "circle" else 7, "symbol": symbol, "color": colour,
+                    "line": {"color": "#ffffff", "width": 0.5}}, hovertext=[f"<b>{name}</b> {y}: {fmt_score(s)}{e}"
                                            for y, s, e in zip(part["year"], part["score"], extra)],
             hovertemplate="%{hovertext}<extra></extra>"))
     fig.update_yaxes(range=[1, 6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef",
@@ -559,6 +581,13 @@ def param_region(params: dict | None, ctx: Context | None = None) -> str:
     return P.region(P.text(params, "region"))
 
 
+def param_pilots(params: dict | None, ctx: Context | None = None) -> bool:
+    """On the page the pilot countries are outlined unless `pilots=0` (exports leave them out unless
+    `pilots=1`, dashboard.exports.images)."""
+    raw = _get(params, "pilots")
+    return True if raw == "" else P.flag(raw, "pilots")
+
+
 def node_code(node: str, actor: str, ctx: Context | None = None) -> str:
     """overall/pillar x all/actor -> the node of the result tree (e.g. privacy + state -> privacy.state)."""
     ctx = ctx or context()
@@ -587,7 +616,8 @@ def build_map(params: dict | None = None) -> go.Figure:
     src = source_line(ctx.publishers.get(code, []), year, ctx.version, "; shapes: Natural Earth")
     return map_figure(frame, title=title, source=src, node_label=ctx.node_name(code),
                       min_coverage=ctx.min_coverage, zoom_to_data=bool(region), points=data.map_points(),
-                      bounds=geo.region_bounds(list(frame["iso3"]), data.map_points()) if region else None)
+                      bounds=geo.region_bounds(list(frame["iso3"]), data.map_points()) if region else None,
+                      mark_pilots=param_pilots(params))
 
 
 def map_table(ctx: Context, year: int, code: str, region: str = "") -> pd.DataFrame:
@@ -728,6 +758,25 @@ def build_compare(params: dict | None = None) -> go.Figure:
 
 WORLD = "All countries"
 PUBLISHED = ", as published"
+
+
+def build_compare_trend(params: dict | None = None) -> go.Figure:
+    """Compare over time: one line per chosen country for one score (overall or a pillar, by actor)."""
+    ctx = context()
+    codes = param_countries(params, ctx)
+    node, actor = param_node(params, ctx), param_actor(params, ctx)
+    code = node_code(node, actor, ctx)
+    frame = data.nodes()
+    part = frame[(frame["node"] == code) & frame["iso3"].isin(codes)]
+    names = {c: ctx.countries.at[c, "name"] for c in codes}
+    lines = pd.DataFrame({"year": part["year"], "series": part["iso3"].map(names), "score": part["score"]})
+    order = {names[c]: i for i, c in enumerate(codes)}
+    lines = lines.sort_values(["series", "year"], key=lambda s: s.map(order) if s.name == "series" else s)
+    years = f"{min(ctx.years)}-{max(ctx.years)}"
+    what = ctx.pillars.get(node, "Overall") if node != "overall" else "Overall"
+    return lines_figure(lines, measured_table(ctx, code),
+                        title=f"{what} score{actor_phrase(actor, ctx)} over time, {years}",
+                        source=source_line(ctx.publishers.get(code, ctx.publishers["overall"]), years, ctx.version))
 
 
 def region_means(ctx: Context, code: str) -> pd.DataFrame:
@@ -926,10 +975,11 @@ CHARTS = {
     "split": build_split,
     "trend": build_trend,
     "compare": build_compare,
+    "compare_trend": build_compare_trend,
     "region_trends": build_region_trends,
     "region_compare": build_region_compare,
     "tensions": build_tensions,
 }
 """Chart kind -> build(params: dict[str, str]) -> go.Figure. Parameters as in page URLs: year, node
 (overall or a pillar), actor (all, state, corporate, structural), country, countries (comma-separated),
-region. ValueError names the bad parameter. `tensions` takes year and region."""
+region, pilots (0 or 1, map only). ValueError names the bad parameter. `tensions` takes year and region."""

@@ -21,6 +21,7 @@ CHART_PARAMS = {
     "split": {"country": "LBN", "year": "2021"},
     "trend": {"country": "LBN"},
     "compare": {"countries": "LBN,COL", "year": "2021"},
+    "compare_trend": {"countries": "LBN,COL", "node": "privacy"},
     "region_trends": {"region": MENA},
     "region_compare": {"country": "LBN", "year": "2021"},
 }

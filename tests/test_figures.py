@@ -66,9 +66,27 @@ def test_map_hover_has_score_band_and_coverage():
 
 def test_map_marks_pilots_and_has_legend_key_for_no_data():
     fig = figures.map_figure(tiny_map_frame(), title="T", source="S", node_label="Overall")
-    pilot = next(t for t in fig.data if t.name == "Pilot country")
-    assert list(pilot.locations) == ["BBB"] and pilot.marker.symbol == "star"
+    pilot = next(t for t in fig.data if t.name == "Pilot country" and t.type == "choropleth")
+    # an outline, not a star over the country (a star hid Lebanon): transparent fill, thick black edge
+    assert list(pilot.locations) == ["BBB"] and pilot.type == "choropleth" and pilot.marker.line.width >= 2
+    assert all(c[1] == "rgba(0,0,0,0)" for c in pilot.colorscale)
+    assert any(t.name == "Pilot country" and t.type == "scattergeo" and t.showlegend is not False for t in fig.data)
     assert any(t.name.startswith("No data") and t.showlegend is not False for t in fig.data)
+    plain = figures.map_figure(tiny_map_frame(), title="T", source="S", node_label="Overall", mark_pilots=False)
+    assert not any(str(t.name).startswith("Pilot") for t in plain.data)
+
+
+def test_line_series_differ_without_colour():
+    """Every line differs from every other in dash and marker, not only in colour (two regions
+    used to share colour and dash)."""
+    series = [f"Region {i}" for i in range(8)]
+    frame = pd.DataFrame([{"year": y, "series": s, "score": 3.0} for s in series for y in (2020, 2021)])
+    fig = figures.lines_figure(frame, None, title="T", source="S", emphasis="Region 0")
+    lines = [t for t in fig.data if t.type == "scatter"]
+    styles = [(t.line.dash, t.marker.symbol) for t in lines]
+    assert len(set(d for d, _ in styles)) == len(styles) - 1  # the emphasis line is solid, thick and black
+    assert len(set(m for _, m in styles)) == len(styles)
+    assert next(t for t in lines if t.name == "Region 0").line.width > 3
 
 
 def test_map_keeps_a_stable_world_view():
@@ -165,13 +183,13 @@ def test_region_filter_and_actor_split():
     assert set(regions) == {"South Asia"}
 
 
-def test_map_update_is_fast():
-    import time
-    CHARTS["map"]({"year": "2020"})
-    start = time.perf_counter()
-    for year in ("2019", "2020", "2021"):
-        CHARTS["map"]({"year": year, "node": "access", "actor": "corporate"}).to_plotly_json()
-    assert (time.perf_counter() - start) / 3 < 0.25
+def test_a_view_drawn_before_is_not_rebuilt():
+    """What keeps map updates and year changes fast: a view drawn before is served from the cache of
+    this scoring run (the speed itself is measured by benchmarks/pages_benchmark.py, not here)."""
+    params = {"year": "2019", "node": "access", "actor": "corporate"}
+    first = figures.figure_dict("map", params, fixed_height=False)
+    assert figures.figure_dict("map", dict(params), fixed_height=False) is first
+    assert figures.figure_dict("map", {**params, "pilots": "0"}, fixed_height=False) is not first
 
 
 def test_compare_draws_likely_ranges_only_where_the_runs_give_one():

@@ -36,10 +36,11 @@ def test_every_layout_renders_with_defaults(pages, name):
 
 
 @pytest.mark.parametrize("params, expected", [
-    ({"year": "2019", "node": "privacy", "actor": "state", "region": "South Asia"},
-     {"year": 2019, "node": "privacy", "actor": "state", "region": "South Asia"}),
-    ({}, {"year": 2025, "node": "overall", "actor": "all", "region": ""}),
-    ({"year": "1800", "node": "bogus"}, {"year": 2025, "node": "overall", "actor": "all", "region": ""}),
+    ({"year": "2019", "node": "privacy", "actor": "state", "region": "South Asia", "pilots": "0"},
+     {"year": 2019, "node": "privacy", "actor": "state", "region": "South Asia", "pilots": False}),
+    ({}, {"year": 2025, "node": "overall", "actor": "all", "region": "", "pilots": True}),
+    ({"year": "1800", "node": "bogus"}, {"year": 2025, "node": "overall", "actor": "all", "region": "",
+                                         "pilots": True}),
 ])
 def test_map_reads_its_view_from_the_url(pages, params, expected):
     view, problems = pages["home"].parse(params)
@@ -53,7 +54,7 @@ def test_map_layout_warns_about_bad_parameters(pages):
 
 
 def test_map_callback_redraws_and_rebuilds_downloads(pages):
-    fig, menu, summary = pages["home"].update_map(2018, "access", "corporate", "all")
+    fig, menu, summary = pages["home"].update_map(2018, "access", "corporate", "all", ["1"])
     assert fig["layout"]["title"]["text"].startswith("Access score, corporate actors only, 2018")
     assert "height" not in fig["layout"]          # CSS sizes the on-screen map
     links = text_of(menu)
@@ -120,10 +121,11 @@ def test_correction_provenance_is_shown(pages):
 
 def test_compare_view_and_empty_selection(pages):
     view, problems = pages["compare"].parse({"countries": "col,IDN", "year": "2020", "actor": "state"})
-    assert view == {"year": 2020, "actor": "state", "countries": ["COL", "IDN"]} and not problems
-    fig, menu, table = pages["compare"].update([], 2020, "all")
+    assert view == {"year": 2020, "actor": "state", "node": "overall", "view": "year",
+                    "countries": ["COL", "IDN"]} and not problems
+    fig, menu, table, *_ = pages["compare"].update([], 2020, "all")
     assert "Choose one or more countries" in json.dumps(fig if isinstance(fig, dict) else fig.to_plotly_json())
-    fig, menu, table = pages["compare"].update(["COL", "UZB"], 2021, "corporate")
+    fig, menu, table, *_ = pages["compare"].update(["COL", "UZB"], 2021, "corporate")
     assert [t["name"] for t in fig["data"]] == ["Colombia", "Uzbekistan"]
     assert "Privacy, corporate" in text_of(table) and "country=COL%2CUZB" in text_of(menu)
 

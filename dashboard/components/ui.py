@@ -12,16 +12,24 @@ from dash import Input, Output, clientside_callback, dcc, html
 from .. import data
 from ..figures import SCALE
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
-                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-                "toImageButtonOptions": {"format": "svg"}}
+# No plotly toolbar on charts (it covered their titles on phones; the Download menu beside each chart
+# gives PNG, SVG and the data) and never its "Share chart…" button, which uploads to Plotly Cloud: the
+# app promises no internet. The map keeps three buttons, zoom in, zoom out and reset, and nothing else.
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False, "showSendToCloud": False,
+                "showEditInChartStudio": False, "showLink": False, "plotlyServerURL": "",
+                "modeBarButtonsToRemove": ["sendChartToCloud", "select2d", "lasso2d", "autoScale2d"]}
+MAP_BUTTONS = [["zoomInGeo", "zoomOutGeo", "resetGeo"]]
 
 
-def graph(graph_id: str, figure=None, label: str = "", class_name: str = "", **kwargs) -> dcc.Graph:
-    """A dcc.Graph that loads map shapes from this server (never a CDN) and has an accessible name."""
+def graph(graph_id: str, figure=None, label: str = "", class_name: str = "", zoom: bool = False,
+          **kwargs) -> dcc.Graph:
+    """A dcc.Graph that loads map shapes from this server (never a CDN) and has an accessible name.
+    `zoom` shows the map's zoom buttons (the only toolbar in the app)."""
     config = dict(GRAPH_CONFIG, topojsonURL=dash.get_asset_url("topojson/"))
     height = ((figure or {}).get("layout") or {}).get("height") if isinstance(figure, dict) else None
     box = {"style": {"minHeight": f"{int(height)}px"}} if height else {}  # the chart's size before it is drawn
+    if zoom:
+        config.update(displayModeBar=True, modeBarButtons=MAP_BUTTONS)
     return html.Div(dcc.Graph(id=graph_id, figure=figure if figure is not None else {}, config=config,
                               className=f"drd-graph {class_name}".strip(), **kwargs),
                     role="figure", **{"aria-label": label or "chart"}, **box)
@@ -82,6 +90,20 @@ def score_card(title: str, node: dict, extra: str | None = None) -> dbc.Card:
     ]), className="h-100 drd-card")
 
 
+def busy(view_id: str, progress_id: str) -> list:
+    """A callback's `running` states: the view stays on screen, dimmed and marked busy, and the
+    progress line shows, until the callback's answer arrives (never a blank area)."""
+    return [(Output(view_id, "className"), "drd-view drd-stale", "drd-view"),
+            (Output(view_id, "aria-busy"), "true", "false"),
+            (Output(progress_id, "className"), "drd-progress drd-progress-on", "drd-progress")]
+
+
+def progress(progress_id: str, text: str) -> html.Div:
+    """A progress line shown while a callback runs (its class is set by the callback's `running`)."""
+    return html.Div([html.Span(className="spinner-border spinner-border-sm me-2", **{"aria-hidden": "true"}),
+                     html.Span(text)], id=progress_id, className="drd-progress", role="status")
+
+
 def alert(message, color: str = "warning", **kwargs) -> dbc.Alert:
     return dbc.Alert(message, color=color, className="drd-alert", **kwargs)
 
@@ -108,11 +130,14 @@ def region_options() -> list[dict]:
     return [{"label": "All regions", "value": "all"}] + [{"label": r, "value": r} for r in regions]
 
 
-def labelled(label: str, control, control_id: str, width: dict | None = None) -> dbc.Col:
-    """A form control with a visible <label> bound to it (keyboard and screen-reader friendly)."""
-    return dbc.Col([dbc.Label(label, html_for=control_id, className="small fw-semibold mb-1"),
+def labelled(label: str, control, control_id: str, width: dict | None = None, hidden: bool = False) -> dbc.Col:
+    """A form control with a visible <label> bound to it (keyboard and screen-reader friendly), in a
+    column `<control_id>-col` (`hidden` starts it hidden, for controls a view does not use)."""
+    return dbc.Col([dbc.Label(label, html_for=control_id, className="small fw-semibold mb-1",
+                              id=f"{control_id}-label"),
                     html.Div(control, className="drd-control")],  # keeps the control's height while it loads
-                   **(width or {"xs": 12, "sm": 6, "lg": 3}), className="mb-2")
+                   **(width or {"xs": 12, "sm": 6, "lg": 3}), id=f"{control_id}-col",
+                   className="mb-2 d-none" if hidden else "mb-2")
 
 
 ACTORS = [{"label": "All actors", "value": "all"}, {"label": "State", "value": "state"},
@@ -145,18 +170,20 @@ def parse_view(params: dict, specs) -> tuple[dict, list[str]]:
     return view, problems
 
 
-def url_sync(store_id: str, path: str, fields: list[tuple[str, str, object]]) -> None:
+def url_sync(store_id: str, path: str, fields: list[tuple]) -> None:
     """Keep the address bar in step with a page's controls (history.replaceState: no reload, no
     history spam), so a copied link reproduces the view. `fields` is (control id, URL key, value
-    left out of the URL); lists are joined with commas."""
-    keys = json.dumps([key for _, key, _ in fields])
-    skip = json.dumps([default for _, _, default in fields])
+    left out of the URL[, value written for an empty list, e.g. a switch turned off]); lists are
+    joined with commas."""
+    keys = json.dumps([f[1] for f in fields])
+    skip = json.dumps([f[2] for f in fields])
+    empty = json.dumps([f[3] if len(f) > 3 else "" for f in fields])
     clientside_callback(
         f"""
         function(...values) {{
-            const keys = {keys}, skip = {skip}, q = new URLSearchParams();
+            const keys = {keys}, skip = {skip}, empty = {empty}, q = new URLSearchParams();
             values.forEach(function (v, i) {{
-                if (Array.isArray(v)) {{ v = v.join(','); }}
+                if (Array.isArray(v)) {{ v = v.length ? v.join(',') : empty[i]; }}
                 if (v !== null && v !== undefined && v !== '' && v !== skip[i]) {{ q.set(keys[i], v); }}
             }});
             const s = q.toString().replace(/%2C/g, ',');
@@ -166,7 +193,7 @@ def url_sync(store_id: str, path: str, fields: list[tuple[str, str, object]]) ->
             return s;
         }}
         """,
-        Output(store_id, "data"), *[Input(control, "value") for control, _, _ in fields],
+        Output(store_id, "data"), *[Input(f[0], "value") for f in fields],
     )
 
 

@@ -19,10 +19,15 @@ def default_countries(ctx) -> list[str]:
     return [c for c in ctx.countries.index[ctx.countries["pilot"]]] or list(ctx.countries.index[:3])
 
 
+VIEWS = [{"label": "One year, side by side", "value": "year"}, {"label": "Over time, one score", "value": "time"}]
+
+
 def parse(params: dict) -> tuple[dict, list[str]]:
     ctx = figures.context()
     view, problems = ui.parse_view(params, (("year", figures.param_year, max(ctx.years)),
-                                            ("actor", figures.param_actor, "all")))
+                                            ("actor", figures.param_actor, "all"),
+                                            ("node", figures.param_node, "overall"),
+                                            ("view", param_view, "year")))
     if figures._get(params, "countries"):
         chosen, more = ui.parse_view(params, (("countries", figures.param_countries, default_countries(ctx)),))
         view, problems = view | chosen, problems + more
@@ -33,20 +38,53 @@ def parse(params: dict) -> tuple[dict, list[str]]:
     return view, problems
 
 
+def param_view(params: dict, ctx=None) -> str:
+    value = figures._get(params, "view").lower() or "year"
+    if value not in ("year", "time"):
+        raise ValueError(f"view: '{value}' is not 'year' (side by side) or 'time' (over time)")
+    return value
+
+
 def chart(view: dict):
     if not view["countries"]:
         ctx = figures.context()
         return figures.message_figure(f"Countries compared, {view['year']}", "Choose one or more countries above.",
                                       figures.source_line(ctx.publishers["overall"], view["year"], ctx.version))
-    return figures.figure_dict("compare", {"countries": ",".join(view["countries"]), "year": view["year"],
-                                           "actor": view["actor"]})
+    codes = ",".join(view["countries"])
+    if view["view"] == "time":
+        return figures.figure_dict("compare_trend", {"countries": codes, "node": view["node"],
+                                                     "actor": view["actor"]})
+    return figures.figure_dict("compare", {"countries": codes, "year": view["year"], "actor": view["actor"]})
 
 
 def menu(view: dict):
     codes = ",".join(view["countries"])
+    if view["view"] == "time":
+        return ui.downloads("compare_trend" if codes else None,
+                            {"countries": codes, "node": view["node"], "actor": view["actor"]},
+                            {"year": "all", "country": codes, "level": "pillar"}, menu_id="compare-download-menu")
     return ui.downloads("compare" if codes else None,
                         {"countries": codes, "year": view["year"], "actor": view["actor"]},
                         {"year": view["year"], "country": codes, "level": "pillar"}, menu_id="compare-download-menu")
+
+
+def time_table(view: dict) -> html.Div:
+    """The over-time view's numbers: one row per year, one column per country, for the chosen score."""
+    ctx = figures.context()
+    code = figures.node_code(view["node"], view["actor"], ctx)
+    head = html.Thead(html.Tr([html.Th("Year", scope="col")] + [
+        html.Th(dcc.Link(ctx.countries.at[c, "name"], href=f"/country/{c}?year={max(ctx.years)}"), scope="col")
+        for c in view["countries"]]))
+    rows = []
+    for year in sorted(ctx.years, reverse=True):
+        sl = ctx.slice(year, code)
+        rows.append(html.Tr([html.Th(str(year), scope="row")] + [
+            html.Td([ui.score_text(sl.at[c, "score"]), html.Br(),
+                     html.Span(f"cov. {ui.pct(sl.at[c, 'coverage'])}", className="small drd-muted")])
+            for c in view["countries"]]))
+    return html.Div(dbc.Table([html.Caption(f"{ctx.node_name(code)} score by year"), head, html.Tbody(rows)],
+                              size="sm", striped=True, className="drd-table"), className="table-responsive",
+                    tabIndex=0, role="region", **{"aria-label": "Scores table (scrolls sideways)"})
 
 
 def table(view: dict) -> html.Div:
@@ -54,6 +92,8 @@ def table(view: dict) -> html.Div:
     ctx = figures.context()
     if not view["countries"]:
         return html.Div()
+    if view.get("view") == "time":
+        return time_table(view)
     codes = ["overall", *ctx.pillars]
     codes += [a for a in ctx.actors if a in ctx.nodes]
     codes += [f"{p}.{a}" for p in ctx.pillars for a in ctx.actors if f"{p}.{a}" in ctx.nodes]
@@ -74,51 +114,70 @@ def table(view: dict) -> html.Div:
                                      scope="row")] + cells))
     return html.Div(dbc.Table([html.Caption(f"All scores by pillar and actor, {view['year']}"), head,
                                html.Tbody(rows)], size="sm", striped=True, className="drd-table"),
-                    className="table-responsive")
+                    className="table-responsive", tabIndex=0, role="region",
+                    **{"aria-label": "Scores table (scrolls sideways)"})
 
 
-def layout(countries=None, year=None, actor=None, **_other):
-    view, problems = parse({"countries": countries, "year": year, "actor": actor})
+def layout(countries=None, year=None, actor=None, node=None, view=None, **_other):
+    ctx = figures.context()
+    state, problems = parse({"countries": countries, "year": year, "actor": actor, "node": node, "view": view})
+    over_time = state["view"] == "time"
+    nodes = [{"label": "Overall", "value": "overall"}] + [{"label": n, "value": c} for c, n in ctx.pillars.items()]
     return html.Div([
         html.H1("Compare countries", className="h3"),
         html.P("Put up to eight countries side by side, for every pillar, for all actors or for the state or "
-               "companies only. The table below the chart lists every score with its band and coverage. "
-               "Error bars show each score's likely range over 1,000 rescorings with other reasonable choices: "
-               "where two countries' ranges overlap, the gap between them is not meaningful.",
+               "companies only, in one year or over time. The table below the chart lists every score with its "
+               "band and coverage. Error bars show each score's likely range over 1,000 rescorings with other "
+               "reasonable choices: where two countries' ranges overlap, the gap between them is not meaningful.",
                className="text-body-secondary"),
         *[ui.alert(f"The link asked for something unknown and was reset: {p}") for p in problems],
         dbc.Row([
             ui.labelled("Countries", dcc.Dropdown(id="compare-countries", options=ui.country_options(),
-                                                  value=view["countries"], multi=True,
+                                                  value=state["countries"], multi=True,
                                                   placeholder="Type country names…"), "compare-countries",
                         {"xs": 12, "lg": 6}),
-            ui.labelled("Year", dcc.Dropdown(id="compare-year", options=ui.year_options(), value=view["year"],
+            dbc.Col([html.Div("View", id="compare-view-label", className="small fw-semibold mb-1 form-label"),
+                     html.Div(dbc.RadioItems(id="compare-view", options=VIEWS, value=state["view"], inline=True,
+                                             input_class_name="me-1", label_class_name="me-2"),
+                              role="radiogroup", **{"aria-labelledby": "compare-view-label"})],
+                    xs=12, lg=6, className="mb-2"),
+            ui.labelled("Year", dcc.Dropdown(id="compare-year", options=ui.year_options(), value=state["year"],
                                              clearable=False, searchable=False), "compare-year",
-                        {"xs": 6, "sm": 4, "lg": 2}),
-            ui.actor_radio("compare-actor", view["actor"], {"xs": 12, "sm": 8, "lg": 4}),
+                        {"xs": 6, "sm": 4, "lg": 2}, hidden=over_time),
+            ui.labelled("Score", dcc.Dropdown(id="compare-node", options=nodes, value=state["node"],
+                                              clearable=False, searchable=False), "compare-node",
+                        {"xs": 6, "sm": 4, "lg": 2}, hidden=not over_time),
+            ui.actor_radio("compare-actor", state["actor"], {"xs": 12, "sm": 8, "lg": 4}),
         ], className="g-2 align-items-end"),
-        html.Div(menu(view), id="compare-downloads", className="mb-2"),
-        dcc.Loading(ui.graph("compare-graph", chart(view), "Bar chart comparing the chosen countries per pillar"),
-                    delay_show=400, type="dot"),
-        html.Div(table(view), id="compare-table"),
+        html.Div(menu(state), id="compare-downloads", className="mb-2"),
+        ui.progress("compare-progress", "Redrawing the comparison…"),
+        html.Div([ui.graph("compare-graph", chart(state), "Chart comparing the chosen countries"),
+                  html.Div(table(state), id="compare-table")], id="compare-view-body", className="drd-view"),
         dcc.Store(id="compare-url-sync"),
     ])
 
 
 @callback(Output("compare-graph", "figure"), Output("compare-downloads", "children"),
-          Output("compare-table", "children"),
+          Output("compare-table", "children"), Output("compare-year-col", "className"),
+          Output("compare-node-col", "className"),
           Input("compare-countries", "value"), Input("compare-year", "value"), Input("compare-actor", "value"),
-          prevent_initial_call=True)
-def update(countries, year, actor):
+          Input("compare-node", "value"), Input("compare-view", "value"),
+          running=ui.busy("compare-view-body", "compare-progress"), prevent_initial_call=True)
+def update(countries, year, actor, node="overall", view="year"):
     if countries is not None and (not isinstance(countries, list) or len(countries) > 50):
         reject("countries must be a list of at most 50 codes")
     if not all(isinstance(code, str) and len(code) <= 3 for code in countries or []):
         reject("countries must be ISO3 codes")
     scalar(year, "year")
     scalar(actor, "actor", (str,), 20)
-    view, _ = parse({"countries": ",".join(countries or []), "year": year, "actor": actor})
-    return chart(view), menu(view), table(view)
+    scalar(node, "node", (str,), 20)
+    scalar(view, "view", (str,), 10)
+    state, _ = parse({"countries": ",".join(countries or []), "year": year, "actor": actor, "node": node,
+                      "view": view})
+    hide = ("mb-2 d-none", "mb-2") if state["view"] == "time" else ("mb-2", "mb-2 d-none")
+    return chart(state), menu(state), table(state), *hide
 
 
 ui.url_sync("compare-url-sync", "/compare", [("compare-countries", "countries", None),
-                                             ("compare-year", "year", None), ("compare-actor", "actor", "all")])
+                                             ("compare-year", "year", None), ("compare-actor", "actor", "all"),
+                                             ("compare-view", "view", "year"), ("compare-node", "node", "overall")])

@@ -15,14 +15,12 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dashboard import data, figures
 from dashboard.callback_input import rejects_bad_values, scalar
 from dashboard.components import ui
+from dashboard.components.drilldown import drilldown, indicator_table  # noqa: F401 - the profile's drill-down
+from dashboard.components.drilldown import num as _num
 from indicators.trend import signed, trend_sentence
 
 dash.register_page(__name__, path_template="/country/<iso3>", name="Country",
                    title=lambda iso3=None, **_: f"{_name(iso3)}: digital rights profile", nav=False)
-
-STATUS = {"missing": "No data for this country (other countries have it this year)",
-          "not measured this year": "Not measured by its source in this window"}
-
 
 def _name(iso3) -> str:
     try:
@@ -31,12 +29,6 @@ def _name(iso3) -> str:
         return str(frame.at[code, "name"]) if code in frame.index else "Unknown country"
     except Exception:  # noqa: BLE001 - a title must never break the page
         return "Country"
-
-
-def _num(value, digits: int = 4) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.{digits}g}" if abs(value) < 1e6 else f"{value:,.0f}"
 
 
 def unknown_country(code: str) -> html.Div:
@@ -85,25 +77,36 @@ def layout(iso3=None, year=None, **_other):
                                                              placeholder="Type a country name…"),
                              "country-find", {"xs": 12, "sm": 8, "lg": 4})], className="g-2"),
         dcc.Location(id="country-find-nav", refresh="callback-nav"),
-        dcc.Loading(html.Div(cached_body(code, chosen), id="country-body"), delay_show=400, type="dot"),
+        ui.progress("country-progress", "Updating the profile for the chosen year…"),
+        html.Div(page_body(code, chosen), id="country-body", className="drd-view", **{"aria-busy": "false"}),
         dcc.Store(id="country-url-sync"),
     ])
 
 
-def cached_body(iso3: str, year: int) -> list:
-    """body() memoised per scoring run (the context's cache is dropped when the data is refreshed)."""
+# The parts of the profile that change with the year: (output id, property). The year callback sends
+# only these (cached per country and year), so the charts are redrawn in place (Plotly.react) and the
+# old profile stays on screen, dimmed, until the new one arrives. The trend does not depend on the year.
+YEAR_PARTS = [("country-cards", "children"), ("country-sure", "children"),
+              ("country-pillars", "figure"), ("country-pillars-menu", "children"),
+              ("country-split", "figure"), ("country-split-menu", "children"),
+              ("country-drill", "children"), ("country-drill-menu", "children"),
+              ("country-region", "figure"), ("country-region-menu", "children")]
+
+
+def cached_body(iso3: str, year: int) -> dict:
+    """year_parts() memoised per scoring run (the context's cache is dropped when the data is refreshed)."""
     cache = figures.context().cache
     key = ("country-body", iso3, year)
     if key not in cache:
         if sum(1 for k in cache if k[0] == "country-body") >= 128:
             for k in [k for k in cache if k[0] == "country-body"]:
                 cache.pop(k, None)
-        cache[key] = body(iso3, year)
+        cache[key] = year_parts(iso3, year)
     return cache[key]
 
 
-def body(iso3: str, year: int) -> list:
-    """Everything that depends on the year: cards, charts, drill-down."""
+def year_parts(iso3: str, year: int) -> dict:
+    """Everything that depends on the year, keyed by the ids of YEAR_PARTS."""
     d = data.drilldown(iso3, year)
     o = d["overall"]
     params = {"country": iso3, "year": year}
@@ -118,32 +121,50 @@ def body(iso3: str, year: int) -> list:
         f"{d['country']} has no overall score for {year}: only {ui.pct(o['coverage'])} of the measured "
         f"indicators have data, below the {d['min_coverage']:.0%} needed. Scores are never filled in.",
         color="secondary") if withheld else None
+    return {
+        "country-cards": [html.H2(f"Scores in {year}", className="visually-hidden"),
+                          dbc.Row(cards, className="g-2"),
+                          html.P(["Scores run from 1 (severe violations) to 6 (fully respected). Coverage: the share "
+                                  "of the indicators measured this year that have data for the country. ",
+                                  dcc.Link("How scores are made", href="/methodology"), "."],
+                                 className="small text-body-secondary mt-1"), note],
+        "country-sure": how_sure_section(sure),
+        "country-pillars": figures.figure_dict("pillars", params),
+        "country-pillars-menu": ui.downloads("pillars", params, {**params, "level": "pillar"}),
+        "country-split": figures.figure_dict("split", params),
+        "country-split-menu": ui.downloads("split", params, {**params, "level": "pillar"}),
+        "country-drill": drilldown(d),
+        "country-drill-menu": ui.downloads(None, None, {**params, "level": "indicator"}),
+        "country-region": figures.figure_dict("region_compare", params),
+        "country-region-menu": ui.downloads("region_compare", params,
+                                            {"year": year, "region": d["region"], "level": "pillar"}),
+    }
+
+
+def page_body(iso3: str, year: int) -> list:
+    """The profile below the controls: the year's parts in their places, then the trend."""
+    part = cached_body(iso3, year)
     return [
-        html.Section([html.H2(f"Scores in {year}", className="visually-hidden"), dbc.Row(cards, className="g-2"),
-                      html.P(["Scores run from 1 (severe violations) to 6 (fully respected). Coverage: the share "
-                              "of the indicators measured this year that have data for the country. ",
-                              dcc.Link("How scores are made", href="/methodology"), "."],
-                             className="small text-body-secondary mt-1")], className="mb-3"),
-        note,
-        how_sure_section(sure),
+        html.Section(part["country-cards"], id="country-cards", className="mb-3"),
+        html.Div(part["country-sure"], id="country-sure"),
         dbc.Row([
-            dbc.Col(ui.section("Pillar scores", ui.graph("country-pillars", figures.figure_dict("pillars", params),
+            dbc.Col(ui.section("Pillar scores", ui.graph("country-pillars", part["country-pillars"],
                                                          "Bar chart of the overall and pillar scores"),
-                               menu=ui.downloads("pillars", params, {**params, "level": "pillar"})), lg=6),
-            dbc.Col(ui.section("State vs corporate", ui.graph("country-split", figures.figure_dict("split", params),
+                               menu=html.Div(part["country-pillars-menu"], id="country-pillars-menu")), lg=6),
+            dbc.Col(ui.section("State vs corporate", ui.graph("country-split", part["country-split"],
                                                               "Bar chart of state and corporate scores per pillar"),
                                html.P("Structural conditions (connectivity) count in the Access pillar but never "
                                       "as abuse, so they are not shown here.", className="small text-body-secondary"),
-                               menu=ui.downloads("split", params, {**params, "level": "pillar"})), lg=6),
+                               menu=html.Div(part["country-split-menu"], id="country-split-menu")), lg=6),
         ]),
-        ui.section("Drill-down: from each pillar to its indicators and sources", drilldown(d),
-                   menu=ui.downloads(None, None, {**params, "level": "indicator"}), id="drilldown"),
+        ui.section("Drill-down: from each pillar to its indicators and sources",
+                   html.Div(part["country-drill"], id="country-drill"),
+                   menu=html.Div(part["country-drill-menu"], id="country-drill-menu"), id="drilldown"),
         dbc.Row([
             dbc.Col(ui.section("Compared with the region", ui.graph(
-                "country-region", figures.figure_dict("region_compare", params),
+                "country-region", part["country-region"],
                 "The country's scores against the range and mean of its region"),
-                menu=ui.downloads("region_compare", params, {"year": year, "region": d["region"], "level": "pillar"})),
-                lg=6),
+                menu=html.Div(part["country-region-menu"], id="country-region-menu")), lg=6),
             dbc.Col(ui.section("Over time", ui.graph("country-trend", figures.figure_dict("trend", {"country": iso3}),
                                                      "Line chart of the scores over the years"),
                                html.P("“Overall on the same indicators” starts at the first overall score and "
@@ -222,7 +243,13 @@ def trend_table(t: dict) -> html.Div:
                              html.Td(signed(y["composition"])), html.Td(same), html.Td(count)]))
     caption = html.Caption(f"Overall score {t['from']}–{t['to']}: each change is from the previous scored year")
     return html.Div(dbc.Table([caption, head, html.Tbody(rows)], size="sm", striped=True,
-                              className="drd-table drd-trend-table mb-0"), className="table-responsive")
+                              className="drd-table drd-trend-table mb-0"), className="table-responsive",
+                    tabIndex=0, role="region", **{"aria-label": "Yearly scores table (scrolls sideways)"})
+
+
+def body(iso3: str, year: int) -> list:
+    """The profile below the controls for one year (as first served)."""
+    return page_body(iso3, year)
 
 
 def how_sure(iso3: str, year: int) -> tuple[dict | None, dict[str, str]]:
@@ -252,84 +279,16 @@ def how_sure_section(sure: dict | None) -> html.Section | None:
                              className="small text-body-secondary"), id="how-sure")
 
 
-def drilldown(d: dict) -> dbc.Accordion:
-    """One accordion item per pillar: actor nodes, then the indicator table with sources."""
-    items = []
-    for p in d["pillars"]:
-        actors = html.Ul([html.Li([html.Strong(f"{a['actor'].capitalize()}: "),
-                                   ui.score_text(a["score"]) if a["score"] is not None or a["label"] == "No data"
-                                   else a["label"],
-                                   f" ({a['label']})" if a["score"] is not None else "",
-                                   f", coverage {ui.pct(a['coverage'])} "
-                                   f"({a['indicators_with_data']} of {a['indicators']} indicators)"])
-                          for a in p["actors"]], className="small mb-2")
-        items.append(dbc.AccordionItem([
-            html.P([f"{p['name']}: weighted mean (weight {p['weight']:g} in the overall score) of its indicators "
-                    f"with data; coverage {ui.pct(p['coverage'])}, {p['indicators_with_data']} of "
-                    f"{p['indicators']} indicators. By actor:"], className="small mb-1"),
-            actors,
-            indicator_table(p, d["year"]),
-        ], title=f"{p['name']}: {ui.score_text(p['score'])} · {p['label']} · coverage {ui.pct(p['coverage'])}",
-            item_id=p["node"]))
-    return dbc.Accordion(items, always_open=True, start_collapsed=False, active_item=[d["pillars"][0]["node"]],
-                         id="country-drilldown")
-
-
-def indicator_table(p: dict, year: int) -> html.Div:
-    meth = data.dataset().methodology.indicators
-    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in
-                               ("Indicator", "Actor", "Raw value", "Year", "Score (1-6)", "Weight", "Source")]))
-    rows = []
-    for it in p["items"]:
-        spec = meth.loc[it["indicator"]]
-        src = it.get("source")
-        source = (html.Span([html.A(src["publisher"], href=src["url"], target="_blank", rel="noopener"),
-                             html.Br(), html.Span(src["dataset"], className="drd-muted"),
-                             html.Br(), html.Span(f"Variable: {spec['source_variable']}" if spec["source_variable"]
-                                                  else "", className="drd-muted"),
-                             html.Br(), html.Span(f"Licence: {src['licence']}", className="drd-muted")])
-                  if src else "-")
-        used = it["status"] == "used"
-        name_cell = [html.Span(it["name"]), html.Br(),
-                     html.Code(it["indicator"], className="small"),
-                     html.Span(f" · {spec['unit']}" if spec["unit"] else "", className="drd-muted small")]
-        if used and it.get("note"):
-            name_cell += [html.Br(), html.Span(f"Note: {it['note']}", className="drd-muted small")]
-        if it.get("correction"):
-            c = it["correction"]
-            name_cell.append(html.Div([
-                html.Strong("Expert correction. "),
-                f"Published value {_num(c['original_value'])} replaced by {_num(it['value'])}. ",
-                f"By {c['author']} on {c['date']}. Why: {c['reason']}. ",
-                "Source: ", (html.A(c["source"], href=c["source"], target="_blank", rel="noopener")
-                             if str(c.get("source") or "").startswith("http") else (c.get("source") or "not given")),
-                "."], className="drd-correction small", role="note"))
-        if used:
-            year_cell = [str(it["obs_year"])] + ([html.Br(), html.Span(f"carried forward to {year}",
-                                                                       className="drd-muted small")]
-                                                 if it.get("carried") else [])
-            value_cell = [_num(it["value"])] + ([html.Br(), html.Span("none recorded: the publisher's absence rule, "
-                                                                     "scored 5 at best", className="drd-muted small")]
-                                                 if it.get("absence") else [])
-            cells = [value_cell, year_cell, f"{it['score']:.2f}"]
-        else:
-            cells = [html.Span(STATUS.get(it["status"], it["status"]), className="drd-muted small"), "-", "-"]
-        rows.append(html.Tr([html.Td(name_cell), html.Td(it["actor"]), *[html.Td(c) for c in cells],
-                             html.Td(f"{it['weight']:g}"), html.Td(source, className="small")],
-                            className="drd-corrected" if it.get("correction") else None))
-    return html.Div(dbc.Table([head, html.Tbody(rows)], size="sm", bordered=False, striped=True,
-                              className="drd-table drd-indicator-table mb-0"), className="table-responsive")
-
-
-@callback(Output("country-body", "children"), Input("country-year", "value"), State("country-iso3", "data"),
-          prevent_initial_call=True)
+@callback(*[Output(i, prop) for i, prop in YEAR_PARTS], Input("country-year", "value"), State("country-iso3", "data"),
+          running=ui.busy("country-body", "country-progress"), prevent_initial_call=True)
 @rejects_bad_values
 def update_year(year, iso3):
     scalar(year, "year")
     scalar(iso3, "country", (str,), 3)
     ctx = figures.context()
     year = figures.param_year({"year": year}, ctx)
-    return cached_body(figures.param_country({"country": iso3}, ctx), year)
+    part = cached_body(figures.param_country({"country": iso3}, ctx), year)
+    return tuple(part[i] for i, _ in YEAR_PARTS)
 
 
 @callback(Output("country-find-nav", "href"), Input("country-find", "value"), prevent_initial_call=True)

@@ -1,13 +1,15 @@
 """`/`: the world map of the overall score or a pillar, for a year, by actor, optionally one region.
 
-URL: `/?year=2021&node=privacy&actor=state&region=South%20Asia` reproduces the view. Clicking a
+URL: `/?year=2021&node=privacy&actor=state&region=South%20Asia&pilots=0` reproduces the view. Clicking a
 country (or choosing it in the list, for keyboard users) opens its profile.
 """
 
 from __future__ import annotations
 
 import dash
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import figures
@@ -28,7 +30,8 @@ def parse(params: dict) -> tuple[dict, list[str]]:
     view, problems = ui.parse_view(params, (("year", figures.param_year, max(figures.context().years)),
                                             ("node", figures.param_node, "overall"),
                                             ("actor", figures.param_actor, "all"),
-                                            ("region", figures.param_region, "")))
+                                            ("region", figures.param_region, ""),
+                                            ("pilots", figures.param_pilots, True)))
     if view["actor"] == "structural":
         view["actor"] = "all"
         problems.append("actor: the map shows all, state or corporate actors")
@@ -36,7 +39,8 @@ def parse(params: dict) -> tuple[dict, list[str]]:
 
 
 def chart_params(view: dict) -> dict:
-    return {"year": view["year"], "node": view["node"], "actor": view["actor"], "region": view["region"]}
+    return {"year": view["year"], "node": view["node"], "actor": view["actor"], "region": view["region"],
+            **({} if view.get("pilots", True) else {"pilots": "0"})}
 
 
 def data_params(view: dict) -> dict:
@@ -64,84 +68,145 @@ def summary(view: dict) -> str:
         f"never scored), {len(table) - scored - no_evidence} with “no data”" if no_evidence else "“no data”")
         + f" (less than {ctx.min_coverage:.0%} of the measured indicators available), never as a low score. ")
     return (f"{scored} of {len(table)} countries{' in ' + view['region'] if view['region'] else ''} have a score; "
-            + grey + "Small states are drawn as dots; stars mark the pilot countries.")
+            + grey + "Small states are drawn as dots"
+            + ("; pilot countries have a black outline." if view["pilots"] else "."))
 
 
-def layout(year=None, node=None, actor=None, region=None, **_other):
+def layout(year=None, node=None, actor=None, region=None, pilots=None, **_other):
     ctx = figures.context()
-    view, problems = parse({"year": year, "node": node, "actor": actor, "region": region})
+    view, problems = parse({"year": year, "node": node, "actor": actor, "region": region, "pilots": pilots})
     fig = screen_map(view)
     return html.Div([
         html.H1("Digital rights around the world", className="h3"),
-        html.P("How well rights are respected online in each country, on a 1–6 scale (6 = fully respected, "
-               "1 = severe violations). Choose a score, a year and who is responsible: the state or companies.",
-               className="text-body-secondary"),
+        html.P(["How well rights are respected online in each country, on a 1–6 scale (6 = fully respected, "
+                "1 = severe violations).",
+                html.Span(" Choose a score, a year and who is responsible: the state or companies.",
+                          className="d-none d-sm-inline")], className="text-body-secondary drd-intro"),
         *[ui.alert(f"The link asked for something unknown and was reset: {p}") for p in problems],
         dbc.Row([
             ui.labelled("Score", dcc.Dropdown(id="map-node", options=node_options(ctx), value=view["node"],
-                                              clearable=False, searchable=False), "map-node"),
+                                              clearable=False, searchable=False), "map-node",
+                        {"xs": 6, "sm": 6, "lg": 3}),
             ui.labelled("Year", dcc.Dropdown(id="map-year", options=ui.year_options(), value=view["year"],
                                              clearable=False, searchable=False), "map-year",
                         {"xs": 6, "sm": 3, "lg": 2}),
             ui.actor_radio("map-actor", view["actor"], {"xs": 12, "sm": 6, "lg": 4}),
             ui.labelled("Region", dcc.Dropdown(id="map-region", options=ui.region_options(),
                                                value=view["region"] or "all", clearable=False), "map-region",
-                        {"xs": 12, "sm": 6, "lg": 3}),
+                        {"xs": 6, "sm": 6, "lg": 3}),
+            ui.labelled("Open a country profile",
+                        dcc.Dropdown(id="map-country", options=ui.country_options(),
+                                     placeholder="Type a country name…"),
+                        "map-country", {"xs": 6, "sm": 6, "lg": 4}),
+            dbc.Col(dbc.Checklist(id="map-pilots", options=[{"label": "Outline pilot countries", "value": "1"}],
+                                  value=["1"] if view["pilots"] else [], switch=True,
+                                  input_class_name="me-1", className="small"),
+                    xs=8, sm=6, lg=4, className="mb-2 d-flex align-items-end"),
+            dbc.Col(html.Div(menu(view), id="map-downloads"), xs=4, sm=6, lg=4,
+                    className="mb-2 d-flex align-items-end justify-content-end"),
         ], className="g-2 align-items-end drd-controls"),
-        html.Div([html.Div(menu(view), id="map-downloads"),
-                  html.Div(ui.labelled("Open a country profile",
-                                       dcc.Dropdown(id="map-country", options=ui.country_options(),
-                                                    placeholder="Type a country name…"),
-                                       "map-country", {"xs": 12}), className="drd-country-pick")],
-                 className="d-flex flex-wrap align-items-end justify-content-between gap-2"),
-        dcc.Loading(ui.graph("map-graph", fig, "World map of digital rights scores; the table below lists "
-                                                "the same values", class_name="drd-map", clear_on_unhover=True),
-                    delay_show=400, type="dot"),
+        ui.progress("map-progress", "Redrawing the map…"),
+        html.Div(ui.graph("map-graph", fig, "World map of digital rights scores; the table below lists "
+                                            "the same values", class_name="drd-map", clear_on_unhover=True,
+                          zoom=True), id="map-view", className="drd-view"),
         html.P(summary(view), id="map-summary", className="small text-body-secondary"),
         html.Button("Show the scores as a table", id="map-table-toggle", className="btn btn-link px-0",
                     n_clicks=0, **{"aria-expanded": "false", "aria-controls": "map-table-collapse"}),
-        dbc.Collapse(html.Div(id="map-table"), id="map-table-collapse", is_open=False),
+        dbc.Collapse([
+            dbc.Row(ui.labelled("Only countries whose score rests on", dcc.Dropdown(
+                id="map-min-coverage", options=COVERAGE_CHOICES, value=0, clearable=False, searchable=False),
+                "map-min-coverage", {"xs": 12, "sm": 6, "lg": 3})),
+            html.Div(id="map-table")], id="map-table-collapse", is_open=False),
         dcc.Location(id="map-nav", refresh="callback-nav"),
         dcc.Store(id="map-url-sync"),
     ])
 
 
+def pilots_value(value) -> str:
+    """The pilot switch's value (a list) as the URL's `pilots` parameter."""
+    return "1" if value and "1" in value else "0"
+
+
 @callback(Output("map-graph", "figure"), Output("map-downloads", "children"), Output("map-summary", "children"),
           Input("map-year", "value"), Input("map-node", "value"), Input("map-actor", "value"),
-          Input("map-region", "value"), prevent_initial_call=True)
-def update_map(year, node, actor, region):
-    view, _ = parse({"year": year, "node": node, "actor": actor, "region": region})
+          Input("map-region", "value"), Input("map-pilots", "value"), prevent_initial_call=True,
+          running=ui.busy("map-view", "map-progress"))
+def update_map(year, node, actor, region, pilots):
+    view, _ = parse({"year": year, "node": node, "actor": actor, "region": region, "pilots": pilots_value(pilots)})
     return screen_map(view), menu(view), summary(view)
 
 
-def score_table(view: dict) -> dbc.Table:
+COVERAGE_CHOICES = [{"label": "Any coverage", "value": 0}, {"label": "At least 67 %", "value": 0.67},
+                    {"label": "At least 75 %", "value": 0.75}, {"label": "At least 90 %", "value": 0.9}]
+
+
+def table_rows(view: dict, min_coverage: float = 0.0) -> list[dict]:
+    """The world table's rows: every country of the view with its score, band, coverage and the number
+    of indicators behind the score; `min_coverage` drops countries whose score rests on less."""
     ctx = figures.context()
     code = figures.node_code(view["node"], view["actor"], ctx)
     table = figures.map_table(ctx, view["year"], code, view["region"]).sort_values(
-        ["score", "name"], ascending=[False, True], na_position="last")
-    rows = [html.Tr([html.Td(dcc.Link(name, href=f"/country/{iso3}?year={view['year']}")),
-                     html.Td(region), html.Td(ui.score_text(score)),
-                     html.Td(label),
-                     html.Td(ui.pct(cov))])
-            for iso3, name, region, score, label, cov in table[["iso3", "name", "region", "score", "label",
-                                                                "coverage"]].itertuples(index=False)]
-    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in ("Country", "Region", ctx.node_name(code),
-                                                                  "Band", "Coverage")]))
-    return dbc.Table([html.Caption(f"{ctx.node_name(code)} score, {view['year']}"), head, html.Tbody(rows)],
-                     size="sm", striped=True, responsive=True, className="drd-table")
+        ["score", "coverage", "name"], ascending=[False, False, True], na_position="last")
+    rows = []
+    for iso3, name, region, score, label, cov in table[["iso3", "name", "region", "score", "label",
+                                                        "coverage"]].itertuples(index=False):
+        if cov < min_coverage:
+            continue
+        rows.append({"iso3": iso3, "country": f"[{name}](/country/{iso3}?year={view['year']})", "name": name,
+                     "region": region or "", "score": None if pd.isna(score) else round(float(score), 2),
+                     "band": label or "No data",
+                     "coverage": round(float(cov) * 100), "low_coverage": bool(cov < 0.67)})
+    return rows
+
+
+def score_table(view: dict, min_coverage: float = 0.0):
+    """The world table (dash-ag-grid): sortable and filterable by every column, coverage included,
+    so a high score resting on half the indicators (microstates) is seen for what it is."""
+    ctx = figures.context()
+    code = figures.node_code(view["node"], view["actor"], ctx)
+    cols = [
+        {"field": "country", "headerName": "Country", "cellRenderer": "markdown", "pinned": "left",
+         "minWidth": 110, "flex": 1.5, "filter": "agTextColumnFilter",
+         "filterValueGetter": {"function": "params.data.name"},
+         "comparator": {"function": "(a, b, na, nb) => na.data.name.localeCompare(nb.data.name)"}},
+        {"field": "score", "headerName": ctx.node_name(code), "type": "numericColumn", "minWidth": 85, "flex": 1,
+         "filter": "agNumberColumnFilter", "sort": "desc",
+         "valueFormatter": {"function": "params.value == null ? 'no data' : d3.format('.2f')(params.value)"}},
+        {"field": "coverage", "headerName": "Coverage %", "type": "numericColumn", "minWidth": 120, "flex": 1,
+         "filter": "agNumberColumnFilter",
+         "headerTooltip": "Share of the indicators measured this year that have data for the country",
+         "cellClassRules": {"drd-low-coverage": "params.data.low_coverage"},
+         "valueFormatter": {"function": "params.value + ' %' + (params.data.low_coverage ? ' (low)' : '')"}},
+        {"field": "band", "headerName": "Band", "minWidth": 150, "flex": 2, "filter": "agTextColumnFilter"},
+        {"field": "region", "headerName": "Region", "minWidth": 150, "flex": 2, "filter": "agTextColumnFilter"},
+    ]
+    return html.Div([
+        html.P(f"{ctx.node_name(code)} score, {view['year']}{': ' + view['region'] if view['region'] else ''}. "
+               "Sort or filter by any column (its menu), coverage included: a score resting on less than two "
+               "thirds of the indicators is marked (low).", className="small mb-1", id="map-table-caption"),
+        dag.AgGrid(id="map-grid", rowData=table_rows(view, min_coverage), columnDefs=cols,
+                   defaultColDef={"sortable": True, "resizable": True, "filter": True,
+                                  "suppressHeaderMenuButton": False},
+                   dashGridOptions={"domLayout": "normal", "animateRows": False, "tooltipShowDelay": 300,
+                                    "ensureDomOrder": True, "getRowId": None},
+                   getRowId="params.data.iso3", className="ag-theme-quartz drd-grid",
+                   style={"height": "420px", "width": "100%"},
+                   csvExportParams={"fileName": f"scores-{view['year']}.csv"}),
+    ])
 
 
 @callback(Output("map-table-collapse", "is_open"), Output("map-table", "children"),
           Output("map-table-toggle", "children"), Output("map-table-toggle", "aria-expanded"),
           Input("map-table-toggle", "n_clicks"), Input("map-year", "value"), Input("map-node", "value"),
-          Input("map-actor", "value"), Input("map-region", "value"), State("map-table-collapse", "is_open"),
-          prevent_initial_call=True)
-def toggle_table(n_clicks, year, node, actor, region, is_open):
+          Input("map-actor", "value"), Input("map-region", "value"), Input("map-min-coverage", "value"),
+          State("map-table-collapse", "is_open"), prevent_initial_call=True)
+def toggle_table(n_clicks, year, node, actor, region, min_coverage, is_open):
     opening = (not is_open) if dash.ctx.triggered_id == "map-table-toggle" else is_open
     if not opening:
         return False, [], "Show the scores as a table", "false"
     view, _ = parse({"year": year, "node": node, "actor": actor, "region": region})
-    return True, score_table(view), "Hide the table", "true"
+    floor = min_coverage if min_coverage in [c["value"] for c in COVERAGE_CHOICES] else 0
+    return True, score_table(view, floor), "Hide the table", "true"
 
 
 @callback(Output("map-nav", "href"), Input("map-graph", "clickData"), Input("map-country", "value"),
@@ -169,4 +234,5 @@ def open_country(click, picked, year):
 
 
 ui.url_sync("map-url-sync", "/", [("map-year", "year", None), ("map-node", "node", "overall"),
-                                   ("map-actor", "actor", "all"), ("map-region", "region", "all")])
+                                   ("map-actor", "actor", "all"), ("map-region", "region", "all"),
+                                   ("map-pilots", "pilots", "1", "0")])

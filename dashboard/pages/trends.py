@@ -53,7 +53,8 @@ def measured_table() -> html.Div:
             for c in codes]
     return html.Div(dbc.Table([html.Caption("Share of each score's methodology measured by some source, by year"),
                                head, html.Tbody(rows)], size="sm", striped=True, className="drd-table"),
-                    className="table-responsive")
+                    className="table-responsive", tabIndex=0, role="region",
+                    **{"aria-label": "Measured share by year (scrolls sideways)"})
 
 
 def source_years() -> html.Ul:
@@ -132,13 +133,16 @@ def layout(node=None, actor=None, region=None, **_other):
                         "trends-region", {"xs": 12, "sm": 6, "lg": 4}),
         ], className="g-2 align-items-end"),
         html.Div(menu(view), id="trends-downloads", className="mb-2"),
-        dcc.Loading(ui.graph("trends-graph", figures.figure_dict("region_trends", chart_params(view)),
-                             "Line chart of mean scores by region over the years"), delay_show=400, type="dot"),
-        html.Section([html.H2("How the means have changed", className="h5"),
-                      html.Div(change_section(view), id="trends-change"),
-                      html.P(["How this is computed: ", dcc.Link("methodology, changes over time",
-                                                                  href="/methodology#trends"), "."],
-                             className="small text-body-secondary")], className="mb-3"),
+        ui.progress("trends-progress", "Redrawing the trends…"),
+        html.Div([
+            ui.graph("trends-graph", figures.figure_dict("region_trends", chart_params(view)),
+                     "Line chart of mean scores by region over the years; each line has its own dash and marker"),
+            html.Section([html.H2("How the means have changed", className="h5"),
+                          html.Div(change_section(view), id="trends-change"),
+                          html.P(["How this is computed: ", dcc.Link("methodology, changes over time",
+                                                                      href="/methodology#trends"), "."],
+                                 className="small text-body-secondary")], className="mb-3"),
+        ], id="trends-view", className="drd-view"),
         ui.alert([html.Strong("Read trends with the measured share. "),
                   "The grey bars under the chart show how much of the methodology any source measured each year. "
                   f"Observations are carried forward up to {data.dataset().methodology.parameters.window_years} "
@@ -153,7 +157,7 @@ def layout(node=None, actor=None, region=None, **_other):
 
 @callback(Output("trends-graph", "figure"), Output("trends-downloads", "children"), Output("trends-change", "children"),
           Input("trends-node", "value"), Input("trends-actor", "value"), Input("trends-region", "value"),
-          prevent_initial_call=True)
+          running=ui.busy("trends-view", "trends-progress"), prevent_initial_call=True)
 def update(node, actor, region):
     view, _ = parse({"node": node, "actor": actor, "region": region})
     return figures.figure_dict("region_trends", chart_params(view)), menu(view), change_section(view)

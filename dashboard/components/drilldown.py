@@ -1,0 +1,195 @@
+"""The profile's drill-down: each pillar, then its indicators, what pulls the pillar down first.
+
+Every raw value is shown with its scale in plain words ("Freedom House item score, 0 to 4, higher is
+better") and the rule that turns it into a 1-6 score, never as a bare number or a variable name.
+
+Why a table that reflows, not dash-ag-grid: each row carries a name, a score, a raw value with its
+scale, a year, a weight, a source link (and sometimes an expert correction): on a 390 px phone no
+column layout shows the score and the source without sideways scrolling, and links inside grid
+cells are not reached with Tab. A semantic <table> restacks each row as a small card on phones (CSS
+in assets/drd.css), keeps its row and cell roles for screen readers, and every link stays in the
+tab order.
+"""
+
+from __future__ import annotations
+
+import re
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from .. import data
+from . import ui
+
+STATUS = {"missing": "No data for this country (other countries have it this year)",
+          "not measured this year": "Not measured by its source in this window"}
+ACTOR_WORDS = {"state": "State", "corporate": "Companies", "structural": "Structural (connectivity)"}
+COLUMNS = ("Indicator", "Score (1 to 6)", "Raw value", "Weight", "Source")
+
+
+def num(value, digits: int = 4) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "-"
+    value = float(value)
+    return f"{value:.{digits}g}" if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+_UNITS = [
+    (re.compile(r"^V-Dem estimate \(about (-?[\d.]+)\.\.(-?[\d.]+)\)$"),
+     lambda m: f"V-Dem expert-survey estimate, usually between {m[1]} and {m[2]}"),
+    (re.compile(r"^FIW item score (\d+)-(\d+)$"), lambda m: f"Freedom House item score, {m[1]} to {m[2]}"),
+    (re.compile(r"^RDR score (\d+)-(\d+)$"), lambda m: f"Ranking Digital Rights score, {m[1]} to {m[2]}"),
+    (re.compile(r"^count of (.+?) (\d+)-(\d+)$"), lambda m: f"number of {m[1]}, {m[2]} to {m[3]}"),
+    (re.compile(r"^% of population$"), lambda m: "% of the population"),
+    (re.compile(r"^per 100 people$"), lambda m: "subscriptions per 100 people"),
+]
+
+
+def scale_words(unit: str, direction: str) -> str:
+    """The raw value's scale in plain words, with which way is better."""
+    text = str(unit or "").strip()
+    for pattern, words in _UNITS:
+        match = pattern.match(text)
+        if match:
+            text = words(match)
+            break
+    if re.match(r"^\d+ \w", text) and "," in text:  # categories such as "0 none, 1 partial, 2 exists"
+        text = "categories: " + re.sub(r"(\d+) ", r"\1 = ", text)
+    better = {"higher_better": "higher is better", "higher_worse": "higher is worse"}.get(direction, "")
+    return "; ".join(filter(None, [text, better])) or "as published"
+
+
+def _mapping(raw) -> list[tuple[float, float]]:
+    pairs = []
+    for part in str(raw or "").split(";"):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            pairs.append((float(k), float(v)))
+    return pairs
+
+
+def scoring_words(method: str, direction: str, lo, hi, mapping) -> str:
+    """How the raw value becomes a 1-6 score, in words (the methodology's goalposts or mapping)."""
+    if method in ("linear", "log"):
+        best, worst = (hi, lo) if direction != "higher_worse" else (lo, hi)
+        low_end = "or below" if best == hi else "or above"
+        high_end = "or above" if best == hi else "or below"
+        words = f"{num(worst)} {low_end} scores 1, {num(best)} {high_end} scores 6"
+        return words + (", on a log scale between (the first events count most)" if method == "log"
+                        else ", in proportion between")
+    pairs = _mapping(mapping)
+    if method == "categorical" and pairs:
+        return ", ".join(f"{num(k)} scores {num(v)}" for k, v in pairs)
+    if method == "bands" and pairs:
+        pairs = sorted(pairs)
+        return ", ".join(f"{num(k)}{' or more' if i else ''} scores {num(v)}" for i, (k, v) in enumerate(pairs))
+    return ""
+
+
+def plain_note(note, variable) -> str | None:
+    """The observation's note, unless it only repeats the source's variable name ("v2x as published")."""
+    text = str(note or "").strip()
+    if not text or text.lower() in ("nan", "none"):
+        return None
+    if variable and text in (f"{variable} as published", str(variable)):
+        return None
+    return text
+
+
+def order_items(items: list[dict]) -> list[dict]:
+    """Scored indicators first, lowest score first (what pulls the pillar down), then those without data."""
+    used = sorted((it for it in items if it["status"] == "used"), key=lambda it: (it["score"], it["indicator"]))
+    return used + [it for it in items if it["status"] != "used"]
+
+
+def pulls_down(item: dict, pillar_score) -> bool:
+    return item["status"] == "used" and pillar_score is not None and item["score"] < pillar_score
+
+
+def drilldown(d: dict) -> dbc.Accordion:
+    """One accordion item per pillar: actor nodes, then the indicator table with sources."""
+    items = []
+    for p in d["pillars"]:
+        actors = html.Ul([html.Li([html.Strong(f"{ACTOR_WORDS.get(a['actor'], a['actor'].capitalize())}: "),
+                                   ui.score_text(a["score"]) if a["score"] is not None or a["label"] == "No data"
+                                   else a["label"],
+                                   f" ({a['label']})" if a["score"] is not None else "",
+                                   f", coverage {ui.pct(a['coverage'])} "
+                                   f"({a['indicators_with_data']} of {a['indicators']} indicators)"])
+                          for a in p["actors"]], className="small mb-2")
+        items.append(dbc.AccordionItem([
+            html.P([f"{p['name']}: weighted mean (weight {p['weight']:g} in the overall score) of its indicators "
+                    f"with data; coverage {ui.pct(p['coverage'])}, {p['indicators_with_data']} of "
+                    f"{p['indicators']} indicators. Lowest scores first: highlighted rows score below the "
+                    "pillar and pull it down. By actor:"], className="small mb-1"),
+            actors,
+            indicator_table(p, d["year"]),
+        ], title=f"{p['name']}: {ui.score_text(p['score'])} · {p['label']} · coverage {ui.pct(p['coverage'])}",
+            item_id=p["node"]))
+    return dbc.Accordion(items, always_open=True, start_collapsed=False, active_item=[d["pillars"][0]["node"]],
+                         id="country-drilldown")
+
+
+def _cell(label: str, content, class_name: str = "") -> html.Td:
+    return html.Td(content, className=class_name or None, **{"data-label": label})
+
+
+def indicator_table(p: dict, year: int) -> html.Div:
+    """The indicators of one pillar: lowest score first, scale in words, source; reflows on phones."""
+    meth = data.dataset().methodology.indicators
+    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in COLUMNS]))
+    rows = []
+    for it in order_items(p["items"]):
+        spec = meth.loc[it["indicator"]].to_dict() if it["indicator"] in meth.index else {}
+        get = spec.get
+        src = it.get("source")
+        variable = get("source_variable") or ""
+        source = (html.Span([html.A(src["publisher"], href=src["url"], target="_blank", rel="noopener"),
+                             html.Br(), html.Span(src["dataset"], className="drd-muted"),
+                             *([html.Br(), html.Span(f"Variable: {variable}", className="drd-muted")]
+                               if variable else []),
+                             html.Br(), html.Span(f"Licence: {src['licence']}", className="drd-muted")])
+                  if src else "-")
+        used = it["status"] == "used"
+        low = pulls_down(it, p.get("score"))
+        name_cell = [html.Span(it["name"], className="fw-semibold"),
+                     html.Span(f" · {ACTOR_WORDS.get(it['actor'], it['actor'])}", className="drd-muted small"),
+                     html.Br(), html.Code(it["indicator"], className="small")]
+        note = plain_note(it.get("note"), variable) if used else None
+        if note:
+            name_cell += [html.Br(), html.Span(f"Note: {note}", className="drd-muted small")]
+        if it.get("correction"):
+            c = it["correction"]
+            name_cell.append(html.Div([
+                html.Strong("Expert correction. "),
+                f"Published value {num(c['original_value'])} replaced by {num(it['value'])}. ",
+                f"By {c['author']} on {c['date']}. Why: {c['reason']}. ",
+                "Source: ", (html.A(c["source"], href=c["source"], target="_blank", rel="noopener")
+                             if str(c.get("source") or "").startswith("http") else (c.get("source") or "not given")),
+                "."], className="drd-correction small", role="note"))
+        scale = scale_words(get("unit") or "", it.get("direction") or get("direction") or "")
+        rule = scoring_words(it.get("method") or "", it.get("direction") or "", it.get("lo"), it.get("hi"),
+                             it.get("mapping"))
+        if used:
+            score = [html.Span(f"{it['score']:.2f}", className="fs-6 fw-semibold"),
+                     html.Span(" of 6", className="drd-muted small"),
+                     *([html.Br(), html.Span("pulls the pillar down", className="badge drd-low-badge")]
+                       if low else [])]
+            raw = [html.Span(num(it["value"]), className="fw-semibold"),
+                   f" in {it['obs_year']}",
+                   *([html.Span(f" (carried forward to {year})", className="drd-muted")] if it.get("carried") else []),
+                   html.Br(), html.Span(scale, className="drd-muted small"),
+                   *([html.Br(), html.Span(rule, className="drd-muted small")] if rule else [])]
+        else:
+            score = html.Span("No data", className="fw-semibold")
+            raw = [html.Span(STATUS.get(it["status"], it["status"]), className="drd-muted small"),
+                   html.Br(), html.Span(scale, className="drd-muted small")]
+        cls = " ".join(filter(None, ["drd-corrected" if it.get("correction") else "",
+                                     "drd-pulls-down" if low else "", "" if used else "drd-nodata-row"]))
+        rows.append(html.Tr([_cell(COLUMNS[0], name_cell), _cell(COLUMNS[1], score, "drd-score-cell"),
+                             _cell(COLUMNS[2], raw), _cell(COLUMNS[3], f"{it['weight']:g}"),
+                             _cell(COLUMNS[4], source, "small")], className=cls or None))
+    caption = html.Caption(f"{p.get('name', 'Pillar')}: indicators, lowest score first", className="visually-hidden")
+    return html.Div(html.Table([caption, head, html.Tbody(rows)],
+                               className="table table-sm drd-table drd-indicator-table drd-reflow mb-0"))
