@@ -216,6 +216,16 @@ def tensions_view(year: int) -> pd.DataFrame:
     return cached[1]
 
 
+def tensions_latest_year() -> int:
+    """The latest scored year in which the tensions view places at least one country (both axes read),
+    else the latest scored year. The restriction axis rests on V-Dem items that end before the
+    scores do, so the newest scored year may have nothing to draw."""
+    for year in sorted(years(), reverse=True):
+        if tensions_view(year)["placed"].any():
+            return year
+    return max(years())
+
+
 def tensions_codes() -> list[str]:
     """The restriction-in-practice indicators (indicators.tensions.RESTRICTION) the methodology defines."""
     from indicators.tensions import RESTRICTION

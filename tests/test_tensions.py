@@ -361,3 +361,17 @@ def test_validate_command_checks_tensions_csv(tmp_path):
     run = subprocess.run([sys.executable, "-m", "indicators", "validate", "--data", str(tmp_path)],
                          capture_output=True, text=True)
     assert run.returncode == 1 and "tensions.csv, line 2, field 'value'" in run.stderr
+
+
+def test_page_opens_on_the_latest_year_it_can_draw(app):
+    """The newest scored year (2025) has no restriction axis (the V-Dem items end in 2024 with the
+    carry-forward window): the page opens on the latest year that places countries and says so."""
+    from dashboard import data
+    from dashboard.pages import tensions as page
+    latest = data.tensions_latest_year()
+    assert latest < max(data.years()) and data.tensions_view(latest)["placed"].sum() >= 60
+    assert not data.tensions_view(max(data.years()))["placed"].any()
+    view, problems = page.parse({})
+    assert view["year"] == latest and not problems
+    text = page.summary({"year": max(data.years()), "region": ""}).children
+    assert f"only 2021-{latest} can be drawn" in text

@@ -21,8 +21,16 @@ dash.register_page(__name__, path="/tensions", name="Tensions",
                    title="Tensions within rights: Digital Rights Dashboard", order=2.5)
 
 
+def _year(params: dict, ctx) -> int:
+    """The year asked for, else the latest year the view can draw (not the latest scored year: the
+    restriction axis ends before the scores do)."""
+    if (params or {}).get("year") in (None, ""):
+        return data.tensions_latest_year()
+    return figures.param_year(params, ctx)
+
+
 def parse(params: dict) -> tuple[dict, list[str]]:
-    return ui.parse_view(params, (("year", figures.param_year, max(figures.context().years)),
+    return ui.parse_view(params, (("year", _year, data.tensions_latest_year()),
                                   ("region", figures.param_region, "")))
 
 
@@ -49,7 +57,7 @@ def summary(view: dict) -> html.P:
             f"{int(rows['restriction'].notna().sum())} a restriction reading; a country needs both.")
     if placed == 0:
         text += (" No country is placed this year: the restriction indicators from V-Dem exist for 2021 only "
-                 "(carried forward up to three years), so earlier years cannot be drawn.")
+                 f"(carried forward up to three years), so only 2021-{data.tensions_latest_year()} can be drawn.")
     return html.P(text, id="tensions-summary", className="fw-semibold", **{"aria-live": "polite"})
 
 
