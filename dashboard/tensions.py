@@ -120,6 +120,7 @@ def to_xlsx(frame: pd.DataFrame, rows: pd.DataFrame, year: int, url: str) -> byt
     """Sheets: `tensions` (one row per country), `rows` (what each point rests on), `about`, `sources`."""
     import io
 
+    from .exports.formats import neutralise
     from .exports.tables import DATA_LICENCE, LICENCE_URL, PROJECT, credit_line
     sources = sources_for(frame, rows)
     about = [("Title", f"{PROJECT}: tensions within rights (harm pressure vs restriction in practice), {year}"),
@@ -138,10 +139,10 @@ def to_xlsx(frame: pd.DataFrame, rows: pd.DataFrame, year: int, url: str) -> byt
     with pd.ExcelWriter(buffer, engine="xlsxwriter",
                         engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False,
                                                    "nan_inf_to_errors": False}}) as writer:
-        frame.to_excel(writer, sheet_name="tensions", index=False)
-        rows.to_excel(writer, sheet_name="rows", index=False)
-        pd.DataFrame(about).to_excel(writer, sheet_name="about", index=False, header=False)
-        sources.to_excel(writer, sheet_name="sources", index=False)
+        neutralise(frame).to_excel(writer, sheet_name="tensions", index=False)
+        neutralise(rows).to_excel(writer, sheet_name="rows", index=False)
+        neutralise(pd.DataFrame(about)).to_excel(writer, sheet_name="about", index=False, header=False)
+        neutralise(sources).to_excel(writer, sheet_name="sources", index=False)
         writer.sheets["tensions"].freeze_panes(1, 2)
         writer.sheets["rows"].freeze_panes(1, 3)
         writer.sheets["about"].set_column(0, 0, 26, writer.book.add_format({"bold": True}))

@@ -247,6 +247,8 @@ CHART_PARAMS = {
     "split": {"country": "COL", "year": "2021"},
     "trend": {"country": "COL"},
     "compare": {"countries": "COL,IDN,LBN", "year": "2021"},
+    "compare_trend": {"countries": "COL,IDN"},
+    "tensions": {"year": "2021"},
     "region_trends": {},
     "region_compare": {"country": "MOZ", "year": "2021"},
 }
@@ -444,3 +446,45 @@ def test_every_download_link_on_the_pages_answers(client):
     for link in links:
         response = client.get(link)
         assert response.status_code == 200, (link, response.data[:200])
+
+
+def test_formula_text_is_inert_in_csv_and_xlsx(dataset):
+    """Issue 13 finding 3 (OWASP CSV injection): a correction reason like =HYPERLINK(...) comes back as text,
+    prefixed with ', from CSV and XLSX (no formula in any cell); numbers stay numbers."""
+    import openpyxl
+
+    from dashboard import data, exports
+    from dashboard.exports.formats import to_csv, to_xlsx
+    from dashboard.exports.tables import column_headers
+    payload = '=HYPERLINK("http://x","y")'
+    correction = pd.DataFrame([{"iso3": "COL", "year": 2021, "indicator": "e_fiw_d1", "value": 3.0,
+                                "reason": payload, "author": "@panel", "date": "2026-11-01",
+                                "source": "+cmd|' /C calc'!A0"}])
+    data.configure(dataset.data_dir, extra_corrections=lambda: correction)
+    try:
+        query = exports.Query((2021,), ("COL",), None, "indicator", None)
+        frame = exports.scores_table(query)
+        csv_frame = pd.read_csv(io.BytesIO(to_csv(frame)), keep_default_na=False).set_index("indicator")
+        assert csv_frame.loc["e_fiw_d1", "correction_reason"] == "'" + payload
+        assert csv_frame.loc["e_fiw_d1", "correction_author"] == "'@panel"
+        assert float(csv_frame.loc["e_fiw_d1", "value"]) == 3.0
+        book = openpyxl.load_workbook(io.BytesIO(to_xlsx(frame, query)))
+        cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+        assert not [c.coordinate for c in cells if c.data_type == "f"]
+        assert not [c.value for c in cells if isinstance(c.value, str) and c.value.startswith(("=", "+", "@"))]
+        texts = {c.value for c in cells if isinstance(c.value, str)}
+        assert "'" + payload in texts and "'@panel" in texts
+        sheet = book["scores"]
+        header = [c.value for c in sheet[1]]
+        row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if "e_fiw_d1" in r)
+        assert row[header.index(column_headers(["value"])["value"])] == 3.0
+    finally:
+        data.configure(dataset.data_dir)
+
+
+def test_neutralise_leaves_numbers_and_plain_text():
+    from dashboard.exports.formats import neutralise
+    frame = pd.DataFrame({"n": [-1.5, 2.0], "t": ["-1", "plain"], "u": ["\tx", "\rx"]})
+    out = neutralise(frame)
+    assert out["n"].tolist() == [-1.5, 2.0]
+    assert out["t"].tolist() == ["'-1", "plain"] and out["u"].tolist() == ["'\tx", "'\rx"]

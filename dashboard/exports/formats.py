@@ -47,8 +47,27 @@ MEDIA_TYPES = {
 }
 
 
+# OWASP CSV injection: a text cell starting with one of these is read by spreadsheets as a formula
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """A text value a spreadsheet would run as a formula, prefixed with `'` (OWASP); anything else unchanged."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell made inert (`inert`) and its column names too; numbers untouched.
+    Every CSV and XLSX writer goes through this."""
+    out = frame.rename(columns=inert)
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
+            out[column] = out[column].map(inert)
+    return out
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return neutralise(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 SCORE_FORMAT = "0.00"
@@ -115,6 +134,7 @@ def to_xlsx(frame: pd.DataFrame, query: Query | None = None, title: str | None =
                    "int": book.add_format({"num_format": "0"})}
         sheets = (("scores", frame.rename(columns=headers)), ("sources", sources))
         for name, table in sheets:
+            table = neutralise(table)
             table.to_excel(writer, sheet_name=name, index=False, header=False, startrow=1)
             sheet = writer.sheets[name]
             for col, header in enumerate(table.columns):
@@ -130,7 +150,7 @@ def to_xlsx(frame: pd.DataFrame, query: Query | None = None, title: str | None =
             scores.set_column(col, col, width, formats.get(kind))
         sheet_sources.freeze_panes(1, 1)
         sheet_sources.set_column(0, 6, 32, wrap)
-        pd.DataFrame(about).to_excel(writer, sheet_name="about", index=False, header=False)
+        neutralise(pd.DataFrame(about)).to_excel(writer, sheet_name="about", index=False, header=False)
         sheet_about = writer.sheets["about"]
         sheet_about.set_column(0, 0, 26, bold)
         sheet_about.set_column(1, 1, 70, wrap)
