@@ -3,7 +3,7 @@
     year       one scored year (`2021`); `years()` also takes `2019,2021`, `2015-2023` or `all`
     country    one ISO3 code, case-insensitive (charts, brief); the data exports take a comma-separated
                list (`countries(value, "country")`)
-    countries  the compare chart's comma-separated list (at most 8)
+    countries  the compare chart's comma-separated list (at most 8); any country list takes at most 300 codes
     region     a World Bank region, case-insensitive; empty, `all` or `world` mean no filter ("")
     node       `overall` or a pillar code
     actor      `all` or an actor code (state, corporate, structural)
@@ -28,6 +28,7 @@ ALL = "all"
 LEVELS = ("pillar", "indicator")
 MIN_PX, MAX_PX = 200, 4000
 MAX_COMPARE = 8
+MAX_COUNTRIES = 300  # more codes than there are countries: a longer list is refused before any look-up
 
 
 class ParamError(ValueError):
@@ -117,7 +118,10 @@ def country(value: str | None, name: str = "country", status: int = 400) -> str:
 def countries(value: str | None, name: str = "country", required: bool = False,
               limit: int | None = None) -> list[str] | None:
     """Comma-separated ISO3 codes, case-insensitive, without repeats; None when absent and not required."""
-    codes = [c.strip().upper() for c in str(value or "").split(",") if c.strip()]
+    parts = str(value or "").split(",")
+    if len(parts) > MAX_COUNTRIES:  # bounds the work per request, like the year list
+        raise ParamError(name, f"at most {MAX_COUNTRIES} country codes")
+    codes = [c.strip().upper() for c in parts if c.strip()]
     if not codes:
         if required:
             raise ParamError(name, "give one or more country codes, comma-separated (e.g. COL,IDN)")

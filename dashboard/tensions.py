@@ -110,6 +110,13 @@ def selection(args) -> tuple[int, list[str] | None, str | None]:
     return P.year(args.get("year")), P.countries(args.get("country")), P.region(args.get("region")) or None
 
 
+def selection_query(year: int, countries: list[str] | None, region: str | None) -> str:
+    """The query string of a parsed `selection`, rebuilt from its clean values."""
+    from urllib.parse import urlencode
+    params = {"year": year, "country": ",".join(countries or ()), "region": region or ""}
+    return urlencode({k: v for k, v in params.items() if v}, safe=",")
+
+
 def sources_for(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     from .exports.tables import sources_table
     ids = {s for cell in frame["sources"] for s in str(cell).split(";") if s} | set(rows["source_id"])
@@ -167,12 +174,12 @@ def init_app(server) -> None:
             raise ParamError("format", f"format '{fmt}' is not one of {', '.join(FORMATS)}", 404)
         year, countries, region = selection(request.args)
         frame = view_table(year, countries, region)
-        query = request.query_string.decode()
+        query = selection_query(year, countries, region)  # from the parsed values: no header injection
         name = f"drd_tensions_{year}{'_' + '-'.join(countries)[:40] if countries else ''}.{fmt}"
         if fmt == "csv":
-            return _file(to_csv(frame), "csv", name, "/download/tensions_sources.csv" + (f"?{query}" if query else ""))
+            return _file(to_csv(frame), "csv", name, f"/download/tensions_sources.csv?{query}")
         rows = source_rows(year, list(frame["iso3"]))
-        return _file(to_xlsx(frame, rows, year, request.full_path.rstrip("?")), "xlsx", name)
+        return _file(to_xlsx(frame, rows, year, f"/download/tensions.xlsx?{query}"), "xlsx", name)
 
     @bp.get("/tensions_sources.csv")
     def download_tensions_sources():

@@ -488,3 +488,30 @@ def test_neutralise_leaves_numbers_and_plain_text():
     out = neutralise(frame)
     assert out["n"].tolist() == [-1.5, 2.0]
     assert out["t"].tolist() == ["'-1", "plain"] and out["u"].tolist() == ["'\tx", "'\rx"]
+
+
+@pytest.mark.parametrize("extra", ["x=%3E%3B%20rel%3D%22preload%22", 'x=>;rel="preload"', "x=%0D%0ASet-Cookie:%20a=b",
+                                   "x=\r\nSet-Cookie: a=b", "region=all%3E%3B%20rel%3Dnext"])
+def test_csv_link_header_is_rebuilt_from_parsed_parameters(client, extra):
+    """Issue 13 finding 9: the Link header of a CSV download never copies the raw query string."""
+    response = client.get(f"/download/scores.csv?year={YEAR}&country=col&{extra}")
+    if response.status_code == 400:  # a bad value is refused, naming the parameter; nothing echoed
+        assert response.get_json()["parameter"] == "region" and "Link" not in response.headers
+        return
+    assert response.status_code == 200
+    assert response.headers["Link"] == \
+        f'</download/sources.csv?year={YEAR}&country=COL&level=pillar>; rel="describedby"; type="text/csv"'
+    assert "Set-Cookie" not in response.headers
+    tensions = client.get(f"/download/tensions.csv?year={YEAR}&country=mOz&{extra}")
+    if tensions.status_code == 200:
+        assert tensions.headers["Link"] == \
+            f'</download/tensions_sources.csv?year={YEAR}&country=MOZ>; rel="describedby"; type="text/csv"'
+
+
+def test_country_list_is_capped(client):
+    codes = ",".join(["COL"] * 301)
+    response = client.get(f"/download/scores.csv?year={YEAR}&country={codes}")
+    assert response.status_code == 400 and "at most 300" in response.get_json()["error"]
+    response = client.get(f"/api/v1/scores?year={YEAR}&country={codes}")
+    assert response.status_code == 400 and response.get_json()["parameter"] == "country"
+    assert client.get(f"/download/scores.csv?year={YEAR}&country={','.join(['COL'] * 300)}").status_code == 200

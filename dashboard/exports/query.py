@@ -68,11 +68,19 @@ class Query:
         years = str(self.years[0]) if len(self.years) == 1 else f"{self.years[0]}-{self.years[-1]}"
         return f"{what}{' (' + self.pillar + ')' if self.pillar else ''}, {where}, {years}"
 
-    def url(self, fmt: str) -> str:
-        """The stable URL (path and query) that reproduces this export."""
+    def query_string(self) -> str:
+        """This query's parameters, rebuilt from the parsed values (never the raw request text)."""
         params = {"year": self.years_text(), "country": ",".join(self.countries or ()), "region": self.region or "",
                   "level": self.level, "pillar": self.pillar or ""}
-        return f"/download/scores.{fmt}?" + urlencode({k: v for k, v in params.items() if v}, safe=",")
+        return urlencode({k: v for k, v in params.items() if v}, safe=",")
+
+    def url(self, fmt: str) -> str:
+        """The stable URL (path and query) that reproduces this export."""
+        return f"/download/scores.{fmt}?" + self.query_string()
+
+    def sources_url(self) -> str:
+        """The /download/sources.csv URL for the sources behind this export's rows (the CSV's `Link`)."""
+        return "/download/sources.csv?" + self.query_string()
 
     def slug(self) -> str:
         """`<where>_<years>_<level>[_<pillar>]`: MENA_2023_pillar, LBN_2021_indicator, world_2015-2023_pillar."""

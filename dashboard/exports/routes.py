@@ -55,7 +55,7 @@ def download_scores(fmt: str):
         raise ParamError("format", f"format '{fmt}' is not one of {', '.join(DATA_FORMATS)}", 404)
     query = Query.from_args(request.args, one_year=fmt in ONE_YEAR_FORMATS)
     payload = export_data(query, fmt)
-    link = "/download/sources.csv?" + request.query_string.decode() if fmt == "csv" else None
+    link = query.sources_url() if fmt == "csv" else None  # from the parsed values: no header injection
     return _file(payload, fmt, f"drd_scores_{query.slug()}.{fmt}", link)
 
 
