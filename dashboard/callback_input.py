@@ -74,6 +74,18 @@ def _shape_problem(body) -> str | None:
     return None
 
 
+def _unknown_output(output: str) -> str | None:
+    """Dash answers an output no callback has with a KeyError (500): name it instead."""
+    import dash
+    try:
+        known = dash.get_app().callback_map
+    except Exception:  # no app registered yet: let Dash answer
+        return None
+    if known and output not in known:
+        return f"no callback has the output {output[:80]!r}"
+    return None
+
+
 def init_app(server: Flask) -> None:
     @server.before_request
     def _check_callback_shape():
@@ -81,6 +93,8 @@ def init_app(server: Flask) -> None:
             return None
         body = request.get_json(silent=True)
         problem = _shape_problem(body) if body is not None else "the body is not JSON"
+        if not problem:
+            problem = _unknown_output(body["output"])
         if problem:
             response = jsonify({"error": problem, "status": 400})
             response.status_code = 400

@@ -8,7 +8,7 @@ Headers (every response):
   `'unsafe-inline'`: plotly.js and the Dash tables insert `<style>` rules at run time (no script can
   run from a style). `frame-ancestors 'none'` (and `X-Frame-Options: DENY`) everywhere except under
   `/embed/`, the charts meant for other sites' iframes: there `frame-ancestors` is
-  `DRD_EMBED_ANCESTORS` (default `*`, any site; e.g. `https://undp.org https://*.undp.org`).
+  `DRD_EMBED_ANCESTORS` (default `'self' http: https:`, any site; e.g. `https://undp.org https://*.undp.org`).
 - `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` (a link to a publisher does not
   tell it which country page a reader came from), `Cross-Origin-Opener-Policy: same-origin`.
 - `Strict-Transport-Security` when `DRD_SECURE_COOKIES=1` (the app is behind HTTPS).
@@ -115,7 +115,8 @@ def csp(script_sources: list[str], frame_ancestors: str) -> str:
 def init_app(server: Flask) -> None:
     server.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     secure = os.environ.get("DRD_SECURE_COOKIES", "").strip().lower() in {"1", "true", "yes", "on"}
-    embed_ancestors = os.environ.get("DRD_EMBED_ANCESTORS", "").strip() or "*"
+    # "*" alone does not match an http: page framing an http: one in Chromium: name the schemes
+    embed_ancestors = os.environ.get("DRD_EMBED_ANCESTORS", "").strip() or "'self' http: https:"
 
     @server.before_request
     def _caps():

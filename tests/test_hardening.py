@@ -199,12 +199,19 @@ def test_no_tampered_callback_payload_is_a_500(fresh_app):
 def test_named_tampered_payloads_get_400_with_a_message(fresh_app):
     app, _ = fresh_app
     client = app.server.test_client()
+    deps = client.get("/_dash-dependencies").json
+    dep = next(d for d in deps if [i["id"] for i in d["inputs"]] == ["country-year"]
+               and [s["id"] for s in d.get("state", [])] == ["country-iso3"] and "country-url-sync" not in d["output"])
     r = client.post("/_dash-update-component", json={
-        "output": "country-body.children", "outputs": {"id": "country-body", "property": "children"},
+        "output": dep["output"], "outputs": _outputs(dep["output"]),
         "inputs": [{"id": "country-year", "property": "value", "value": 2021}],
         "state": [{"id": "country-iso3", "property": "data", "value": "XXX"}],
         "changedPropIds": ["country-year.value"]})
     assert r.status_code == 400 and r.json["error"] == "country: 'XXX' is not a known country code"
+    r = client.post("/_dash-update-component", json={
+        "output": "no-such.children", "outputs": {"id": "no-such", "property": "children"},
+        "inputs": [], "state": [], "changedPropIds": []})
+    assert r.status_code == 400 and "no callback has the output" in r.json["error"]
     r = client.post("/_dash-update-component", data=b"[1, 2]", content_type="application/json")
     assert r.status_code == 400 and "'output' string" in r.json["error"]
 

@@ -124,7 +124,7 @@ def layout(year=None, node=None, actor=None, region=None, pilots=None, **_other)
 
 def pilots_value(value) -> str:
     """The pilot switch's value (a list) as the URL's `pilots` parameter."""
-    return "1" if value and "1" in value else "0"
+    return "1" if isinstance(value, list) and "1" in value else "0"  # anything else (a tampered payload): off
 
 
 @callback(Output("map-graph", "figure"), Output("map-downloads", "children"), Output("map-summary", "children"),

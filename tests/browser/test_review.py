@@ -75,7 +75,7 @@ def test_dispute_then_accept_changes_the_score(page, review_server):
     page.click("#review-submit")
     page.wait_for_selector("#review-feedback .alert-success")
     assert "awaits a lead" in page.inner_text("#review-feedback")
-    page.wait_for_function("document.querySelector('#review-progress-text').innerText.startsWith('1 of')")
+    page.wait_for_function("() => document.querySelector('#review-progress-text').innerText.startsWith('1 of')")
     cell = page.locator("#review-grid tr", has_text="p_fiw_d4").first
     assert EVIL in cell.inner_text()  # shown as text, not markup
     assert page.evaluate("window.pwned") is None
@@ -90,7 +90,7 @@ def test_dispute_then_accept_changes_the_score(page, review_server):
     page.fill("#review-decision-comment", "checked the 2021 report")
     page.click("#review-accept")
     page.wait_for_selector("#review-decision-feedback .alert-success")
-    page.wait_for_function(f"document.querySelector('#review-overall-score').innerText !== '{before}'")
+    page.wait_for_function("(b) => document.querySelector('#review-overall-score').innerText !== b", arg=before)
     after = overall(page)
     assert float(after) < float(before)
     row = page.locator("#review-grid tr", has_text="p_fiw_d4").first.inner_text()
