@@ -278,6 +278,26 @@ register_columns(_change_columns, {
 })
 
 
+def _evidence_columns(frame: pd.DataFrame, year: int, level: str) -> pd.DataFrame:
+    """Methodology 2.0's corporate evidence rule, in the files: how many corporate indicators rest on a
+    real observation (not an absence rule), and "no corporate evidence" where none does."""
+    if level != "pillar" or frame.empty:
+        return frame
+    nodes = data.nodes(year)
+    counts = nodes[nodes["node"] == "corporate"].set_index("iso3")["n_evidence"].astype(int)
+    evidence = frame["iso3"].map(counts).fillna(0).astype(int)
+    return frame.assign(corporate_evidence=evidence.to_numpy(),
+                        corporate_note=["" if n > 0 else "no corporate evidence" for n in evidence])
+
+
+register_columns(_evidence_columns, {
+    "corporate_evidence": "Number of corporate indicators with a real observation for this country and year (not "
+                          "an absence rule); a corporate score exists only where this is above 0",
+    "corporate_note": "'no corporate evidence' where nothing records what companies did (the corporate columns "
+                      "are then empty: not 6, not 0)",
+})
+
+
 def sources_table(frame: pd.DataFrame | None = None, gis: bool = False) -> pd.DataFrame:
     """Publisher, dataset, URL, licence and citation of every source behind `frame` (all when None)."""
     sources = data.dataset().sources
