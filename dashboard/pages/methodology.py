@@ -37,7 +37,9 @@ def table(frame_rows: list[list], header: list[str], caption: str) -> html.Div:
     head = html.Thead(html.Tr([html.Th(h, scope="col") for h in header]))
     body = html.Tbody([html.Tr([html.Td(c) for c in row]) for row in frame_rows])
     return html.Div(dbc.Table([html.Caption(caption), head, body], size="sm", striped=True,
-                              className="drd-table small"), className="table-responsive")
+                              className="drd-table small"), className="table-responsive",
+                    tabIndex=0, role="region", **{"aria-label": caption})  # a table that scrolls sideways on a
+    # phone must be reachable (and scrollable) by keyboard
 
 
 def indicators_section(ds) -> list:
