@@ -5,13 +5,17 @@ its own schema."""
 
 from __future__ import annotations
 
+import base64
 import os
 import uuid
 
 import pytest
+from flask import Flask
 
 from dashboard import data
+from dashboard.review import Review, attach
 from dashboard.review.auth import add_user
+from dashboard.review.store import Store
 
 ROOT_DATA = __import__("pathlib").Path(__file__).resolve().parents[2] / "data"
 PG_ENV = "DRD_TEST_POSTGRES_URL"
@@ -78,3 +82,26 @@ def wired(store):
         "dashboard.review.service", fromlist=["x"]).accepted_corrections(store))
     yield store
     data.configure(saved["data_dir"], extra_corrections=saved["extra_corrections"])
+
+
+# The review API as a Flask test client over a fresh SQLite store (test_review_api, test_review_hardening)
+REVIEW = {"country": "COL", "year": 2021, "indicator": "p_fiw_d4", "status": "disputed",
+          "comment": "FH says 1", "proposed_value": 1, "source": "https://freedomhouse.org"}
+
+
+def basic(name: str, password: str | None = None) -> dict:
+    token = base64.b64encode(f"{name}:{password or name + '-password'}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+@pytest.fixture
+def api(tmp_path, people):  # noqa: F811 (people is this module's fixture)
+    store = Store(f"sqlite:///{tmp_path / 'review.sqlite3'}")
+    server = Flask(__name__)
+    server.secret_key = "test"
+    attach(server, Review(store))
+    people(store)
+    client = server.test_client()
+    client.store = store
+    yield client
+    store.dispose()

@@ -3,36 +3,10 @@
 
 from __future__ import annotations
 
-import base64
 import re
 
 import pytest
-from flask import Flask
-from review_fixtures import people, pg_schema, sqlite_store, store, wired  # noqa: F401 (fixtures)
-
-from dashboard.review import Review, attach
-from dashboard.review.store import Store
-
-REVIEW = {"country": "COL", "year": 2021, "indicator": "p_fiw_d4", "status": "disputed",
-          "comment": "FH says 1", "proposed_value": 1, "source": "https://freedomhouse.org"}
-
-
-def basic(name: str, password: str | None = None) -> dict:
-    token = base64.b64encode(f"{name}:{password or name + '-password'}".encode()).decode()
-    return {"Authorization": f"Basic {token}"}
-
-
-@pytest.fixture
-def api(tmp_path, people):
-    store = Store(f"sqlite:///{tmp_path / 'review.sqlite3'}")
-    server = Flask(__name__)
-    server.secret_key = "test"
-    attach(server, Review(store))
-    people(store)
-    client = server.test_client()
-    client.store = store
-    yield client
-    store.dispose()
+from review_fixtures import REVIEW, api, basic, people, pg_schema, sqlite_store, store, wired  # noqa: F401 (fixtures)
 
 
 def state(client) -> tuple[int, int]:
