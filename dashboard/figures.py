@@ -91,12 +91,15 @@ def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom
     """
     src = wrap(source, 56)
     lines = src.count("<br>") + 1
-    heading = wrap(title, 52)
+    heading = wrap(title, 44)  # fits a 390 px phone at 15 px
     margin_b = bottom + 14 * lines + 16
-    margin_t = 34 + 20 * heading.count("<br>") + (64 if top_legend else 16)
+    # plotly sets a title of several lines about 10 px higher than one line under the same pad: add it back,
+    # so the first line is never cut at the image's top edge
+    lift = 11 if "<br>" in heading else 0
+    margin_t = 34 + lift + 20 * heading.count("<br>") + (64 if top_legend else 16)
     fig.update_layout(
         title={"text": heading, "x": 0.01, "xanchor": "left", "y": 1, "yanchor": "top", "yref": "container",
-               "pad": {"t": 10}, "font": {"size": 15}},
+               "pad": {"t": 10 + lift}, "font": {"size": 15}},
         font={"family": FONT, "size": 12, "color": "#212529"},
         paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
         height=height + margin_b + margin_t, margin={"l": 50, "r": 20, "t": margin_t, "b": margin_b},
@@ -109,7 +112,7 @@ def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom
     if top_legend:
         fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
                                   "yref": "container", "font": {"size": 11}})
-        fig.update_layout(legend={"y": 1 - (34 + 20 * heading.count("<br>")) / (height + margin_b + margin_t),
+        fig.update_layout(legend={"y": 1 - (34 + lift + 20 * heading.count("<br>")) / (height + margin_b + margin_t),
                                   "yanchor": "top", "yref": "container"})
     fig.add_annotation(text=src, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
                        y=0, yanchor="top", yshift=-(bottom + 4), align="left",

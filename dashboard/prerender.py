@@ -103,11 +103,14 @@ def _attrs(props: dict, classes: str | None = None, extra: dict | None = None) -
                    for k, v in attrs.items() if v is not None and v is not False)
 
 
+FOCUSABLE = ("a", "button", "input", "select", "textarea", "summary", "iframe", "audio", "video")
+
+
 def _tag(out: _Out, tag: str, props: dict, children=None, classes: str | None = None,
          extra: dict | None = None) -> None:
     if not out.ids:
         props = {k: v for k, v in props.items() if k != "id" or str(v).startswith("drd-first")}
-        if tag in ("a", "button", "input", "select", "textarea"):
+        if tag in FOCUSABLE or props.get("tabIndex") is not None:  # e.g. a scrollable region's tabIndex=0
             props = {**props, "tabIndex": -1}
     out.add(f"<{tag}{_attrs(props, classes, extra)}>")
     if tag in VOID:

@@ -124,8 +124,8 @@ def test_wrong_method_is_json(client):
 
 EXAMPLES = {"iso3": "COL", "format": None, "chart": None}
 CHART_PARAMS = {"map": "year=2021", "pillars": "country=COL&year=2021", "split": "country=COL&year=2021",
-                "trend": "country=COL", "compare": "countries=COL,IDN&year=2021", "compare_trend": "countries=COL,IDN", "region_trends": "",
-                "region_compare": "country=COL&year=2021"}
+                "trend": "country=COL", "compare": "countries=COL,IDN&year=2021", "compare_trend": "countries=COL,IDN",
+                "region_trends": "", "region_compare": "country=COL&year=2021", "tensions": "year=2021"}
 
 
 def _urls(path: str, op: dict) -> list[str]:

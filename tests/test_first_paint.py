@@ -136,6 +136,34 @@ def test_the_map_page_reserves_the_map_and_marks_its_nav_link(client):
     assert ">2020<" in copy  # the year the link asked for, in the year box
 
 
+class Focusable(HTMLParser):
+    """Elements a keyboard could reach: links, controls, summaries and anything with tabindex >= 0."""
+
+    TAGS = ("a", "button", "input", "select", "textarea", "summary", "iframe")
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("tabindex") == "-1":
+            return
+        if tag in self.TAGS or attrs.get("tabindex") is not None:
+            self.found.append(f"<{tag} {attrs}>")
+
+
+@pytest.mark.parametrize("path", ["/", "/country/COL?year=2021", "/compare", "/trends", "/methodology",
+                                  "/tensions"])
+def test_the_copy_is_hidden_from_assistive_tech_and_nothing_in_it_takes_focus(client, path):
+    """axe aria-hidden-focus: the copy is aria-hidden, so nothing inside may be in the tab order
+    (the methodology's scrollable tables carry tabIndex=0 in Dash's page)."""
+    copy = first_paint(client.get(path).get_data(as_text=True))
+    parser = Focusable()
+    parser.feed(copy)
+    assert parser.found == [], parser.found[:5]
+
+
 def test_pages_with_per_user_content_or_unknown_addresses_get_dashs_own_shell(client):
     assert "drd-first-paint" not in client.get("/signin").get_data(as_text=True)
     assert "drd-first-paint" not in client.get("/no-such-page").get_data(as_text=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
 from .. import data
+from . import ui
 
 COVERAGE_ROWS = [("harm", "Harm pressure (DSP v8)"), ("restriction", "Restriction in practice"),
                  ("placed", "Placed (both axes)"), ("law", "Content-regulation law"),
@@ -29,9 +29,7 @@ def coverage_table(table_id: str = "tensions-coverage") -> html.Div:
     cov = coverage()
     head = html.Thead(html.Tr([html.Th("Countries with a reading", scope="col")]
                               + [html.Th(str(y), scope="col") for y in cov["year"]]))
-    body = html.Tbody([html.Tr([html.Th(label, scope="row")] + [html.Td(str(v)) for v in cov[col]])
-                       for col, label in COVERAGE_ROWS])
-    return html.Div(dbc.Table([html.Caption("How many countries each axis of the tensions view covers, by year"),
-                               head, body], size="sm", striped=True, className="drd-table small"),
-                    className="table-responsive", tabIndex="0", role="region", id=table_id,
-                    **{"aria-label": "Coverage of the tensions view by year"})
+    body = [html.Tr([html.Th(label, scope="row")] + [html.Td(str(v)) for v in cov[col]])
+            for col, label in COVERAGE_ROWS]
+    return ui.table("How many countries each axis of the tensions view covers, by year", head, body,
+                    "Coverage of the tensions view by year", class_name="drd-table small", id=table_id)

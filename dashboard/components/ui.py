@@ -108,6 +108,15 @@ def alert(message, color: str = "warning", **kwargs) -> dbc.Alert:
     return dbc.Alert(message, color=color, className="drd-alert", **kwargs)
 
 
+def table(caption, head, rows: list, label: str, class_name: str = "drd-table", id: str | None = None) -> html.Div:
+    """A striped table with its caption, in a box that scrolls sideways on a phone. The box is a named
+    region in the tab order, so a keyboard can reach and scroll it (axe scrollable-region-focusable)."""
+    caption = caption if isinstance(caption, html.Caption) else html.Caption(caption)
+    return html.Div(dbc.Table([caption, head, html.Tbody(rows)], size="sm", striped=True, className=class_name),
+                    className="table-responsive", tabIndex=0, role="region", **{"aria-label": label},
+                    **({"id": id} if id else {}))
+
+
 def section(title: str, *children, menu=None, id: str | None = None) -> html.Section:
     """A titled block: heading (with an optional download menu beside it) then the content."""
     head = html.Div([html.H2(title, className="h5 mb-0 me-2"), menu] if menu is not None else

@@ -82,9 +82,7 @@ def time_table(view: dict) -> html.Div:
             html.Td([ui.score_text(sl.at[c, "score"]), html.Br(),
                      html.Span(f"cov. {ui.pct(sl.at[c, 'coverage'])}", className="small drd-muted")])
             for c in view["countries"]]))
-    return html.Div(dbc.Table([html.Caption(f"{ctx.node_name(code)} score by year"), head, html.Tbody(rows)],
-                              size="sm", striped=True, className="drd-table"), className="table-responsive",
-                    tabIndex=0, role="region", **{"aria-label": "Scores table (scrolls sideways)"})
+    return ui.table(f"{ctx.node_name(code)} score by year", head, rows, "Scores table (scrolls sideways)")
 
 
 def table(view: dict) -> html.Div:
@@ -112,10 +110,7 @@ def table(view: dict) -> html.Div:
         label = ctx.node_name(code)
         rows.append(html.Tr([html.Th(html.Strong(label) if code in ctx.pillars or code == "overall" else label,
                                      scope="row")] + cells))
-    return html.Div(dbc.Table([html.Caption(f"All scores by pillar and actor, {view['year']}"), head,
-                               html.Tbody(rows)], size="sm", striped=True, className="drd-table"),
-                    className="table-responsive", tabIndex=0, role="region",
-                    **{"aria-label": "Scores table (scrolls sideways)"})
+    return ui.table(f"All scores by pillar and actor, {view['year']}", head, rows, "Scores table (scrolls sideways)")
 
 
 def layout(countries=None, year=None, actor=None, node=None, view=None, **_other):

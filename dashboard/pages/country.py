@@ -242,9 +242,8 @@ def trend_table(t: dict) -> html.Div:
                              html.Td(signed(y["published_change"])), html.Td(signed(y["like_for_like_change"])),
                              html.Td(signed(y["composition"])), html.Td(same), html.Td(count)]))
     caption = html.Caption(f"Overall score {t['from']}–{t['to']}: each change is from the previous scored year")
-    return html.Div(dbc.Table([caption, head, html.Tbody(rows)], size="sm", striped=True,
-                              className="drd-table drd-trend-table mb-0"), className="table-responsive",
-                    tabIndex=0, role="region", **{"aria-label": "Yearly scores table (scrolls sideways)"})
+    return ui.table(caption, head, rows, "Yearly scores table (scrolls sideways)",
+                    class_name="drd-table drd-trend-table mb-0")
 
 
 def body(iso3: str, year: int) -> list:
@@ -333,10 +332,8 @@ def _counts(frame, labels=None) -> str:
 
 
 def _small_table(header: list[str], rows: list[list], caption: str) -> html.Div:
-    return html.Div(dbc.Table([html.Caption(caption), html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-                               html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows])],
-                              size="sm", striped=True, className="drd-table small mb-1"), className="table-responsive",
-                    tabIndex="0", role="region", **{"aria-label": caption})
+    return ui.table(caption, html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+                    [html.Tr([html.Td(c) for c in r]) for r in rows], caption, class_name="drd-table small mb-1")
 
 
 def _shutdown_part(name: str, t: dict) -> list:

@@ -13,6 +13,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import data
+from dashboard.components import ui
 from indicators.trend import signed
 
 dash.register_page(__name__, path="/methodology", name="Methodology",
@@ -35,11 +36,8 @@ def goalposts(row) -> str:
 
 def table(frame_rows: list[list], header: list[str], caption: str) -> html.Div:
     head = html.Thead(html.Tr([html.Th(h, scope="col") for h in header]))
-    body = html.Tbody([html.Tr([html.Td(c) for c in row]) for row in frame_rows])
-    return html.Div(dbc.Table([html.Caption(caption), head, body], size="sm", striped=True,
-                              className="drd-table small"), className="table-responsive",
-                    tabIndex=0, role="region", **{"aria-label": caption})  # a table that scrolls sideways on a
-    # phone must be reachable (and scrollable) by keyboard
+    body = [html.Tr([html.Td(c) for c in row]) for row in frame_rows]
+    return ui.table(caption, head, body, caption, class_name="drd-table small")
 
 
 def indicators_section(ds) -> list:

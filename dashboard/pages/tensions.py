@@ -100,9 +100,8 @@ def table(view: dict) -> html.Div:
     caption = (f"Countries placed in {view['year']}{': ' + view['region'] if view['region'] else ''}, with the "
                "figures behind each point. Sources: Digital Society Project v8 (harm), the dashboard's V-Dem and "
                "Access Now indicators (restriction), V-Dem (law), Google Transparency Report, Access Now #KeepItOn.")
-    return html.Div(dbc.Table([html.Caption(caption), head, html.Tbody(body)], size="sm", striped=True,
-                              className="drd-table small mb-0"), className="table-responsive", id="tensions-table",
-                    tabIndex="0", role="region", **{"aria-label": "Table of the countries placed"})
+    return ui.table(caption, head, body, "Table of the countries placed", class_name="drd-table small mb-0",
+                    id="tensions-table")
 
 
 def not_placed(view: dict) -> html.Details:

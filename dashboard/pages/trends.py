@@ -51,10 +51,8 @@ def measured_table() -> html.Div:
                                                                          for y in years]))
     rows = [html.Tr([html.Th(ctx.node_name(c), scope="row")] + [html.Td(ui.pct(part.at[c, y])) for y in years])
             for c in codes]
-    return html.Div(dbc.Table([html.Caption("Share of each score's methodology measured by some source, by year"),
-                               head, html.Tbody(rows)], size="sm", striped=True, className="drd-table"),
-                    className="table-responsive", tabIndex=0, role="region",
-                    **{"aria-label": "Measured share by year (scrolls sideways)"})
+    return ui.table("Share of each score's methodology measured by some source, by year", head, rows,
+                    "Measured share by year (scrolls sideways)")
 
 
 def source_years() -> html.Ul:
@@ -106,10 +104,9 @@ def change_section(view: dict) -> html.Div:
                      *[html.Td(signed(change.at[g, c])) for c in ("published", "like_for_like", "composition",
                                                                    "countries")]])
             for g in groups if g in change.index]
-    table = html.Div(dbc.Table([html.Caption(f"{what}: change of the mean from {y0} to {y1} (countries scored in "
-                                             "brackets); published = same indicators + added or dropped + countries"),
-                                head, html.Tbody(rows)], size="sm", striped=True, className="drd-table"),
-                     className="table-responsive")
+    table = ui.table(f"{what}: change of the mean from {y0} to {y1} (countries scored in brackets); published = "
+                     "same indicators + added or dropped + countries", head, rows,
+                     "Change of the mean by region (scrolls sideways)")
     return html.Div([words, table])
 
 

@@ -187,9 +187,8 @@ def test_programme_officer_journey(page):
     assert len({s for _, s in styles}) == len(styles), "two series share a marker"
 
 
-@pytest.mark.parametrize("path", ["/", pytest.param("/country/COL?year=2021", marks=pytest.mark.xfail(
-    reason="known regression (issues 11/14): axe aria-hidden-focus at 390 px on the profile since the first-paint "
-           "copy met the phone layout; to fix next", strict=False)), "/compare?view=time", "/trends", "/methodology"])
+@pytest.mark.parametrize("path", ["/", "/country/COL?year=2021", "/compare?view=time", "/trends", "/methodology",
+                                  "/tensions"])
 def test_phone_and_desktop_accessibility_and_layout(page, path):
     """axe finds no serious or critical violation at either size; on a phone nothing scrolls sideways,
     no chart text is clipped and no title sits under a toolbar."""
