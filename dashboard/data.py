@@ -1,13 +1,17 @@
 """The one place the app reads the engine's results: loaded on first use, cached per process.
 
 Pages, exports and the API call these functions; none of them recomputes scores. Nothing is read at
-import time. `refresh()` drops the cache (e.g. after a correction is accepted).
+import time. `refresh()` drops the cache; `recompute()` (after a correction is accepted) builds the new
+results while the previous ones keep being served (see its docstring).
 """
 
 from __future__ import annotations
 
+import contextvars
+import logging
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -15,9 +19,13 @@ import pandas as pd
 from indicators import Dataset, Results, default_data_dir, load_dataset, score
 from indicators.drilldown import explain
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _state: dict[str, Bundle] = {}
-_settings: dict[str, object] = {"data_dir": None, "extra_corrections": None}
+_settings: dict[str, object] = {"data_dir": None, "extra_corrections": None, "background": False}
+_warmers: list[Callable[[Bundle | None], None]] = []
+_job: dict[str, object] = {"thread": None, "wanted": 0, "done": 0}
+_building: contextvars.ContextVar[Bundle | None] = contextvars.ContextVar("drd_building_bundle", default=None)
 
 
 @dataclass(frozen=True)
@@ -25,34 +33,150 @@ class Bundle:
     dataset: Dataset
     results: Results
     corrections: pd.DataFrame | None = None  # the corrections the results were scored with
+    derived: dict = field(default_factory=dict, compare=False, repr=False)  # per-run caches (sensitivity)
 
 
-def configure(data_dir: Path | None = None, extra_corrections=None) -> None:
+def configure(data_dir: Path | None = None, extra_corrections=None, background: bool = False) -> None:
     """Point the cache at a data directory; `extra_corrections` is a callable returning a corrections
-    frame (same columns as corrections.csv) added to the file's, e.g. the review store's accepted ones."""
+    frame (same columns as corrections.csv) added to the file's, e.g. the review store's accepted ones.
+    `background=True` (the app) makes `recompute()` build new results in a thread."""
     with _lock:
         _settings["data_dir"] = data_dir
         _settings["extra_corrections"] = extra_corrections
+        _settings["background"] = background
         _state.clear()
 
 
 def refresh() -> None:
+    """Drop the cache now: the next call scores again (in the caller's request)."""
     with _lock:
         _state.clear()
 
 
+def add_warmer(warm: Callable[[Bundle | None], None]) -> None:
+    """Register `warm(previous_bundle)`, run by `recompute()` with the new results in force (in that
+    thread only) before they are served: pages rebuild what they had cached, so no visitor waits."""
+    if warm not in _warmers:
+        _warmers.append(warm)
+
+
+def recompute(key: object = None) -> None:
+    """New scores after a correction was accepted (by this worker or another).
+
+    Without background mode (tests, scripts) this is `refresh()`. In background mode the current results
+    keep being served, unchanged, while a thread scores again, computes the likely ranges of every year
+    and lets the pages rebuild what they had cached (`add_warmer`); then the new results replace the old
+    in one step. A decision made meanwhile is folded in by another pass before anything is swapped.
+    `key` (e.g. the id of the decision) makes a second request for the same change a no-op."""
+    with _lock:
+        if key is not None and key == _job.get("key"):
+            return
+        _job["key"] = key
+        if not _settings["background"] or "bundle" not in _state:
+            _state.clear()
+            return
+        _job["wanted"] = int(_job["wanted"]) + 1
+        thread = _job["thread"]
+        if thread is not None and thread.is_alive():
+            return  # the running job sees `wanted` move and goes round again
+        thread = threading.Thread(target=_recompute_loop, name="drd-recompute", daemon=True)
+        _job["thread"] = thread
+    thread.start()
+
+
+def recomputing() -> bool:
+    """True while new results are being prepared (the previous ones are served meanwhile)."""
+    with _lock:
+        return int(_job["done"]) < int(_job["wanted"])
+
+
+def wait_recomputed(timeout: float = 300.0) -> bool:
+    """Block until the background job (if any) has swapped its results in; True when done."""
+    thread = _job["thread"]
+    if thread is not None:
+        thread.join(timeout)
+    return not recomputing()
+
+
+def _recompute_loop() -> None:
+    while True:
+        with _lock:
+            target = int(_job["wanted"])
+            previous = _state.get("bundle")
+        try:
+            new = _build()
+            token = _building.set(new)
+            try:
+                for year in new.results.years:
+                    if not _reuse_sensitivity(previous, new, year):
+                        sensitivity_result(year)
+                for warm in list(_warmers):
+                    try:
+                        warm(previous)
+                    except Exception:  # noqa: BLE001 - a page failing to warm is rebuilt on its first visit
+                        logger.exception("warming %s after a recompute failed", getattr(warm, "__name__", warm))
+            finally:
+                _building.reset(token)
+        except Exception:  # noqa: BLE001 - keep serving the previous results; the next request scores again
+            logger.exception("background recompute failed: the cache is dropped instead")
+            new = None
+        with _lock:
+            if int(_job["wanted"]) != target:
+                continue  # another decision arrived while we worked: score again with it
+            if new is None:
+                _state.clear()
+            else:
+                points = _state.get("points")
+                _state.clear()
+                _state["bundle"] = new
+                if points is not None:
+                    _state["points"] = points
+            _job["done"] = target
+            return
+
+
+SENSITIVITY_REACH = 10  # years: more than the longest carry-forward window any sensitivity run draws (5)
+
+
+def _reuse_sensitivity(previous: Bundle | None, new: Bundle, year: int) -> bool:
+    """Hand the previous run's likely ranges for `year` to the new run when no correction that can reach
+    that year (observation years year-10..year) changed: the computation would give the same numbers."""
+    key = f"sensitivity-{year}"
+    if previous is None or key not in previous.derived or previous.dataset.data_dir != new.dataset.data_dir:
+        return False
+
+    def reach(corrections) -> list:
+        if corrections is None or corrections.empty:
+            return []
+        part = corrections[(corrections["year"] <= year) & (corrections["year"] >= year - SENSITIVITY_REACH)]
+        return sorted((str(i), int(y), str(c), float(v))
+                      for i, y, c, v in zip(part["iso3"], part["year"], part["indicator"], part["value"]))
+
+    if reach(previous.corrections) != reach(new.corrections):
+        return False
+    new.derived[key] = previous.derived[key]
+    return True
+
+
+def _build() -> Bundle:
+    dataset = load_dataset(_settings["data_dir"])
+    corrections = dataset.corrections
+    extra = _settings["extra_corrections"]
+    if extra is not None:
+        more = extra()
+        if more is not None and not more.empty:
+            key = ["iso3", "year", "indicator"]
+            corrections = pd.concat([corrections, more], ignore_index=True).drop_duplicates(key, keep="last")
+    return Bundle(dataset, score(dataset, corrections=corrections), corrections)
+
+
 def bundle() -> Bundle:
+    building = _building.get()
+    if building is not None:
+        return building
     with _lock:
         if "bundle" not in _state:
-            dataset = load_dataset(_settings["data_dir"])
-            corrections = dataset.corrections
-            extra = _settings["extra_corrections"]
-            if extra is not None:
-                more = extra()
-                if more is not None and not more.empty:
-                    key = ["iso3", "year", "indicator"]
-                    corrections = pd.concat([corrections, more], ignore_index=True).drop_duplicates(key, keep="last")
-            _state["bundle"] = Bundle(dataset, score(dataset, corrections=corrections), corrections)
+            _state["bundle"] = _build()
         return _state["bundle"]
 
 
@@ -95,21 +219,18 @@ def drilldown(iso3: str, year: int) -> dict:
     return explain(b.dataset, b.results, iso3, year)
 
 
-_sensitivity_lock = threading.Lock()
-
-
 def sensitivity_result(year: int):
     """The Monte Carlo for `year` (indicators.sensitivity.Sensitivity: intervals, nodes, shares), read
     from the disk cache ($DRD_CACHE_DIR or instance/cache/) or computed once (about a second)."""
     from indicators.sensitivity import sensitivity_cached
     b = bundle()
     key = f"sensitivity-{year}"
-    with _sensitivity_lock:
-        cached = _state.get(key)
-        if cached is None or cached[0] is not b:
-            cached = (b, sensitivity_cached(b.dataset, year, corrections=b.corrections))
-            _state[key] = cached
-    return cached[1]
+    if key in b.derived:
+        return b.derived[key]
+    with b.derived.setdefault("sensitivity-lock", threading.Lock()):  # one computation per run and year
+        if key not in b.derived:
+            b.derived[key] = sensitivity_cached(b.dataset, year, corrections=b.corrections)
+    return b.derived[key]
 
 
 def sensitivity(year: int) -> pd.DataFrame:

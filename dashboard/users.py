@@ -5,6 +5,10 @@
     python -m dashboard.users set-role NAME reviewer|lead
     python -m dashboard.users passwd NAME                      # new password on standard input
     python -m dashboard.users deactivate NAME                  # or activate; accounts are never deleted
+    python -m dashboard.users display-name NAME "Panel member 3"   # the name the public sees
+
+Every account is shown in public (provenance of corrections on pages, API, exports, briefs) under its
+display name, "Panel member <id>" by default; the account name appears only in the signed-in audit trail.
 
 The store is DATABASE_URL, else the SQLite file in the instance folder (DRD_INSTANCE_DIR).
 `echo "$PASSWORD" | python -m dashboard.users add ana --role lead` works in scripts; at a terminal
@@ -34,7 +38,8 @@ def _read_password() -> str:
 
 
 def _describe(u: dict) -> str:
-    return f"{u['name']}: {u['role']}, {'active' if u['active'] else 'inactive'}"
+    return (f"{u['name']}: {u['role']}, {'active' if u['active'] else 'inactive'}, "
+            f"shown as '{u.get('display_name') or ''}'")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
                           ("deactivate", "refuse the account's password and end its sessions (nothing is deleted)"),
                           ("activate", "let a deactivated account sign in again")):
         sub.add_parser(command, help=text).add_argument("name")
+    shown = sub.add_parser("display-name", help="set the name the public sees for an account (default 'Panel member <id>')")
+    shown.add_argument("name")
+    shown.add_argument("display_name")
     args = parser.parse_args(argv)
 
     config = Config.from_env()
@@ -58,16 +66,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "add":
             user = add_user(store, args.name, args.role, _read_password(), actor="cli")
-            print(f"created {user.role} '{user.name}' (id {user.id})")
+            print(f"created {user.role} '{user.name}' (id {user.id}), shown in public as '{user.display_name}'")
         elif args.command == "set-role":
             print(_describe(update_user(store, args.name, role=args.role)))
         elif args.command == "passwd":
             print(_describe(update_user(store, args.name, password=_read_password())) + ", password changed")
+        elif args.command == "display-name":
+            print(_describe(update_user(store, args.name, display_name=args.display_name)))
         elif args.command in ("deactivate", "activate"):
             print(_describe(update_user(store, args.name, active=args.command == "activate")))
         else:
             for u in list_users(store):
-                print(f"{u['id']}\t{u['name']}\t{u['role']}\t{'active' if u['active'] else 'inactive'}")
+                print(f"{u['id']}\t{u['name']}\t{u['role']}\t{'active' if u['active'] else 'inactive'}"
+                      f"\t{u['display_name'] or ''}")
     except AuthError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -28,6 +28,15 @@ ACTOR_WORDS = {"state": "State", "corporate": "Companies", "structural": "Struct
 COLUMNS = ("Indicator", "Score (1 to 6)", "Raw value", "Weight", "Source")
 
 
+def correction_source(text) -> list:
+    """A correction's source as typed ("https://... (E1)"): the URL as a link, the words beside it as text."""
+    from dashboard.review.present import split_source
+    url, label = split_source(text)
+    if url is None:
+        return [label or "not given"]
+    return [html.A(url, href=url, target="_blank", rel="noopener noreferrer"), *([f" ({label})"] if label else [])]
+
+
 def num(value, digits: int = 4) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "-"
@@ -165,8 +174,7 @@ def indicator_table(p: dict, year: int) -> html.Div:
                 html.Strong("Expert correction. "),
                 f"Published value {num(c['original_value'])} replaced by {num(it['value'])}. ",
                 f"By {c['author']} on {c['date']}. Why: {c['reason']}. ",
-                "Source: ", (html.A(c["source"], href=c["source"], target="_blank", rel="noopener")
-                             if str(c.get("source") or "").startswith("http") else (c.get("source") or "not given")),
+                "Source: ", *correction_source(c.get("source")),
                 "."], className="drd-correction small", role="note"))
         scale = scale_words(get("unit") or "", it.get("direction") or get("direction") or "")
         rule = scoring_words(it.get("method") or "", it.get("direction") or "", it.get("lo"), it.get("hi"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import flask
-from dash import Input, Output, State, callback, dash_table, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data
 from dashboard.callback_input import reject, scalar
@@ -18,62 +18,68 @@ from dashboard.callback_input import reject, scalar
 dash.register_page(__name__, path="/review", name="Review", title="Expert review · Digital Rights Dashboard",
                    order=90)
 
+GRID = {"className": "ag-theme-quartz drd-grid", "style": {"width": "100%"}}
+# Tab leaves the grid (AG Grid would otherwise walk every cell); arrow keys move between cells; Space picks a row.
+GRID_OPTIONS = {"domLayout": "autoHeight", "ensureDomOrder": True, "animateRows": False,
+                "tabToNextCell": {"function": "false"}, "tabToNextHeader": {"function": "false"},
+                "suppressCellFocus": False,
+                "enableCellTextSelection": True, "pagination": True}
+TEXT = {"sortable": True, "resizable": True, "filter": True, "wrapText": True, "autoHeight": True,
+        "cellStyle": {"lineHeight": "1.35", "paddingTop": "0.3rem", "paddingBottom": "0.3rem"}}
+
+
+def _grid(grid_id: str, columns: list[dict], page_size: int | None, select: bool = False, **extra):
+    """An AG Grid in the page's style; `page_size=None`: every row on one page (no pager to tab through)."""
+    import dash_ag_grid as dag
+    options = GRID_OPTIONS | ({"paginationPageSize": page_size, "paginationPageSizeSelector": False} if page_size
+                              else {"pagination": False})
+    if select:
+        options["rowSelection"] = {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
+    return dag.AgGrid(id=grid_id, rowData=[], columnDefs=columns, defaultColDef=TEXT, dashGridOptions=options,
+                      getRowId="params.data.id", columnSize="responsiveSizeToFit", **GRID, **extra)
+
+
 GRID_COLUMNS = [
-    {"id": "indicator", "name": "Code"},
-    {"id": "name", "name": "Indicator"},
-    {"id": "pillar", "name": "Pillar"},
-    {"id": "actor", "name": "Actor"},
-    {"id": "value", "name": "Raw value", "type": "numeric"},
-    {"id": "obs_year", "name": "Year", "type": "numeric"},
-    {"id": "source", "name": "Source", "presentation": "markdown"},
-    {"id": "score", "name": "Score (1-6)", "type": "numeric"},
-    {"id": "review", "name": "Review"},
-    {"id": "last_comment", "name": "Last comment"},
+    {"field": "name", "headerName": "Indicator", "minWidth": 170, "flex": 3},
+    {"field": "indicator", "headerName": "Code", "minWidth": 110, "flex": 1},
+    {"field": "where", "headerName": "Pillar · actor", "minWidth": 120, "flex": 2},
+    {"field": "value_text", "headerName": "Value (scale)", "minWidth": 140, "flex": 2},
+    {"field": "year_text", "headerName": "Year (edition)", "minWidth": 100, "flex": 1},
+    {"field": "dataset", "headerName": "Dataset · variable", "minWidth": 170, "flex": 3},
+    {"field": "score", "headerName": "Score (1–6)", "minWidth": 90, "flex": 1, "filter": "agNumberColumnFilter"},
+    {"field": "review", "headerName": "Review", "minWidth": 130, "flex": 2},
 ]
 CORRECTION_COLUMNS = [
-    {"id": "id", "name": "#", "type": "numeric"},
-    {"id": "kind", "name": "Kind"},
-    {"id": "country", "name": "Country"},
-    {"id": "year", "name": "Year", "type": "numeric"},
-    {"id": "indicator", "name": "Indicator"},
-    {"id": "original_value", "name": "Published", "type": "numeric"},
-    {"id": "value", "name": "Proposed", "type": "numeric"},
-    {"id": "reason", "name": "Reason"},
-    {"id": "source", "name": "Source"},
-    {"id": "proposer", "name": "Proposed by"},
-    {"id": "status", "name": "Status"},
-    {"id": "decided_by", "name": "Decided by"},
+    {"field": "id", "headerName": "#", "minWidth": 56, "flex": 0.5, "filter": "agNumberColumnFilter"},
+    {"field": "what", "headerName": "Country · year · indicator", "minWidth": 160, "flex": 2},
+    {"field": "change", "headerName": "Published → proposed", "minWidth": 120, "flex": 1.5},
+    {"field": "reason", "headerName": "Reason", "minWidth": 160, "flex": 3},
+    {"field": "source_label", "headerName": "Source", "minWidth": 150, "flex": 2.5},
+    {"field": "proposer", "headerName": "Proposed by", "minWidth": 110, "flex": 1.5},
 ]
 HISTORY_COLUMNS = [
-    {"id": "id", "name": "Event", "type": "numeric"},
-    {"id": "at", "name": "When (UTC)"},
-    {"id": "actor", "name": "Who"},
-    {"id": "action", "name": "What"},
-    {"id": "indicator", "name": "Indicator"},
-    {"id": "summary", "name": "Detail"},
+    {"field": "id", "headerName": "Event", "minWidth": 64, "flex": 0.6, "filter": "agNumberColumnFilter"},
+    {"field": "at", "headerName": "When (UTC)", "minWidth": 110, "flex": 1.2},
+    {"field": "actor", "headerName": "Who", "minWidth": 120, "flex": 1.5},
+    {"field": "action", "headerName": "What", "minWidth": 140, "flex": 1.6},
+    {"field": "indicator", "headerName": "Indicator", "minWidth": 100, "flex": 1.2},
+    {"field": "summary", "headerName": "Detail", "minWidth": 180, "flex": 3.5},
 ]
 PROGRESS_COLUMNS = [
-    {"id": "name", "name": "Country"},
-    {"id": "reviewed", "name": "Reviewed", "type": "numeric"},
-    {"id": "values", "name": "Values", "type": "numeric"},
-    {"id": "share", "name": "Share"},
-    {"id": "open_disputes", "name": "Open disputes", "type": "numeric"},
+    {"field": "name", "headerName": "Country", "minWidth": 140, "flex": 2},
+    {"field": "reviewed", "headerName": "Reviewed", "minWidth": 90, "flex": 1, "filter": "agNumberColumnFilter"},
+    {"field": "values", "headerName": "Values", "minWidth": 80, "flex": 1, "filter": "agNumberColumnFilter"},
+    {"field": "share", "headerName": "Share", "minWidth": 80, "flex": 1},
+    {"field": "open_disputes", "headerName": "Open disputes", "minWidth": 110, "flex": 1,
+     "filter": "agNumberColumnFilter"},
 ]
-TABLE_STYLE = dict(
-    style_table={"overflowX": "auto"},
-    style_cell={"textAlign": "left", "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-                "fontSize": "0.875rem", "padding": "0.35rem 0.5rem", "whiteSpace": "normal", "height": "auto",
-                "maxWidth": "24rem"},
-    style_cell_conditional=[{"if": {"column_id": c}, "minWidth": w} for c, w in
-                            (("name", "15rem"), ("source", "9rem"), ("last_comment", "12rem"), ("reason", "12rem"),
-                             ("summary", "16rem"), ("review", "7rem"))],
-    style_header={"fontWeight": "600", "backgroundColor": "#f1f3f5"},
-    style_filter={"backgroundColor": "#fff"},
-    css=[{"selector": ".dash-spreadsheet td div", "rule": "line-height: 1.3;"},
-         {"selector": "p", "rule": "margin: 0;"},
-         {"selector": ".dash-filter--case", "rule": "display: none;"},
-         {"selector": "td.dash-cell", "rule": "cursor: pointer;"}],
-)
+PEOPLE_COLUMNS = [
+    {"field": "name", "headerName": "Account (never public)", "minWidth": 140, "flex": 2},
+    {"field": "role", "headerName": "Role", "minWidth": 90, "flex": 1},
+    {"field": "display_name", "headerName": "Shown in public as", "minWidth": 160, "flex": 2},
+    {"field": "state", "headerName": "Status", "minWidth": 90, "flex": 1},
+]
+FIELDS = ("status", "proposed_value", "source", "comment")  # form fields whose problems show beside them
 
 
 def _user():
@@ -112,6 +118,10 @@ def _year_options() -> list[int]:
         return []
 
 
+def _field_error(name: str):
+    return html.Div(id=f"review-{name}-error", className="invalid-feedback d-block", **{"aria-live": "polite"})
+
+
 def layout(country: str = "COL", year: str | int | None = None, **_params) -> html.Div:
     user = _user()
     years = _year_options()
@@ -124,12 +134,13 @@ def layout(country: str = "COL", year: str | int | None = None, **_params) -> ht
         year = years[0] if years else None
     country = country.upper() if isinstance(country, str) and len(country) == 3 else "COL"
     is_lead = bool(user and user.is_lead)
-    who = (html.Div([html.Span(["Signed in as ", html.Strong(user.name), f" ({user.role})"], className="me-3"),
+    who = (html.Div([html.Span(["Signed in as ", html.Strong(user.name), f" ({user.role}); shown in public as ",
+                                html.Strong(user.display_name or "?")], className="me-3"),
                      html.Form([dcc.Input(type="hidden", name="csrf", value=_csrf(), id="review-signout-csrf"),
                                 html.Button("Sign out", type="submit", className="btn btn-outline-secondary btn-sm",
                                             id="review-signout")],
                                method="POST", action="/signout", className="d-inline")],
-                    className="d-flex align-items-center")
+                    className="d-flex align-items-center flex-wrap gap-1")
            if user else html.Div([html.A("Sign in", href="/signin?next=/review", className="btn btn-primary btn-sm"),
                                   dcc.Location(id="review-signin-redirect", href="/signin?next=/review",
                                                refresh=True)]))
@@ -138,11 +149,15 @@ def layout(country: str = "COL", year: str | int | None = None, **_params) -> ht
                  className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-2"),
         html.P("Check every indicator value against its source: confirm it, or dispute it with a proposed "
                "value and a source. A lead other than the proposer accepts or rejects each proposal; only "
-               "accepted corrections change the scores. Every action is kept in the audit trail.",
+               "accepted corrections change the scores. Every action is kept in the audit trail. In public "
+               "(pages, API, downloads, briefs) panel members appear only under their display names.",
                className="text-muted"),
         dcc.Store(id="review-version-review", data=0),
         dcc.Store(id="review-version-decision", data=0),
         dcc.Store(id="review-version-observation", data=0),
+        dcc.Store(id="review-version-people", data=0),
+        dcc.Store(id="review-focus-form"),
+        dcc.Interval(id="review-recompute-poll", interval=1500, disabled=True),
         dbc.Row([
             dbc.Col([dbc.Label("Country", html_for="review-country"),
                      dcc.Dropdown(id="review-country", options=_country_options(), value=country, clearable=False)],
@@ -151,54 +166,59 @@ def layout(country: str = "COL", year: str | int | None = None, **_params) -> ht
                      dcc.Dropdown(id="review-year", options=years, value=year, clearable=False)], md=2),
             dbc.Col(html.Div(id="review-scores", className="pt-md-4"), md=5),
         ], className="mb-3 g-3"),
+        html.Div(id="review-recompute-notice", role="status"),
         html.Div(id="review-progress", className="mb-3"),
         html.H2("Indicator values", className="h5"),
-        html.P("Click a row (or move to it with the arrow keys) to review it. Click a column header to sort; "
-               "type in the row under the headers to filter (e.g. > 3, or privacy).",
-               className="small text-muted mb-1"),
+        html.P(["Choose a value to review: click its row, or press Tab to reach the table, move with the arrow "
+                "keys and press ", html.Kbd("Space"), ". The review form below then opens with that value. "
+                "Sort or filter with each column's header menu."],
+               className="small text-muted mb-1", id="review-grid-help"),
+        _grid("review-grid", GRID_COLUMNS, None, select=True),
         dcc.Store(id="review-selected-indicator"),
         dcc.Store(id="review-selected-correction"),
-        dash_table.DataTable(id="review-grid", columns=GRID_COLUMNS, data=[],
-                             sort_action="native", filter_action="native", page_action="none",
-                             filter_options={"case": "insensitive"},
-                             markdown_options={"link_target": "_blank", "html": False},
-                             style_data_conditional=grid_styles(None),
-                             **TABLE_STYLE),
         dbc.Card(dbc.CardBody([
-            html.H2("Review the selected value", className="h5"),
-            html.P("No value selected: click a row in the table above.", id="review-selected"),
+            html.H2("Review the chosen value", className="h5", id="review-form-heading", tabIndex="-1"),
+            html.Div("No value chosen yet: choose a row in the table above.", id="review-selected",
+                     className="mb-2"),
+            html.Fieldset([
+                html.Legend("Verdict (required)", className="form-label fs-6 mb-1"),
+                dbc.RadioItems(id="review-status", value=None, inline=True, name="review-status",  # one group: arrow keys
+                               options=[{"label": "Confirmed: the value matches its source", "value": "confirmed"},
+                                        {"label": "Disputed: the source says otherwise", "value": "disputed"}]),
+                _field_error("status"),
+            ], className="mb-2"),
             dbc.Row([
-                dbc.Col([dbc.Label("Verdict", html_for="review-status"),
-                         dbc.RadioItems(id="review-status", value="confirmed", inline=True,
-                                        options=[{"label": "Confirmed", "value": "confirmed"},
-                                                 {"label": "Disputed", "value": "disputed"}])], md=3),
-                dbc.Col([dbc.Label("Proposed value (disputes)", html_for="review-proposed"),
-                         dbc.Input(id="review-proposed", type="number", step="any")], md=3),
-                dbc.Col([dbc.Label("Source (disputes): URL or citation", html_for="review-source"),
-                         dbc.Input(id="review-source", type="text", maxLength=500)], md=6),
+                dbc.Col([dbc.Label("Proposed value (for a dispute, on the scale shown above)",
+                                   html_for="review-proposed"),
+                         dbc.Input(id="review-proposed", type="number", step="any"), _field_error("proposed_value")],
+                        md=4),
+                dbc.Col([dbc.Label("Source (for a dispute): a URL, and optionally a note such as the item",
+                                   html_for="review-source"),
+                         dbc.Input(id="review-source", type="text", maxLength=500,
+                                   placeholder="https://freedomhouse.org/country/... (E1)"),
+                         _field_error("source")], md=8),
             ], className="g-2"),
             dbc.Label("Comment (why; required for a dispute)", html_for="review-comment", className="mt-2"),
             dbc.Textarea(id="review-comment", maxLength=2000, rows=2),
+            _field_error("comment"),
             dbc.Button("Save review", id="review-submit", color="primary", className="mt-2"),
             html.Div(id="review-feedback", className="mt-2", role="status"),
-        ]), className="my-3"),
+        ]), className="my-3", id="review-form"),
         html.Div([
             html.H2("Proposed corrections (leads)", className="h5"),
-            html.P("Click a proposal, then accept or reject it. You cannot decide your own proposals.",
-                   className="small text-muted mb-1"),
+            html.P("Choose a proposal (click, or arrow keys and Space), then accept or reject it. You cannot decide "
+                   "your own proposals. Your decision note is published with the correction, under your display "
+                   "name.", className="small text-muted mb-1"),
             html.P(id="review-corrections-empty", className="small"),
-            dash_table.DataTable(id="review-corrections", columns=CORRECTION_COLUMNS, data=[],
-                                 sort_action="native", filter_action="native", page_size=10,
-                                 filter_options={"case": "insensitive"},
-                                 style_data_conditional=selected_style(None), **TABLE_STYLE),
+            _grid("review-corrections", CORRECTION_COLUMNS, 10, select=True),
+            html.Div(id="review-correction-detail", className="small mt-2"),
             dbc.Row([
-                dbc.Col([dbc.Label("Decision note (optional)", html_for="review-decision-comment",
-                                   className="visually-hidden"),
-                         dbc.Input(id="review-decision-comment", placeholder="Decision note (optional)",
-                                   maxLength=2000)], md=6),
+                dbc.Col([dbc.Label("Decision note (optional; published)", html_for="review-decision-comment"),
+                         dbc.Input(id="review-decision-comment", maxLength=2000)], md=6),
                 dbc.Col([dbc.Button("Accept", id="review-accept", color="success", className="me-2"),
-                         dbc.Button("Reject", id="review-reject", color="danger", outline=True)], md=6),
-            ], className="g-2 mt-2"),
+                         dbc.Button("Reject", id="review-reject", color="danger", outline=True)], md=6,
+                        className="d-flex align-items-end"),
+            ], className="g-2 mt-1"),
             html.Div(id="review-decision-feedback", className="mt-2", role="status"),
             html.H2("Add a missing observation (leads)", className="h5 mt-4"),
             dbc.Row([
@@ -213,103 +233,172 @@ def layout(country: str = "COL", year: str | int | None = None, **_params) -> ht
             dbc.Textarea(id="review-add-comment", maxLength=2000, rows=2),
             dbc.Button("Propose observation", id="review-add-submit", color="secondary", className="mt-2"),
             html.Div(id="review-add-feedback", className="mt-2", role="status"),
+            html.H2("Public names of panel members (leads)", className="h5 mt-4"),
+            html.P("Pages, the API, downloads and briefs name panel members only by these display names; the "
+                   "account names stay in this signed-in audit trail. Each account starts as “Panel member N”.",
+                   className="small text-muted mb-1"),
+            _grid("review-people", PEOPLE_COLUMNS, 10),
+            dbc.Row([
+                dbc.Col([dbc.Label("Account", html_for="review-people-account"),
+                         dcc.Dropdown(id="review-people-account", options=[])], md=4),
+                dbc.Col([dbc.Label("New display name", html_for="review-people-name"),
+                         dbc.Input(id="review-people-name", maxLength=64)], md=5),
+                dbc.Col(dbc.Button("Save display name", id="review-people-submit", color="secondary"), md=3,
+                        className="d-flex align-items-end"),
+            ], className="g-2 mt-1"),
+            html.Div(id="review-people-feedback", className="mt-2", role="status"),
         ], id="review-lead-panel", className="my-3" if is_lead else "d-none"),
         html.H2("Progress by country", className="h5 mt-4"),
-        dash_table.DataTable(id="review-progress-all", columns=PROGRESS_COLUMNS, data=[], sort_action="native",
-                             page_size=10, **TABLE_STYLE),
+        _grid("review-progress-all", PROGRESS_COLUMNS, 10),
         html.H2("Audit trail for this country", className="h5 mt-4"),
-        dash_table.DataTable(id="review-history", columns=HISTORY_COLUMNS, data=[], sort_action="native",
-                             filter_action="native", page_size=15, filter_options={"case": "insensitive"},
-                             **TABLE_STYLE),
+        _grid("review-history", HISTORY_COLUMNS, 15),
     ], className="pb-5")
 
 
 # ------------------------------------------------------------------ pure helpers (tested directly)
 
-def grid_rows(drill: dict, reviews: list[dict]) -> list[dict]:
-    """One row per indicator of the drill-down, with its latest review."""
+def grid_rows(drill: dict, reviews: list[dict], specs=None) -> list[dict]:
+    """One row per indicator of the drill-down, with what the reviewer checks: the value on its scale,
+    the observation year and edition, the dataset and variable, the source link (the country's page where
+    the publisher has one), and the latest review (under the reviewer's display name)."""
+    from dashboard.review import present
+    specs = data.dataset().methodology.indicators if specs is None else specs
     latest: dict[str, dict] = {}
     for r in reviews:
         latest[r["indicator"]] = r
     rows = []
     for pillar in drill["pillars"]:
         for item in pillar["items"]:
+            code = item["indicator"]
+            spec = specs.loc[code] if code in specs.index else {}
             src = item.get("source") or {}
-            label = _md(src.get("publisher", "?"))
-            link = f"[{label}]({src['url']})" if src.get("url") else label
-            r = latest.get(item["indicator"])
-            review = "" if r is None else f"{r['status']} by {r['reviewer']}"
+            unit, variable = str(spec.get("unit") or ""), str(spec.get("source_variable") or "")
+            link = present.country_page(src, drill["iso3"], drill["country"], item.get("obs_year"), item.get("note"))
+            ed = present.edition(item.get("note"))
+            r = latest.get(code)
+            review = "" if r is None else f"{r['status']} by {r.get('reviewer_display') or r['reviewer']}"
             if item.get("corrected"):
                 review = (review + "; " if review else "") + "corrected"
-            rows.append({"id": item["indicator"], "indicator": item["indicator"], "name": item["name"],
-                         "pillar": pillar["name"], "actor": item["actor"], "value": item.get("value"),
-                         "obs_year": item.get("obs_year"), "source": link,
+            year_text = "" if item.get("obs_year") is None else str(item["obs_year"])
+            if ed:
+                year_text += f" (edition {ed})"
+            if item.get("carried"):
+                year_text += f", carried to {drill['year']}"
+            rows.append({"id": code, "indicator": code, "name": item["name"],
+                         "where": f"{pillar['name']} · {item['actor']}", "pillar": pillar["name"],
+                         "actor": item["actor"], "value": item.get("value"), "obs_year": item.get("obs_year"),
+                         "value_text": present.value_text(item.get("value"), unit, item.get("method")),
+                         "unit": unit, "year_text": year_text or "-", "note": item.get("note") or "",
+                         "dataset": " · ".join(filter(None, [src.get("dataset") or src.get("publisher"),
+                                                             variable])),
+                         "publisher": src.get("publisher") or "", "source_url": link["url"],
+                         "source_label": link["label"], "country_page": link["country_page"],
                          "score": None if item.get("score") is None else round(item["score"], 2),
                          "review": review or ("no data" if item.get("value") is None else "not reviewed"),
                          "last_comment": "" if r is None else r["comment"]})
     return rows
 
 
-def _md(text: str) -> str:
-    """Escape markdown (and so any HTML) in a label shown in a markdown cell."""
-    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|" else c for c in str(text))
+def chosen_text(row: dict) -> list:
+    """What the reviewer is checking, in words, with the source as a real link."""
+    link = (html.A(row["source_label"], href=row["source_url"], target="_blank", rel="noopener noreferrer",
+                   id="review-selected-source")
+            if row.get("source_url") else html.Span(row.get("source_label") or "no source", id="review-selected-source"))
+    facts = [("Value", row["value_text"]), ("Observation year", row["year_text"]),
+             ("Dataset · variable", row["dataset"]), ("Note", row.get("note") or "-"),
+             ("Score", "withheld or no data" if row["score"] is None else f"{row['score']:.2f} on 1–6"),
+             ("Review so far", row["review"] + (f": “{row['last_comment']}”" if row.get("last_comment") else ""))]
+    return [html.P([html.Strong(row["name"]), f" ({row['indicator']}), {row['where']}"], className="mb-1"),
+            html.Dl([part for label, value in facts for part in (html.Dt(label), html.Dd(value))],
+                    className="drd-facts small mb-1"),
+            html.P(["Check it at: ", link], className="small mb-0")]
+
+
+def correction_rows(corrections: list[dict], names: dict[str, str]) -> list[dict]:
+    """The lead's table: one row per proposal, short columns that fit 1280 px."""
+    from dashboard.review import present
+    rows = []
+    for c in corrections:
+        url, label = present.split_source(c.get("source"))
+        published = "none" if c.get("original_value") is None else f"{c['original_value']:g}"
+        rows.append({"id": c["id"], "what": f"{c['country']} {c['year']} · {c['indicator']}",
+                     "change": f"{published} → {c['value']:g}", "reason": c.get("reason") or "",
+                     "source_url": url, "source_label": " · ".join(filter(None, [label, url])) or "-",
+                     "proposer": c.get("proposer_display") or names.get(c.get("proposer"), c.get("proposer")),
+                     "kind": c.get("kind"), "status": c.get("status")})
+    return rows
+
+
+def history_rows(events: list[dict], names: dict[str, str]) -> list[dict]:
+    """The audit trail in words: newest first, "who" as account (display name)."""
+    from dashboard.review import present
+    rows = []
+    for e in reversed(events):
+        shown = names.get(e["actor"])
+        rows.append({"id": e["id"], "at": (e["at"] or "").replace("T", " ")[:19],
+                     "actor": f"{e['actor']} ({shown})" if shown else e["actor"],
+                     "action": present.action_text(e["action"]), "indicator": e["indicator"] or "",
+                     "summary": _event_summary(e)})
+    return rows
 
 
 def _event_summary(ev: dict) -> str:
     after = ev.get("after") or {}
     if ev["action"].startswith("review."):
-        extra = f", proposed {after.get('proposed_value')}" if after.get("proposed_value") is not None else ""
-        return f"{after.get('status')}{extra}: {after.get('comment') or ''}".strip(": ")
+        extra = f", proposed {after.get('proposed_value'):g}" if after.get("proposed_value") is not None else ""
+        comment = after.get("comment") or ""
+        return f"{after.get('status', '').capitalize()}{extra}" + (f": {comment}" if comment else "")
     if ev["action"].startswith("correction."):
         before = ev.get("before") or {}
-        note = after.get("decision_comment") or after.get("reason") or ""
-        return f"#{ev['entity_id']} {before.get('status', '') + ' -> ' if before else ''}{after.get('status')}" \
-               f" value {after.get('value')}: {note}"
+        note = after.get("decision_comment") if before else after.get("reason")
+        value = after.get("value")
+        change = f"{before.get('status')} → {after.get('status')}" if before else "proposed"
+        return (f"Correction #{ev['entity_id']}, {change}, value {value:g}" if value is not None
+                else f"Correction #{ev['entity_id']}, {change}") + (f": {note}" if note else "")
+    if ev["action"].startswith("user."):
+        return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in after.items() if k != "password") + \
+            (", password changed" if "password" in after else "")
     return ""
 
 
-def selected_style(row_id) -> list[dict]:
-    if row_id is None:
-        return []
-    query = f"{{id}} = {row_id}" if isinstance(row_id, int) else f'{{id}} = "{row_id}"'
-    return [{"if": {"filter_query": query}, "backgroundColor": "#cfe2ff", "fontWeight": "600"},
-            {"if": {"state": "active"}, "backgroundColor": "#cfe2ff", "border": "1px solid #0d6efd"}]
-
-
-def grid_styles(selected: str | None) -> list[dict]:
-    """Reviewed rows tinted (disputed amber, confirmed green); the selected row blue."""
-    return [{"if": {"filter_query": '{review} contains "disputed"'}, "backgroundColor": "#fff3cd"},
-            {"if": {"filter_query": '{review} contains "confirmed"'}, "backgroundColor": "#e8f5e9"},
-            *selected_style(selected)]
-
-
-def _alert(message: str, ok: bool):
-    return dbc.Alert(message, color="success" if ok else "danger", className="py-2 mb-0")
+def _alert(message, ok: bool, role: str | None = None):
+    alert = dbc.Alert(message, color="success" if ok else "danger", className="py-2 mb-0")
+    return html.Div(alert, role=role) if role else alert
 
 
 def _fmt(value) -> str:
     return "no data" if value is None else f"{value:.2f}"
 
 
+def _names(store) -> dict[str, str]:
+    from dashboard.review.auth import list_users
+    return {u["name"]: u["display_name"] for u in list_users(store) if u.get("display_name")}
+
+
 # ------------------------------------------------------------------ callbacks
 
-@callback(Output("review-grid", "data"), Output("review-progress", "children"), Output("review-scores", "children"),
-          Output("review-corrections", "data"), Output("review-history", "data"),
-          Output("review-add-indicator", "options"), Output("review-progress-all", "data"),
-          Output("review-corrections-empty", "children"),
+@callback(Output("review-grid", "rowData"), Output("review-progress", "children"), Output("review-scores", "children"),
+          Output("review-corrections", "rowData"), Output("review-history", "rowData"),
+          Output("review-add-indicator", "options"), Output("review-progress-all", "rowData"),
+          Output("review-corrections-empty", "children"), Output("review-people", "rowData"),
+          Output("review-people-account", "options"), Output("review-recompute-notice", "children"),
+          Output("review-recompute-poll", "disabled"),
           Input("review-country", "value"), Input("review-year", "value"),
           Input("review-version-review", "data"), Input("review-version-decision", "data"),
-          Input("review-version-observation", "data"))
+          Input("review-version-observation", "data"), Input("review-version-people", "data"),
+          Input("review-recompute-poll", "n_intervals"))
 def refresh(country, year, *_versions):
     from dashboard.review import service
+    from dashboard.review.auth import list_users
     user = _user()
     if user is None or not country or not year:
-        return [], "", "", [], [], [], [], ""
+        return [], "", "", [], [], [], [], "", [], [], "", True
     try:
         country, year = service._country(country), service._year(year)
     except service.ReviewError as exc:
         reject(str(exc))
     store = _store()
+    pending = data.recomputing()
     drill = data.drilldown(country, int(year))
     reviews = service.list_reviews(store, country, int(year))
     rows = grid_rows(drill, reviews)
@@ -328,48 +417,127 @@ def refresh(country, year, *_versions):
                        html.Span(f" {overall['label'] or ''}", className="text-muted"),
                        html.Div(" · ".join(f"{p['name']} {_fmt(p['score'])}" for p in drill["pillars"]),
                                 className="small text-muted")])
-    corrections = service.list_corrections(store, status="proposed") if user.is_lead else []
-    events = service.list_events(store, iso3=country)
-    history = [{"id": e["id"], "at": (e["at"] or "").replace("T", " ")[:19], "actor": e["actor"],
-                "action": e["action"], "indicator": e["indicator"] or "", "summary": _event_summary(e)}
-               for e in reversed(events)]
+    accounts = list_users(store)
+    names = {u["name"]: u["display_name"] for u in accounts if u.get("display_name")}
+    corrections = correction_rows(service.list_corrections(store, status="proposed"), names) if user.is_lead else []
+    history = history_rows(service.list_events(store, iso3=country), names)
     missing = [{"label": f"{it['name']} ({it['indicator']})", "value": it["indicator"]}
                for p in drill["pillars"] for it in p["items"] if it.get("value") is None]
     pilots = list(data.countries().index[data.countries()["pilot"]])
-    overview = [r | {"share": f"{r['share_reviewed']:.0%}"}
+    overview = [r | {"id": r["country"], "share": f"{r['share_reviewed']:.0%}"}
                 for r in service.progress_all(store, int(year), pilots + [country])]
     waiting = (f"{len(corrections)} proposal(s) waiting for a decision." if corrections
                else "No proposals are waiting for a decision.")
-    return rows, progress, scores, corrections, history, missing, overview, waiting
+    people = ([{"id": u["id"], "name": u["name"], "role": u["role"], "display_name": u["display_name"] or "",
+                "state": "active" if u["active"] else "inactive"} for u in accounts] if user.is_lead else [])
+    people_options = [{"label": f"{u['name']} (shown as {u['display_name']})", "value": u["name"]}
+                      for u in accounts] if user.is_lead else []
+    notice = (dbc.Alert([dbc.Spinner(size="sm", spinner_class_name="me-2", type="border"),
+                         "An accepted correction is being folded into the scores (about a minute). Until then "
+                         "every page keeps showing the previous scores; this page updates by itself."],
+                        color="info", className="py-2 d-flex align-items-center", id="review-recompute-alert")
+              if pending else "")
+    return (rows, progress, scores, corrections, history, missing, overview, waiting, people, people_options,
+            notice, not pending)
 
 
-@callback(Output("review-selected", "children"), Output("review-proposed", "value"),
-          Output("review-selected-indicator", "data"), Output("review-grid", "style_data_conditional"),
-          Input("review-grid", "active_cell"), State("review-grid", "data"))
-def select_row(active, rows):
-    if active is not None and not isinstance(active, dict):
-        reject("active_cell must be an object")
-    if rows is not None and (not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows)):
-        reject("the grid's rows must be a list of objects")
-    code = scalar((active or {}).get("row_id"), "row_id", (str,), 64)
-    row = next((r for r in rows or [] if r["id"] == code), None)
+def _chosen_id(selected, kinds, max_len: int = 100):
+    """The id of the first row of an AG Grid `selectedRows` payload, checked (400 when malformed)."""
+    if selected is None:
+        return None
+    if not isinstance(selected, list) or not all(isinstance(r, dict) for r in selected):
+        reject("selectedRows must be a list of objects")
+    if len(selected) > 1:
+        reject("choose one row at a time")
+    return scalar(selected[0].get("id"), "row id", kinds, max_len) if selected else None
+
+
+def _server_row(country, year, code: str) -> dict | None:
+    """The grid row `code` as the server builds it for this country and year (None when unknown)."""
+    from dashboard.review import service
+    user = _user()
+    if user is None:
+        return None
+    try:
+        country, year = service._country(country), service._year(year)
+    except service.ReviewError as exc:
+        reject(str(exc))
+    drill = data.drilldown(country, int(year))
+    rows = grid_rows(drill, service.list_reviews(_store(), country, int(year)))
+    return next((r for r in rows if r["id"] == code), None)
+
+
+def _server_correction(cid: int) -> dict | None:
+    """A waiting proposal's row as the lead's table shows it, from the store (None for others)."""
+    from dashboard.review import service
+    from dashboard.review.auth import list_users
+    user = _user()
+    if user is None or not user.is_lead:
+        return None
+    store = _store()
+    pending = [c for c in service.list_corrections(store, status="proposed") if c["id"] == cid]
+    if not pending:
+        return None
+    names = {u["name"]: u["display_name"] for u in list_users(store) if u.get("display_name")}
+    return correction_rows(pending, names)[0]
+
+
+@callback(Output("review-selected", "children"), Output("review-selected-indicator", "data"),
+          Output("review-status", "value"), Output("review-proposed", "value"), Output("review-source", "value"),
+          Output("review-comment", "value"), Output("review-feedback", "children", allow_duplicate=True),
+          *[Output(f"review-{f}-error", "children", allow_duplicate=True) for f in FIELDS],
+          Output("review-proposed", "invalid"), Output("review-source", "invalid"),
+          Output("review-comment", "invalid"),
+          Input("review-grid", "selectedRows"), State("review-selected-indicator", "data"),
+          State("review-country", "value"), State("review-year", "value"),
+          prevent_initial_call=True)
+def select_row(selected, current, country=None, year=None):
+    """A newly chosen row gets an empty form (no verdict, no leftover comment); the same row is left alone.
+
+    Only the chosen row's id is taken from the browser (checked); what is shown is rebuilt on the server."""
+    code = _chosen_id(selected, (str,), 64)
+    scalar(current, "review-selected-indicator", (str,), 64)
+    row = _server_row(country, year, code) if code is not None else None
+    code = row["id"] if row else None
+    if code == current:
+        if row is None:
+            raise dash.exceptions.PreventUpdate
+        return (chosen_text(row), *([dash.no_update] * 13))  # new facts (e.g. after saving), same form
+    text = chosen_text(row) if row else "No value chosen yet: choose a row in the table above."
+    return (text, code, None, None, "", "", "", *([""] * len(FIELDS)), False, False, False)
+
+
+# choosing a row moves the keyboard focus (and the view) to the form, whatever did the choosing
+dash.clientside_callback(
+    """function(code) {
+        if (!code) { return window.dash_clientside.no_update; }
+        setTimeout(function () {
+            var heading = document.getElementById('review-form-heading');
+            if (heading) { heading.scrollIntoView({block: 'start'}); heading.focus({preventScroll: true}); }
+        }, 60);
+        return code;
+    }""",
+    Output("review-focus-form", "data"), Input("review-selected-indicator", "data"), prevent_initial_call=True)
+
+
+@callback(Output("review-selected-correction", "data"), Output("review-correction-detail", "children"),
+          Input("review-corrections", "selectedRows"))
+def select_correction(selected):
+    cid = _chosen_id(selected, (int,))
+    row = _server_correction(cid) if cid is not None else None
     if row is None:
-        return "No value selected: click a row in the table above.", None, None, grid_styles(None)
-    value = "no data" if row["value"] is None else f"{row['value']:g} ({row['obs_year']})"
-    text = [html.Strong(row["name"]), f" ({row['indicator']}): raw value {value}, score {_fmt(row['score'])}"]
-    return text, None, code, grid_styles(code)
-
-
-@callback(Output("review-selected-correction", "data"), Output("review-corrections", "style_data_conditional"),
-          Input("review-corrections", "active_cell"))
-def select_correction(active):
-    if active is not None and not isinstance(active, dict):
-        reject("active_cell must be an object")
-    cid = scalar((active or {}).get("row_id"), "row_id", (int,))
-    return cid, selected_style(cid)
+        return None, ""
+    source = (html.A(row["source_label"], href=row["source_url"], target="_blank", rel="noopener noreferrer")
+              if row.get("source_url") else row["source_label"])
+    return row["id"], html.Div([html.Strong(f"Proposal #{row['id']}: "), f"{row['what']}, {row['change']}. ",
+                                f"Why: {row['reason']}. Source: ", source, f". Proposed by {row['proposer']}."])
 
 
 @callback(Output("review-feedback", "children"), Output("review-version-review", "data"),
+          *[Output(f"review-{f}-error", "children") for f in FIELDS],
+          Output("review-proposed", "invalid", allow_duplicate=True),
+          Output("review-source", "invalid", allow_duplicate=True),
+          Output("review-comment", "invalid", allow_duplicate=True),
           Input("review-submit", "n_clicks"),
           State("review-country", "value"), State("review-year", "value"), State("review-selected-indicator", "data"),
           State("review-status", "value"), State("review-comment", "value"), State("review-proposed", "value"),
@@ -377,20 +545,31 @@ def select_correction(active):
 def submit(_n, country, year, selected, status, comment, proposed, source, version):
     from dashboard.review import service
     scalar(version, "version", (int,))
+    clear = [""] * len(FIELDS) + [False, False, False]
+    if _user() is None:  # who asks comes first, then what they sent
+        return _alert("Sign in to review.", False, role="alert"), dash.no_update, *clear
+    scalar(selected, "indicator", (str,), 64)
     if not selected:
-        return _alert("Click a row in the table first.", False), dash.no_update
+        return _alert("Choose a row in the table first.", False, role="alert"), dash.no_update, *clear
     payload = {"country": country, "year": year, "indicator": selected, "status": status,
                "comment": comment or "", "source": source or ""}
-    if status == "disputed":
+    if status == "disputed" or proposed not in (None, ""):
         payload["proposed_value"] = proposed
+    problems = service.review_problems(payload)
+    if problems:
+        errors = [problems.get(f, "") for f in FIELDS]
+        flags = [bool(problems.get(f)) for f in ("proposed_value", "source", "comment")]
+        summary = _alert([html.Strong(f"{len(problems)} thing(s) to fix before saving: "),
+                          "; ".join(problems.values()) + "."], False, role="alert")
+        return summary, dash.no_update, *errors, *flags
     try:
         result = service.submit_review(_store(), _user(), payload)
     except service.ReviewError as exc:
-        return _alert(str(exc), False), dash.no_update
+        return _alert(str(exc), False, role="alert"), dash.no_update, *clear
     msg = f"Saved: {selected} {status}."
     if result.get("correction"):
         msg += f" Correction #{result['correction']['id']} awaits a lead's decision."
-    return _alert(msg, True), (version or 0) + 1
+    return _alert(msg, True), (version or 0) + 1, *clear
 
 
 @callback(Output("review-decision-feedback", "children"), Output("review-version-decision", "data"),
@@ -405,13 +584,14 @@ def decide(_accept, _reject, selected, comment, version):
     scalar(selected, "correction", (int,))
     scalar(version, "version", (int,))
     if not selected:
-        return _alert("Click a proposed correction first.", False), dash.no_update
+        return _alert("Choose a proposed correction first.", False, role="alert"), dash.no_update
     accept = dash.ctx.triggered_id == "review-accept"
     try:
         result = service.decide(_store(), user, selected, accept, comment)
     except service.ReviewError as exc:
-        return _alert(str(exc), False), dash.no_update
-    verb = "accepted: the scores now use it" if accept else "rejected: it stays in the history"
+        return _alert(str(exc), False, role="alert"), dash.no_update
+    verb = ("accepted: the scores are being recomputed with it; pages show the previous scores until then"
+            if accept else "rejected: it stays in the history")
     return _alert(f"Correction #{result['id']} {verb}.", True), (version or 0) + 1
 
 
@@ -429,6 +609,26 @@ def add_observation(_n, country, year, indicator, value, source, comment, versio
     try:
         result = service.propose_observation(_store(), _user(), payload)
     except service.ReviewError as exc:
-        return _alert(str(exc), False), dash.no_update
+        return _alert(str(exc), False, role="alert"), dash.no_update
     return _alert(f"Observation proposed as correction #{result['id']}; another lead must accept it.", True), \
         (version or 0) + 1
+
+
+@callback(Output("review-people-feedback", "children"), Output("review-version-people", "data"),
+          Input("review-people-submit", "n_clicks"), State("review-people-account", "value"),
+          State("review-people-name", "value"), State("review-version-people", "data"), prevent_initial_call=True)
+def set_display_name(_n, account, display_name, version):
+    from dashboard.review.auth import AuthError, update_user
+    user = _user()
+    if user is None or not user.is_lead:
+        return _alert("Only a lead can choose display names.", False, role="alert"), dash.no_update
+    scalar(account, "account", (str,), 64)
+    scalar(display_name, "display name", (str,), 200)
+    scalar(version, "version", (int,))
+    if not account:
+        return _alert("Choose an account first.", False, role="alert"), dash.no_update
+    try:
+        shown = update_user(_store(), account, display_name=display_name or "", actor=user.name)
+    except AuthError as exc:
+        return _alert(str(exc), False, role="alert"), dash.no_update
+    return _alert(f"{account} is now shown in public as “{shown['display_name']}”.", True), (version or 0) + 1

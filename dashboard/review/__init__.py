@@ -53,21 +53,21 @@ class Review:
         return service.accepted_corrections(self.store)
 
     def sync(self) -> None:
-        """Drop the score cache when any worker decided a correction since we last looked."""
+        """Recompute the scores (in the background) when any worker decided a correction since we last looked."""
         if time.monotonic() - self.checked_at < CHECK_EVERY:
             return
         with self.lock:
             self.checked_at = time.monotonic()
             current = service.version(self.store)
             if self.seen_version is not None and current != self.seen_version:
-                data.refresh()
+                data.recompute(key=current)
             self.seen_version = current
 
 
 def init_app(app, config: Config) -> Review:
     """Wire the review store into a Dash app built by create_app."""
     review = Review(Store(database_url(config), audit_key=audit_key(config)))
-    data.configure(config.data_dir, extra_corrections=review.accepted)
+    data.configure(config.data_dir, extra_corrections=review.accepted, background=True)
     attach(app.server, review)
     return review
 

@@ -26,7 +26,7 @@ from flask import current_app, g, request, session
 from sqlalchemy import delete, func, insert, select, update
 
 from .models import ROLES, sessions, sign_in_failures, users
-from .store import Store, append_event, now
+from .store import Store, append_event, default_display_name, now
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 17, 8, 1
 SCRYPT_MAXMEM = 2 ** 28  # 128 * N * r = 128 MB for N = 2^17, r = 8, plus headroom
@@ -36,6 +36,7 @@ MAX_FAILURES_ACCOUNT = 10
 MAX_FAILURES_ADDRESS = 50
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 MIN_PASSWORD = 8
+DEFAULT_DISPLAY = re.compile(r"^panel member \d+$", re.IGNORECASE)
 
 
 class AuthError(Exception):
@@ -55,13 +56,14 @@ class User:
     id: int
     name: str
     role: str
+    display_name: str = ""  # what the public sees (see models.users)
 
     @property
     def is_lead(self) -> bool:
         return self.role == "lead"
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "role": self.role}
+        return {"id": self.id, "name": self.name, "role": self.role, "display_name": self.display_name}
 
 
 def hash_password(password: str) -> str:
@@ -98,13 +100,27 @@ def add_user(store: Store, name: str, role: str, password: str, actor: str = "cl
             raise AuthError(f"user '{name}' already exists")
         uid = conn.execute(insert(users).values(name=name, role=role, password_hash=hash_password(password),
                                                 active=True, created_at=now())).inserted_primary_key[0]
-        append_event(conn, actor, "user.create", "user", uid, None, {"name": name, "role": role})
-    return User(uid, name, role)
+        shown = default_display_name(uid)
+        conn.execute(update(users).where(users.c.id == uid).values(display_name=shown))
+        append_event(conn, actor, "user.create", "user", uid, None, {"name": name, "role": role,
+                                                                     "display_name": shown})
+    return User(uid, name, role, shown)
+
+
+def check_display_name(value, uid: int) -> str:
+    """A public display name: 2-64 printable characters, unlike any account's default pseudonym but its own."""
+    shown = " ".join(str(value or "").split())
+    if not 2 <= len(shown) <= 64 or any(not c.isprintable() for c in shown):
+        raise AuthError("a display name has 2-64 printable characters")
+    if DEFAULT_DISPLAY.match(shown) and shown.lower() != default_display_name(uid).lower():
+        raise AuthError(f"'Panel member N' names are the accounts' defaults; use {default_display_name(uid)!r} "
+                        "or another name")
+    return shown
 
 
 def update_user(store: Store, name: str, *, role: str | None = None, password: str | None = None,
-                active: bool | None = None, actor: str = "cli") -> dict:
-    """Change an account's role, password or active flag; the change is an audit event.
+                active: bool | None = None, display_name: str | None = None, actor: str = "cli") -> dict:
+    """Change an account's role, password, active flag or public display name; the change is an audit event.
 
     Accounts are never deleted: deactivating one refuses its password at once and ends its browser
     sessions (they are checked against the account on every request). A new password also ends every
@@ -125,19 +141,30 @@ def update_user(store: Store, name: str, *, role: str | None = None, password: s
             changes["active"] = active
         if password is not None:
             changes["password_hash"] = hash_password(password)
+        if display_name is not None:
+            wanted = check_display_name(display_name, row["id"])
+            if wanted != row["display_name"]:
+                taken = conn.execute(select(users.c.name).where(func.lower(users.c.display_name) == wanted.lower(),
+                                                                users.c.id != row["id"])).first()
+                if taken:
+                    raise AuthError(f"another account is already shown as '{wanted}'")
+                changes["display_name"] = wanted
         if changes:
             conn.execute(update(users).where(users.c.id == row["id"]).values(**changes))
-            shown = lambda d: {k: v for k, v in d.items() if k in ("role", "active")}  # noqa: E731 (never hashes)
+            kept = ("role", "active", "display_name")
+            shown = lambda d: {k: v for k, v in d.items() if k in kept}  # noqa: E731 (never hashes)
             after = shown(changes) | ({"password": "changed"} if password is not None else {})
-            append_event(conn, actor, "user.update", "user", row["id"],
-                         shown({"role": row["role"], "active": bool(row["active"])}), after)
+            action = "user.display_name" if set(changes) == {"display_name"} else "user.update"
+            append_event(conn, actor, action, "user", row["id"],
+                         shown({"role": row["role"], "active": bool(row["active"]),
+                                "display_name": row["display_name"]}), after)
     return next(u for u in list_users(store) if u["name"] == name)
 
 
 def list_users(store: Store) -> list[dict]:
     with store.read() as conn:
-        rows = conn.execute(select(users.c.id, users.c.name, users.c.role, users.c.active, users.c.created_at)
-                            .order_by(users.c.id)).mappings().all()
+        rows = conn.execute(select(users.c.id, users.c.name, users.c.role, users.c.active, users.c.created_at,
+                                   users.c.display_name).order_by(users.c.id)).mappings().all()
     return [dict(r) for r in rows]
 
 
@@ -167,7 +194,7 @@ def authenticate(store: Store, name: str, password: str) -> User | None:
         if len(_verified) > 10_000:
             _verified.clear()
         _verified[key] = (time.monotonic() + _CACHE_TTL, row["password_hash"])
-    return User(row["id"], row["name"], row["role"])
+    return User(row["id"], row["name"], row["role"], row["display_name"] or "")
 
 
 def _failure_keys(name: str, address: str) -> tuple[str, str]:
@@ -238,7 +265,7 @@ def user_by_session(store: Store, token: str) -> tuple[User, str] | None:
                                   sessions.c.expires_at > time.time())).mappings().first()
     if row is None or not row["active"]:
         return None
-    return User(row["id"], row["name"], row["role"]), row["password_hash"]
+    return User(row["id"], row["name"], row["role"], row["display_name"] or ""), row["password_hash"]
 
 
 def user_by_id(store: Store, uid: int) -> tuple[User, str] | None:
@@ -246,7 +273,7 @@ def user_by_id(store: Store, uid: int) -> tuple[User, str] | None:
         row = conn.execute(select(users).where(users.c.id == uid)).mappings().first()
     if row is None or not row["active"]:
         return None
-    return User(row["id"], row["name"], row["role"]), row["password_hash"]
+    return User(row["id"], row["name"], row["role"], row["display_name"] or ""), row["password_hash"]
 
 
 def _stamp(password_hash: str) -> str:

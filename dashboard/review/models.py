@@ -1,6 +1,9 @@
 """The review store's tables (SQLAlchemy Core). Nothing here touches a database.
 
-- `review_users`: accounts (name, role, salted scrypt hash). Never deleted; `active` switches one off.
+- `review_users`: accounts (name, role, salted scrypt hash, public `display_name`). Never deleted;
+  `active` switches one off. The account name is for signing in and the signed-in audit trail; what
+  the public sees (provenance of a correction on pages, API, exports, briefs) is the display name,
+  "Panel member <id>" unless a lead chose another.
 - `review_reviews`: one row per review (confirmed/disputed); rows are never updated or deleted.
 - `review_corrections`: a proposed value (from a dispute, or an observation a lead adds). The only
   change ever made to a row is its single decision (proposed -> accepted | rejected).
@@ -35,6 +38,8 @@ users = Table(
     Column("password_hash", String(255), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("display_name", String(64), nullable=True),  # NULL only until Store.ensure_schema fills it
+    Index("ix_review_users_display_name", "display_name", unique=True),
 )
 
 reviews = Table(

@@ -196,9 +196,48 @@ def _require(user: User | None, lead: bool = False) -> User:
 
 # ---------------------------------------------------------------- actions
 
+def review_problems(payload: Any) -> dict[str, str]:
+    """Every problem of a review payload at once, by field ({} when it can be saved): the form shows
+    each next to its field; `submit_review` refuses the payload with all of them."""
+    if not isinstance(payload, dict):
+        return {"body": "the body must be a JSON object"}
+    problems: dict[str, str] = {}
+
+    def check(name, fn):
+        try:
+            return fn()
+        except ReviewError as exc:
+            problems[name] = str(exc)
+            return None
+
+    unknown = sorted(set(payload) - REVIEW_FIELDS)
+    if unknown:
+        problems["body"] = f"unknown field(s): {', '.join(unknown)} (allowed: {', '.join(sorted(REVIEW_FIELDS))})"
+    check("country", lambda: _country(payload.get("country")))
+    check("year", lambda: _year(payload.get("year")))
+    indicator = check("indicator", lambda: _indicator(payload.get("indicator")))
+    status = payload.get("status")
+    if status not in REVIEW_STATUSES:
+        problems["status"] = f"status must be one of {', '.join(REVIEW_STATUSES)}: choose a verdict"
+    disputed = status == "disputed"
+    check("comment", lambda: _text(payload.get("comment"), "comment", MAX_COMMENT, required=disputed))
+    check("source", lambda: _text(payload.get("source"), "source", MAX_SOURCE, required=disputed))
+    proposed = payload.get("proposed_value")
+    if disputed and proposed in (None, ""):
+        problems["proposed_value"] = "a dispute needs a proposed_value (a number)"
+    elif disputed and indicator is not None:
+        check("proposed_value", lambda: _number(proposed, "proposed_value", indicator))
+    elif status == "confirmed" and proposed not in (None, ""):
+        problems["proposed_value"] = "proposed_value is only for a disputed value: leave it empty to confirm"
+    return problems
+
+
 def submit_review(store: Store, user: User | None, payload: Any) -> dict:
     """Record one review; a dispute also opens a proposed correction. Returns the review as a dict."""
     user = _require(user)
+    problems = review_problems(payload)
+    if problems:
+        raise ReviewError("; ".join(problems.values()))
     p = _check_fields(payload, REVIEW_FIELDS)
     iso3, year, indicator = _country(p.get("country")), _year(p.get("year")), _indicator(p.get("indicator"))
     status = p.get("status")
@@ -297,8 +336,9 @@ def decide(store: Store, user: User | None, correction_id: int, accept: bool, co
         ev = append_event(conn, user.name, f"correction.{'accept' if accept else 'reject'}", "correction",
                           correction_id, before, after, row["iso3"], row["review_year"], row["indicator"])
         assert ev["id"] == next_id
-        if accept:
-            store.after_commit(data.refresh)
+        if accept:  # after the commit; the app keeps serving the previous scores until the new ones are ready
+            key = ev["id"]
+            store.after_commit(lambda: data.recompute(key=key))
     return after | {"event_id": ev["id"]}
 
 
@@ -344,7 +384,8 @@ def _public_review(row: dict) -> dict:
             "status": row["status"], "comment": row["comment"], "proposed_value": row["proposed_value"],
             "source": row["source"], "value_seen": row.get("value_seen"),
             "obs_year_seen": row.get("obs_year_seen"), "score_seen": row.get("score_seen"),
-            "reviewer": row.get("reviewer"), "created_at": _ts(row.get("created_at"))}
+            "reviewer": row.get("reviewer"), "reviewer_display": row.get("reviewer_display"),
+            "created_at": _ts(row.get("created_at"))}
 
 
 def _public_correction(row: dict) -> dict:
@@ -352,6 +393,7 @@ def _public_correction(row: dict) -> dict:
             "review_year": row["review_year"], "indicator": row["indicator"], "value": row["value"],
             "original_value": row.get("original_value"), "reason": row["reason"], "source": row["source"],
             "review_id": row.get("review_id"), "proposer": row.get("proposer"),
+            "proposer_display": row.get("proposer_display"), "decided_by_display": row.get("decided_by_display"),
             "created_at": _ts(row.get("created_at")), "status": row.get("status", "proposed"),
             "decided_by": row.get("decided_by_name"), "decided_at": _ts(row.get("decided_at")),
             "decision_comment": row.get("decision_comment")}
@@ -366,7 +408,8 @@ def _ts(value) -> str | None:
 
 
 def list_reviews(store: Store, iso3: str | None = None, year: int | None = None) -> list[dict]:
-    q = select(reviews, users.c.name.label("reviewer")).join(users, users.c.id == reviews.c.reviewer_id)
+    q = (select(reviews, users.c.name.label("reviewer"), users.c.display_name.label("reviewer_display"))
+         .join(users, users.c.id == reviews.c.reviewer_id))
     if iso3:
         q = q.where(reviews.c.iso3 == iso3)
     if year is not None:
@@ -378,7 +421,8 @@ def list_reviews(store: Store, iso3: str | None = None, year: int | None = None)
 
 def list_corrections(store: Store, iso3: str | None = None, status: str | None = None) -> list[dict]:
     decider = users.alias("decider")
-    q = (select(corrections, users.c.name.label("proposer"), decider.c.name.label("decided_by_name"))
+    q = (select(corrections, users.c.name.label("proposer"), decider.c.name.label("decided_by_name"),
+                users.c.display_name.label("proposer_display"), decider.c.display_name.label("decided_by_display"))
          .join(users, users.c.id == corrections.c.proposer_id)
          .outerjoin(decider, decider.c.id == corrections.c.decided_by))
     if iso3:
@@ -418,9 +462,12 @@ def progress(store: Store, iso3: str, year: int) -> dict:
 
 
 def accepted_corrections(store: Store) -> pd.DataFrame:
-    """Accepted corrections in the corrections.csv columns, latest acceptance last (it wins)."""
+    """Accepted corrections in the corrections.csv columns, latest acceptance last (it wins).
+
+    This is what the public sees (pages, API, exports, briefs): people appear under their display names
+    only, and the reason carries the lead's decision note."""
     proposer, decider = users.alias("proposer"), users.alias("decider")
-    q = (select(corrections, proposer.c.name.label("proposer"), decider.c.name.label("decider"))
+    q = (select(corrections, proposer.c.display_name.label("proposer"), decider.c.display_name.label("decider"))
          .join(proposer, proposer.c.id == corrections.c.proposer_id)
          .join(decider, decider.c.id == corrections.c.decided_by)
          .where(corrections.c.status == "accepted").order_by(corrections.c.decision_event))
@@ -430,7 +477,7 @@ def accepted_corrections(store: Store) -> pd.DataFrame:
         return pd.DataFrame(columns=CORRECTION_COLUMNS)
     frame = pd.DataFrame([{
         "iso3": r["iso3"], "year": r["year"], "indicator": r["indicator"], "value": r["value"],
-        "reason": f"{r['reason']} (expert review, correction #{r['id']})",
+        "reason": public_reason(r["reason"], r["id"], r["decider"], r["decision_comment"]),
         "author": f"{r['proposer']} (accepted by {r['decider']})",
         "date": _date(r["decided_at"]), "source": r["source"]} for r in rows])
     frame["year"] = frame["year"].astype("Int64")
@@ -438,15 +485,22 @@ def accepted_corrections(store: Store) -> pd.DataFrame:
     return frame[CORRECTION_COLUMNS]
 
 
+def public_reason(reason: str, correction_id: int, decider: str, note: str | None) -> str:
+    """The reason shown in public: the proposer's, the correction's number and the lead's decision note."""
+    text = f"{reason} (expert review, correction #{correction_id})"
+    return f"{text}. Decision note by {decider}: {note}" if (note or "").strip() else text
+
+
 def _date(value) -> str:
     return value.date().isoformat() if hasattr(value, "date") else str(value)[:10]
 
 
 def version(store: Store) -> int:
-    """Id of the latest decision event: changes whenever the accepted set may have changed."""
+    """Id of the latest decision (or public-name) event: changes whenever what the public sees of the
+    accepted corrections may have changed."""
     with store.read() as conn:
-        return conn.execute(select(func.max(events.c.id))
-                            .where(events.c.action.in_(["correction.accept", "correction.reject"]))).scalar() or 0
+        return conn.execute(select(func.max(events.c.id)).where(events.c.action.in_(
+            ["correction.accept", "correction.reject", "user.display_name"]))).scalar() or 0
 
 
 def progress_all(store: Store, year: int, countries: list[str] | None = None) -> list[dict]:

@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, insert, select, text
+from sqlalchemy import create_engine, event, func, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection, Engine
 
-from .models import events, metadata
+from .models import events, metadata, users
 
 ADVISORY_LOCK = 4_242_001  # pg_advisory_xact_lock key: "the review store is being written"
 GENESIS = "0" * 64
@@ -166,6 +166,7 @@ class Store:
                 ddl = SQLITE_APPEND_ONLY if self.is_sqlite else POSTGRES_APPEND_ONLY if self.is_postgres else []
                 for statement in ddl:
                     conn.exec_driver_sql(statement)
+                migrate_display_names(conn)
             self._ready = True
 
     @contextmanager
@@ -215,6 +216,25 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def default_display_name(uid: int) -> str:
+    """The neutral pseudonym an account is shown under in public until a lead chooses another."""
+    return f"Panel member {uid}"
+
+
+def migrate_display_names(conn: Connection) -> None:
+    """Stores made before display names existed: add the column and its unique index, and give every
+    account its default pseudonym, each as an audit event (accounts are updated, events only appended)."""
+    if "display_name" not in {c["name"] for c in inspect(conn).get_columns("review_users")}:
+        conn.exec_driver_sql("ALTER TABLE review_users ADD COLUMN display_name VARCHAR(64)")
+        conn.exec_driver_sql("CREATE UNIQUE INDEX IF NOT EXISTS ix_review_users_display_name "
+                             "ON review_users (display_name)")
+    for (uid,) in conn.execute(select(users.c.id).where(users.c.display_name.is_(None))
+                                  .order_by(users.c.id)).all():
+        shown = default_display_name(uid)
+        conn.execute(update(users).where(users.c.id == uid).values(display_name=shown))
+        append_event(conn, "migration", "user.display_name", "user", uid, None, {"display_name": shown})
 
 
 def append_event(conn: Connection, actor: str, action: str, entity: str, entity_id: int | None,

@@ -93,5 +93,5 @@ def guard():
     """before_request: a full page load of /review without a session goes to the sign-in page."""
     if request.method == "GET" and request.path.rstrip("/") in PROTECTED and auth.session_user() is None:
         target = request.full_path.rstrip("?")
-        return redirect(f"/signin?next={quote(target, safe='/?=&')}", code=302)
+        return redirect(f"/signin?next={quote(target, safe='/')}", code=302)  # the whole target, query included
     return None

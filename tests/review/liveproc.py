@@ -57,6 +57,10 @@ class AppProcess:
             try:
                 with urllib.request.urlopen(self.url + "/signin", timeout=2) as r:
                     if r.status == 200:
+                        # Dash sets up its pages (validation layout, clientside scripts) in the first Dash
+                        # request; a browser arriving meanwhile gets a half-set-up app: wait for it here
+                        with urllib.request.urlopen(self.url + "/_dash-layout", timeout=timeout) as layout:
+                            layout.read()
                         return self
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.2)

@@ -82,12 +82,16 @@ def test_four_eyes_flow_changes_the_score_only_on_acceptance(wired, people):
     assert it["value"] == 1.0 and it["corrected"] and it["score"] < item(before, IND)["score"]
     assert after["overall"]["score"] < before["overall"]["score"]
     c = it["correction"]
-    assert c["original_value"] == 3.0 and c["author"] == "rita (accepted by lena)"
+    # in public the people are their display names, and the lead's decision note is published
+    shown = f"{p['rita'].display_name} (accepted by {p['lena'].display_name})"
+    assert p["rita"].display_name.startswith("Panel member ")
+    assert c["original_value"] == 3.0 and c["author"] == shown and "rita" not in c["author"]
     assert c["source"].startswith("https://freedomhouse.org") and "FH 2021 says 1" in c["reason"]
+    assert c["reason"].endswith(f"Decision note by {p['lena'].display_name}: checked the report")
     assert len(c["date"]) == 10
     # the scores the exports and API read carry the same provenance
     row = data.results().indicators.query("iso3 == @COL and year == @YEAR and indicator == @IND").iloc[0]
-    assert row["correction_author"] == "rita (accepted by lena)" and row["original_value"] == 3.0
+    assert row["correction_author"] == shown and row["original_value"] == 3.0
 
     # a later accepted correction of the same value supersedes; a rejected one changes nothing
     corr2 = service.submit_review(store, p["remy"], dispute(2.0))["correction"]
