@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
                           ("deactivate", "refuse the account's password and end its sessions (nothing is deleted)"),
                           ("activate", "let a deactivated account sign in again")):
         sub.add_parser(command, help=text).add_argument("name")
-    shown = sub.add_parser("display-name", help="set the name the public sees for an account (default 'Panel member <id>')")
+    shown = sub.add_parser("display-name",
+                           help="set the name the public sees for an account (default 'Panel member <id>')")
     shown.add_argument("name")
     shown.add_argument("display_name")
     args = parser.parse_args(argv)

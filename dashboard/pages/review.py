@@ -8,6 +8,7 @@ The layout takes no required argument and always carries every id (Dash validate
 from __future__ import annotations
 
 import dash
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import flask
 from dash import Input, Output, State, callback, dcc, html
@@ -30,7 +31,6 @@ TEXT = {"sortable": True, "resizable": True, "filter": True, "wrapText": True, "
 
 def _grid(grid_id: str, columns: list[dict], page_size: int | None, select: bool = False, **extra):
     """An AG Grid in the page's style; `page_size=None`: every row on one page (no pager to tab through)."""
-    import dash_ag_grid as dag
     options = GRID_OPTIONS | ({"paginationPageSize": page_size, "paginationPageSizeSelector": False} if page_size
                               else {"pagination": False})
     if select:
@@ -182,7 +182,8 @@ def layout(country: str = "COL", year: str | int | None = None, **_params) -> ht
                      className="mb-2"),
             html.Fieldset([
                 html.Legend("Verdict (required)", className="form-label fs-6 mb-1"),
-                dbc.RadioItems(id="review-status", value=None, inline=True, name="review-status",  # one group: arrow keys
+                dbc.RadioItems(id="review-status", value=None, inline=True,
+                               name="review-status",  # one radio group: the arrow keys move between them
                                options=[{"label": "Confirmed: the value matches its source", "value": "confirmed"},
                                         {"label": "Disputed: the source says otherwise", "value": "disputed"}]),
                 _field_error("status"),
@@ -303,7 +304,8 @@ def chosen_text(row: dict) -> list:
     """What the reviewer is checking, in words, with the source as a real link."""
     link = (html.A(row["source_label"], href=row["source_url"], target="_blank", rel="noopener noreferrer",
                    id="review-selected-source")
-            if row.get("source_url") else html.Span(row.get("source_label") or "no source", id="review-selected-source"))
+            if row.get("source_url")
+            else html.Span(row.get("source_label") or "no source", id="review-selected-source"))
     facts = [("Value", row["value_text"]), ("Observation year", row["year_text"]),
              ("Dataset · variable", row["dataset"]), ("Note", row.get("note") or "-"),
              ("Score", "withheld or no data" if row["score"] is None else f"{row['score']:.2f} on 1–6"),
