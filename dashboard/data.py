@@ -44,6 +44,7 @@ def configure(data_dir: Path | None = None, extra_corrections=None, background: 
         _settings["data_dir"] = data_dir
         _settings["extra_corrections"] = extra_corrections
         _settings["background"] = background
+        _job["key"] = None  # a new store's decision ids start again
         _state.clear()
 
 

@@ -337,7 +337,7 @@ def decide(store: Store, user: User | None, correction_id: int, accept: bool, co
                           correction_id, before, after, row["iso3"], row["review_year"], row["indicator"])
         assert ev["id"] == next_id
         if accept:  # after the commit; the app keeps serving the previous scores until the new ones are ready
-            key = ev["id"]
+            key = ev["id"]  # = service.version(): this worker's own sync() does not recompute again
             store.after_commit(lambda: data.recompute(key=key))
     return after | {"event_id": ev["id"]}
 

@@ -138,7 +138,7 @@ def test_reviewer_disputes_with_the_keyboard_only(page, review_server):
     # the arrow keys move to a row, Space chooses it, and the focus moves to the form
     arrow_to_row(page, "p_sm_monitoring")
     page.keyboard.press("Space")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'review-form-heading'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'review-form-heading'")
     chosen = page.inner_text("#review-selected")
     assert "p_sm_monitoring" in chosen and "on about −4 to 3 (V-Dem estimate)" in chosen
     page.wait_for_function("() => { const r = document.getElementById('review-form-heading')"
@@ -166,8 +166,8 @@ def test_reviewer_disputes_with_the_keyboard_only(page, review_server):
     tab_into_grid(page)
     arrow_to_row(page, "p_fiw_d4")
     page.keyboard.press("Space")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'review-form-heading'")
-    page.wait_for_function("document.querySelector('#review-selected').innerText.includes('p_fiw_d4')")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'review-form-heading'")
+    page.wait_for_function("() => document.querySelector('#review-selected').innerText.includes('p_fiw_d4')")
     assert page.input_value("#review-comment") == ""
     assert page.locator("#review-status input:checked").count() == 0
     assert not page.inner_text("#review-source-error").strip(), "old problems are cleared too"
@@ -191,7 +191,7 @@ def test_reviewer_disputes_with_the_keyboard_only(page, review_server):
     page.keyboard.press("Enter")
     page.wait_for_selector("#review-feedback .alert-success")
     assert "awaits a lead" in page.inner_text("#review-feedback")
-    page.wait_for_function("document.querySelector('#review-progress-text').innerText.startsWith('1 of')")
+    page.wait_for_function("() => document.querySelector('#review-progress-text').innerText.startsWith('1 of')")
     row = page.locator("#review-grid .ag-row[row-id='p_fiw_d4']").first.inner_text()
     assert "disputed by Panel member 1" in row and "rita" not in row
     assert page.evaluate("window.pwned") is None
