@@ -232,7 +232,7 @@ def test_lead_accepts_and_the_public_sees_display_names_only(page, review_server
     other.wait_for_selector("#country-body .js-plotly-plot", timeout=30_000)
     assert other.inner_text("#country-body").strip(), "the country page is blank after an accepted correction"
 
-    page.wait_for_function(f"document.querySelector('#review-overall-score').innerText !== '{before}'",
+    page.wait_for_function(f"() => document.querySelector('#review-overall-score').innerText !== '{before}'",
                            timeout=240_000)
     assert float(overall(page)) < float(before)
     assert page.locator("#review-recompute-alert").count() == 0
