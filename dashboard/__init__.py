@@ -14,7 +14,7 @@ from indicators import load_dataset
 from . import api, caching, callback_input, data, exports, security
 from .components.footer import footer
 from .config import Config
-from .shell import PLOTLY_IGNORE, DashboardApp
+from .shell import IGNORED_ASSETS, DashboardApp
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLE = "Digital Rights Dashboard"
@@ -32,7 +32,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
         use_pages=True,
         pages_folder=str(Path(__file__).parent / "pages"),
         assets_folder=str(ROOT / "assets"),
-        assets_ignore=PLOTLY_IGNORE,  # the chart bundle: only on pages with charts (dashboard.shell)
+        assets_ignore=IGNORED_ASSETS,  # added by dashboard.shell where needed (the chart bundle, the runtime)
         serve_locally=True,
         external_stylesheets=[],  # Bootstrap ships in assets/vendor: nothing from a CDN
         # No validation_layout: Dash would render every page's layout once per worker, inside the first
@@ -50,6 +50,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
                                            "application/json", "text/csv", "image/svg+xml"]
     caching.init_app(server)  # immutable fingerprinted files, their compressed bytes kept (before Compress)
     Compress(server)
+    caching.init_static(server, app.config.assets_folder)  # fingerprinted files: compressed once, hard
     callback_input.init_app(server)  # tampered callback payloads: 400, not 500
     security.init_app(server)  # CSP and other headers, caps; after Compress, so it hashes the uncompressed page
     exports.init_app(server)  # /download/...: data, GIS layers, chart images, country briefs

@@ -18,6 +18,14 @@ it, which React empties at once to show "Loading...") stays visible until React 
 Pages with per-user content (/review, sign-in) are never pre-rendered; the page part of the copy is
 cached per page address and scoring run, the frame around it is built for each request.
 
+dash-ag-grid (1.3 MB, 358 KB compressed, on every page because Dash loads every component library's
+main script eagerly) is only needed where a grid is drawn: the map page's world table (opened on
+demand) and the review page; dash_table (Dash's own, 10 KB) is used nowhere. The shell swaps each one's
+script tag for a tiny stand-in component that loads the real script the first time one mounts (Dash
+waits for it through the same `_dashprivate_isLazyComponentReady` hook its own async components use),
+then renders the real one; pages that never draw one never download it. Dash's @babel/polyfill (36 KB
+compressed) is replaced by the regenerator runtime (2.5 KB), the only part its bundles need.
+
 Scripts: the partial plotly bundle (assets/vendor/plotly-drd.min.js) is not in Dash's automatic
 asset list; the shell adds it only when the page draws a chart, before Dash's scripts so every
 dcc.Graph finds `window.Plotly`. On other pages `window._dashPlotlyJSURL` points dcc.Graph at the
@@ -29,8 +37,10 @@ from __future__ import annotations
 import copy
 import hashlib
 import html as html_lib
+import json
 import logging
 import os
+import re
 from urllib.parse import urlencode
 
 import dash
@@ -41,7 +51,6 @@ from . import prerender
 
 log = logging.getLogger(__name__)
 PLOTLY_ASSET = "vendor/plotly-drd.min.js"
-PLOTLY_IGNORE = r"^plotly-drd\.min\.js$"  # Dash's assets_ignore matches file names
 PRERENDER_PATHS = ("/", "/compare", "/trends", "/methodology", "/tensions")
 PRERENDER_PREFIXES = ("/country/",)
 PRERENDER_BUDGET = 40_000  # characters of pre-rendered markup; the rest arrives with Dash
@@ -82,6 +91,62 @@ HANDOVER = """<script>(function () {
   });
   watch.observe(entry, {childList: true, subtree: true, attributes: true, attributeFilter: ['style']});
 })();</script>"""
+
+
+# Component libraries fetched only when one of their components mounts: namespace -> the component the
+# app uses (see the module docstring). Nothing in the app calls their other exports (getApi...) early.
+LAZY_LIBRARIES = {"dash_ag_grid": "AgGrid", "dash_table": "DataTable"}
+LAZY_TAG = re.compile(r'<script src="([^"]*/_dash-component-suites/(dash_ag_grid/dash_ag_grid|dash/dash_table/bundle)'
+                      r'\.[^"]*\.js)"></script>')
+POLYFILL_TAG = re.compile(r'<script src="[^"]*/_dash-component-suites/dash/deps/polyfill@[^"]*\.js"></script>')
+REGENERATOR_ASSET = "vendor/regenerator-runtime.min.js"
+IGNORED_ASSETS = r"^(plotly-drd|regenerator-runtime)\.min\.js$"  # Dash's assets_ignore matches file names
+# The stand-in for a library until one of its components is drawn: arguments namespace, component, script URL.
+LAZY_LOADER = """<script>(function (ns, name, url) {
+  var loading = null, real = null;
+  function load() {
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var s = document.createElement('script');
+        s.src = url;
+        s.onload = function () {
+          real = window[ns];
+          var mine = Object.assign({}, real);
+          mine[name] = Lazy;
+          window[ns] = mine;
+          resolve(true);
+        };
+        s.onerror = function () { loading = null; reject(new Error(ns + ' could not be loaded')); };
+        document.head.appendChild(s);
+      });
+    }
+    return loading;
+  }
+  function Lazy(props) {
+    var R = window.React, state = R.useState(!!real), ready = state[0], setReady = state[1];
+    R.useEffect(function () { if (!ready) { load().then(function () { setReady(true); }); } }, []);
+    if (ready) { return R.createElement(real[name], props); }
+    return R.createElement('div', {id: props.id, className: props.className, style: props.style,
+                                   'aria-busy': 'true'});
+  }
+  Object.defineProperty(Lazy, '_dashprivate_isLazyComponentReady',
+                        {get: function () { return real ? true : load(); }});
+  var stub = {};
+  stub[name] = Lazy;
+  window[ns] = stub;
+})(%s, %s, %s);</script>"""
+
+
+def lazy_scripts(app: dash.Dash, scripts: str) -> str:
+    """Dash's script tags with the lazy libraries' swapped for their stand-ins, and its @babel/polyfill
+    for the regenerator runtime alone."""
+    def stand_in(match: re.Match) -> str:
+        ns = "dash_ag_grid" if "dash_ag_grid/" in match.group(2) else "dash_table"
+        return LAZY_LOADER % (json.dumps(ns), json.dumps(LAZY_LIBRARIES[ns]),
+                              json.dumps(html_lib.unescape(match.group(1))))
+    scripts = LAZY_TAG.sub(stand_in, scripts)
+    runtime = f'<script src="{html_lib.escape(asset_version(app, REGENERATOR_ASSET))}"></script>'
+    return POLYFILL_TAG.sub(lambda _: runtime, scripts, count=1)
 
 
 def asset_version(app: dash.Dash, path: str) -> str:
@@ -150,7 +215,7 @@ class DashboardApp(dash.Dash):
         head = (f'<script>(function () {{ var u = "{plotly_url(self)}"; try {{ Object.defineProperty(window, '
                 '"_dashPlotlyJSURL", {get: function () { return u; }, set: function () {}}); } '
                 'catch (e) { window._dashPlotlyJSURL = u; } })();</script>')
-        scripts = kwargs.get("scripts", "")
+        scripts = lazy_scripts(self, kwargs.get("scripts", ""))
         if rendered is not None and rendered.charts:
             scripts = f'<script src="{html_lib.escape(plotly_url(self))}"></script>\n' + scripts
         kwargs["scripts"] = head + "\n" + scripts

@@ -164,6 +164,22 @@ def test_the_copy_is_hidden_from_assistive_tech_and_nothing_in_it_takes_focus(cl
     assert parser.found == [], parser.found[:5]
 
 
+@pytest.mark.parametrize("path", ["/", "/methodology", "/country/COL"])
+def test_the_grid_library_is_fetched_only_when_a_grid_is_drawn(client, path):
+    """dash-ag-grid's 358 KB script is not in any page's scripts: a stand-in loads it when a grid mounts."""
+    from dashboard import shell
+    body = client.get(path, follow_redirects=True).get_data(as_text=True)
+    assert not shell.LAZY_TAG.search(body) and "polyfill@" not in body
+    assert re.search(r'<script src="/assets/vendor/regenerator-runtime\.min\.js\?m=[0-9.]+"></script>', body)
+    loader = re.search(r'\("dash_ag_grid", "AgGrid", '
+                       r'"(/_dash-component-suites/dash_ag_grid/dash_ag_grid\.v[^"]+\.min\.js)"\)', body)
+    assert loader, "the stand-in names the real script"
+    assert client.get(loader.group(1)).status_code == 200
+    # the stand-in takes the real script's place among Dash's scripts: before the renderer starts
+    assert body.index('"dash_ag_grid", "AgGrid"') < body.index("dash_renderer")
+    assert '("dash_table", "DataTable", "/_dash-component-suites/dash/dash_table/bundle.v' in body
+
+
 def test_pages_with_per_user_content_or_unknown_addresses_get_dashs_own_shell(client):
     assert "drd-first-paint" not in client.get("/signin").get_data(as_text=True)
     assert "drd-first-paint" not in client.get("/no-such-page").get_data(as_text=True)
@@ -178,6 +194,42 @@ def test_fingerprinted_files_are_cached_for_good_and_others_are_revalidated(clie
     for url in (asset, suite):
         assert client.get(url).headers["Cache-Control"] == caching.IMMUTABLE, url
     assert client.get("/assets/drd.css").headers.get("Cache-Control") != caching.IMMUTABLE
+
+
+def test_fingerprinted_files_come_hard_compressed_in_the_best_encoding_the_browser_takes(client):
+    import gzip
+
+    import brotli
+    body = client.get("/").get_data(as_text=True)
+    plotly = re.search(r'src="(/assets/vendor/plotly-drd\.min\.js\?m=[0-9.]+)"', body).group(1)
+    suite = re.search(r'src="(/_dash-component-suites/dash/dash-renderer/[^"]+)"', body).group(1)
+    raw = (caching_root() / "assets" / "vendor" / "plotly-drd.min.js").read_bytes()
+    packed = client.get(plotly, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert packed.headers["Content-Encoding"] == "br" and "Accept-Encoding" in packed.headers["Vary"]
+    assert packed.data == (caching_root() / "assets" / "vendor" / "plotly-drd.min.js.br").read_bytes()
+    assert brotli.decompress(packed.data) == raw and len(packed.data) < 0.3 * len(raw)
+    assert int(packed.headers["Content-Length"]) == len(packed.data)
+    renderer = client.get(suite, headers={"Accept-Encoding": "gzip"})
+    assert renderer.headers["Content-Encoding"] == "gzip"
+    plain = client.get(suite, headers={"Accept-Encoding": "identity"})
+    assert gzip.decompress(renderer.data) == plain.data and "Content-Encoding" not in plain.headers
+    assert caching.static_encoding("gzip;q=1, br;q=0") == "gzip"
+
+
+def caching_root():
+    from pathlib import Path
+    return Path(__file__).resolve().parent.parent
+
+
+def test_every_committed_br_file_is_the_file_beside_it():
+    """scripts/precompress.py writes them; a stale one would be refused at run time: rerun the script."""
+    import brotli
+    vendor = caching_root() / "assets" / "vendor"
+    packed = sorted(vendor.glob("*.br"))
+    assert {p.name[:-3] for p in packed} == {p.name for p in vendor.iterdir() if p.suffix in (".js", ".css")}
+    for path in packed:
+        assert brotli.decompress(path.read_bytes()) == path.with_suffix("").read_bytes(), \
+            f"{path.name} is stale: run python scripts/precompress.py"
 
 
 def test_a_repeated_api_answer_is_the_cached_body_with_an_etag_and_304_when_unchanged(client, monkeypatch):

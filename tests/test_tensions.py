@@ -244,7 +244,8 @@ def test_latest_year_places_at_least_sixty_countries(app):
     fig = figures.CHARTS["tensions"]({"year": str(latest)})
     drawn = {c for t in fig.data for c in t.customdata}
     assert drawn == set(view.loc[view["placed"], "iso3"])
-    assert str(latest) in fig.layout.title.text.replace("<br>", " ") and f"{len(drawn)} of {len(view)} placed" in fig.layout.title.text.replace("<br>", " ")
+    title = fig.layout.title.text.replace("<br>", " ")
+    assert str(latest) in title and f"{len(drawn)} of {len(view)} placed" in title
 
 
 def test_chart_parameters_are_checked(app):
