@@ -255,7 +255,8 @@ _ERRORS = {"400": {"$ref": "#/components/responses/BadParameter"},
 def _file_op(summary: str, media: dict[str, str], params: list, description: str = "") -> dict:
     return {"get": {"summary": summary, "description": description, "parameters": params,
                     "responses": {"200": {"description": "the file (Content-Disposition: attachment)",
-                                          "content": {m: {"schema": {"type": "string", "format": "binary"}}
+                                          "content": {m: {"schema": {"type": "object"} if m == "application/geo+json"
+                                                               else {"type": "string", "format": "binary"}}
                                                       for m in media.values()}},
                                   **_ERRORS}}}
 

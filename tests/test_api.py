@@ -174,3 +174,10 @@ def test_every_documented_path_answers(client):
             assert response.mimetype in media, (url, response.mimetype, media)
             checked += 1
     assert checked >= 15
+
+
+def test_405_lists_the_allowed_methods(client):
+    """RFC 9110 (schemathesis ST204): a method the route does not take is 405 with an Allow header."""
+    response = client.open("/api/v1/countries", method="TRACE")
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
+    assert response.get_json()["status"] == 405

@@ -110,7 +110,10 @@ def handle_http_error(exc: HTTPException):
         return exc
     if isinstance(exc, InternalServerError):
         return error_response(500, "internal error while building the response")
-    return error_response(exc.code or 500, exc.description or exc.name)
+    response = error_response(exc.code or 500, exc.description or exc.name)
+    if exc.code == 405 and getattr(exc, "valid_methods", None):  # RFC 9110: a 405 lists what is allowed
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
 
 
 def handle_unexpected(exc: Exception):
