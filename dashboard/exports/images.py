@@ -85,6 +85,7 @@ def _annotation_text(fig) -> str:
     return " ".join([title, *parts])
 
 
+OVER_TIME = ("trend", "compare_trend", "region_trends")  # charts drawn over every scored year
 SCALE_NOTE = "Scale 1-6: 6 = rights fully respected, 1 = severe violations."
 NOTE_CHARS = 84        # note lines wrap to fit the narrowest layout (LAYOUT_MIN_W) at 12 px
 SOURCE_FONT = 12       # the credit line: about 7 pt when a 1000 px chart is printed 15 cm wide
@@ -100,7 +101,7 @@ def print_ready(fig, kind: str, params: dict[str, str], notes: list[str] | None 
     lines = []
     if kind == "map" and params.get("pilots") != "1":
         fig.data = [t for t in fig.data if t.name != "Pilot country"]
-    if year and str(year) not in text:
+    if year and kind not in OVER_TIME and str(year) not in text:  # a chart over the years has no one year
         lines.append(f"Year: {year}")
     if kind != "map" and "fully respected" not in text:  # the map's colour bar says it
         lines.append(SCALE_NOTE)
@@ -164,18 +165,16 @@ CHART_OWN_PARAMS = ("width", "height")
 
 def chart_params(params: dict[str, str]) -> tuple[tuple[str, str], ...]:
     """The request's parameters as the chart sees them: only names of the shared vocabulary
-    (dashboard.params), each in its canonical spelling when it parses (a bad one is kept as given, so
-    the builder names it). Unknown names (utm_source, cache busters) are dropped: they neither reach
-    the builder nor split the image cache."""
+    (dashboard.params), each in its canonical spelling. Every one is parsed before anything is drawn,
+    whether the chart uses it or not: a bad value raises ParamError naming it (a garbage `year` on a
+    chart that ignores the year used to reach the renderer as text and fail there). Unknown names
+    (utm_source, cache busters) are dropped: they neither reach the builder nor split the image cache."""
     clean = {}
     for name, parse in P.PARSERS.items():
         raw = P.text(params, name)
         if not raw:
             continue
-        try:
-            value = parse(raw)
-        except ValueError:
-            value = raw
+        value = parse(raw)  # ParamError (400, naming the parameter) when it does not parse
         if isinstance(value, bool):
             value = "1" if value else "0"
         if isinstance(value, (list, tuple)):
