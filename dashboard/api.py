@@ -7,7 +7,7 @@
                                                published, like-for-like and composition change (indicators.trend)
     GET /api/v1/methodology                    indicators, pillars, actors, bands, parameters, sources
     GET /api/v1/tensions?year=2023[&country=]  the rows behind /tensions (not part of the scores)
-    GET /api/v1/openapi.json                   this API, OpenAPI 3.1
+    GET /api/v1/openapi.json                   this API and the review API, OpenAPI 3.1 (dashboard.openapi)
 
 Answers are cached per scoring run with an ETag (dashboard.caching): a repeated request is a lookup.
 Rows come from dashboard.exports.scores_table, the same function every download uses. Bad parameters
@@ -25,13 +25,12 @@ from . import data
 from . import params as P
 from .caching import per_data_version
 from .exports.formats import shapes
-from .exports.images import chart_kinds
 from .exports.query import Query, parse_country
-from .exports.routes import handle_unexpected
-from .exports.tables import DATA_LICENCE, PROJECT, credit_line, scores_table, sources_table
+from .exports.routes import ANY_METHOD, handle_unexpected, unknown_path
+from .exports.tables import DATA_LICENCE, credit_line, scores_table, sources_table
+from .openapi import openapi_spec
 from .params import ParamError
 
-API_VERSION = "1.0.0"
 bp = Blueprint("open_api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(Exception, handle_unexpected)
 
@@ -186,36 +185,10 @@ def openapi():
     return _json(openapi_spec())
 
 
-def _other_methods() -> list[str]:
-    """Methods another route answers at this path (e.g. POST-only review routes): then 405, not 404."""
-    from flask import current_app
-    from werkzeug.exceptions import MethodNotAllowed, NotFound
-    adapter = current_app.url_map.bind("localhost")
-    allowed = []
-    for method in ("POST", "PUT", "PATCH", "DELETE"):
-        try:
-            endpoint, _ = adapter.match(request.path, method=method)
-        except (MethodNotAllowed, NotFound):
-            continue
-        if not endpoint.startswith("open_api"):
-            allowed.append(method)
-    return allowed
-
-
-def _unknown(path: str):
-    allowed = _other_methods()
-    if allowed:
-        response = _json({"error": f"{path} does not answer GET (it answers {', '.join(allowed)})",
-                          "parameter": "method", "status": 405}, 405)
-        response.headers["Allow"] = ", ".join(allowed)
-        return response
-    raise ParamError("path", f"{path} is not an API route: see /api/v1/openapi.json", 404)
-
-
-@bp.get("/", defaults={"rest": ""})
-@bp.get("/<path:rest>")
+@bp.route("/", defaults={"rest": ""}, methods=ANY_METHOD)
+@bp.route("/<path:rest>", methods=ANY_METHOD)
 def unknown(rest: str):
-    return _unknown(f"/api/v1/{rest}")
+    return unknown_path(f"/api/v1/{rest}", "an API route")
 
 
 # The catch-all for anything under /api/ that is not v1 (answers JSON, not the Dash page).
@@ -223,232 +196,9 @@ fallback = Blueprint("open_api_fallback", __name__)
 fallback.register_error_handler(Exception, handle_unexpected)
 
 
-@fallback.get("/api/<path:rest>")
+@fallback.route("/api/<path:rest>", methods=ANY_METHOD)
 def unknown_api(rest: str):
-    return _unknown(f"/api/{rest}")
-
-
-# --------------------------------------------------------------------------------------------------
-# OpenAPI 3.1 description (hand-written; tests check every path answers as documented)
-
-_YEAR = {"name": "year", "in": "query", "required": False,
-         "description": "Score year (default: the latest). Scores: also `2019,2021`, `2015-2023` or `all`.",
-         "schema": {"type": "string", "example": "2021"}}
-_YEAR_ONE = _YEAR | {"description": "Score year (default: the latest)", "schema": {"type": "integer",
-                                                                                 "example": 2021}}
-_COUNTRY = {"name": "country", "in": "query", "required": False,
-            "description": "ISO3 codes, comma-separated (e.g. COL,LBN)", "schema": {"type": "string"}}
-_REGION = {"name": "region", "in": "query", "required": False,
-           "description": "World Bank region, e.g. `Latin America & Caribbean`", "schema": {"type": "string"}}
-_LEVEL = {"name": "level", "in": "query", "required": False,
-          "description": "`pillar` (one row per country) or `indicator` (one row per country x indicator, "
-                         "with raw value, observation year and source)",
-          "schema": {"type": "string", "enum": ["pillar", "indicator"], "default": "pillar"}}
-_PILLAR = {"name": "pillar", "in": "query", "required": False,
-           "description": "At indicator level: only this pillar's indicators",
-           "schema": {"type": "string", "enum": ["privacy", "expression", "access", "association"]}}
-_ISO3 = {"name": "iso3", "in": "path", "required": True, "schema": {"type": "string", "example": "COL"}}
-_ERRORS = {"400": {"$ref": "#/components/responses/BadParameter"},
-           "404": {"$ref": "#/components/responses/NotFound"}}
-
-
-def _file_op(summary: str, media: dict[str, str], params: list, description: str = "") -> dict:
-    return {"get": {"summary": summary, "description": description, "parameters": params,
-                    "responses": {"200": {"description": "the file (Content-Disposition: attachment)",
-                                          "content": {m: {"schema": {"type": "object"} if m == "application/geo+json"
-                                                               else {"type": "string", "format": "binary"}}
-                                                      for m in media.values()}},
-                                  **_ERRORS}}}
-
-
-def openapi_spec() -> dict:
-    """The API description; chart kinds are read from dashboard.figures.CHARTS."""
-    kinds = sorted(chart_kinds()) or ["map"]
-    row = {"type": "object", "additionalProperties": True,
-           "description": "A score row; columns are listed in `columns` and explained in the XLSX about sheet"}
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": f"{PROJECT} open data API", "version": API_VERSION,
-                 "description": "Digital rights scores (1-6, 6 = fully respected) by country, pillar and actor, "
-                                "with the raw values and sources behind them. Data under CC BY-SA 4.0; "
-                                "third-party figures under their publishers' terms (see `sources`).",
-                 "license": {"name": "CC BY-SA 4.0 (data)", "url": "https://creativecommons.org/licenses/by-sa/4.0/"}},
-        "servers": [{"url": "/"}],
-        "paths": {
-            "/api/v1/scores": {"get": {
-                "summary": "Scores for a year (and countries), at pillar or indicator level",
-                "parameters": [_YEAR, _COUNTRY, _REGION, _LEVEL, _PILLAR],
-                "responses": {"200": {"description": "rows and their sources", "content": {"application/json": {
-                    "schema": {"type": "object", "required": ["years", "level", "count", "columns", "data",
-                                                              "sources", "licence", "methodology_version"],
-                               "properties": {"years": {"type": "array", "items": {"type": "integer"}},
-                                              "level": {"type": "string"}, "count": {"type": "integer"},
-                                              "columns": {"type": "array", "items": {"type": "string"}},
-                                              "licence": {"type": "string"}, "credit": {"type": "string"},
-                                              "methodology_version": {"type": "string"},
-                                              "sources": {"type": "array",
-                                                          "items": {"$ref": "#/components/schemas/Source"}},
-                                              "data": {"type": "array", "items": row}}}}}},
-                              **_ERRORS}}},
-            "/api/v1/countries": {"get": {
-                "summary": "Every country: name, region, income group, pilot flag, whether a map shape exists",
-                "responses": {"200": {"description": "countries", "content": {"application/json": {
-                    "schema": {"type": "object", "properties": {"count": {"type": "integer"},
-                                                                "data": {"type": "array", "items": row}}}}}}}}},
-            "/api/v1/countries/{iso3}": {"get": {
-                "summary": "The drill-down for one country and year: overall, actors, pillars, and every "
-                           "indicator with its raw value, observation year, source, score and weight",
-                "parameters": [_ISO3, _YEAR_ONE],
-                "responses": {"200": {"description": "drill-down", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/Drilldown"}}}}, **_ERRORS}}},
-            "/api/v1/countries/{iso3}/trend": {"get": {
-                "summary": "Change of a score between two years: published, on the same indicators and from "
-                           "indicators added or dropped, with each indicator's contribution",
-                "description": "`like_for_like` chains year-to-year changes computed on the indicators the "
-                               "country has in both years of each step (a value carried forward counts as no "
-                               "change); `composition` = `published` - `like_for_like`. Method: the methodology "
-                               "page, section 'Changes over time, like for like'.",
-                "parameters": [_ISO3,
-                               {"name": "from", "in": "query", "required": False,
-                                "description": "Start year (default: the first year with a score)",
-                                "schema": {"type": "integer", "example": 2015}},
-                               {"name": "to", "in": "query", "required": False,
-                                "description": "End year (default: the last year with a score)",
-                                "schema": {"type": "integer", "example": 2023}},
-                               {"name": "node", "in": "query", "required": False,
-                                "description": "`overall`, a pillar (`privacy`), an actor (`state`) or a "
-                                               "pillar.actor node (`privacy.state`)",
-                                "schema": {"type": "string", "default": "overall"}}],
-                "responses": {"200": {"description": "the trend", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/Trend"}}}}, **_ERRORS}}},
-            "/api/v1/methodology": {"get": {
-                "summary": "Indicators, pillars, actors, bands, parameters and sources",
-                "responses": {"200": {"description": "the methodology tables", "content": {"application/json": {
-                    "schema": {"type": "object", "required": ["indicators", "pillars", "sources"]}}}}}}},
-            "/api/v1/tensions": {"get": {
-                "summary": "Tensions within rights (not part of the scores): per country, harm pressure (DSP v8 "
-                           "disinformation), restriction in practice (the scored censorship, filtering, arrests and "
-                           "shutdown indicators), safeguards and stated harm; and the source rows behind each point",
-                "parameters": [_YEAR_ONE, _COUNTRY, _REGION],
-                "responses": {"200": {"description": "one row per country (`data`) and the rows it rests on (`rows`)",
-                                      "content": {"application/json": {"schema": {
-                                          "type": "object",
-                                          "required": ["year", "count", "placed", "columns", "data", "rows",
-                                                       "sources", "licence"],
-                                          "properties": {
-                                              "year": {"type": "integer"}, "count": {"type": "integer"},
-                                              "placed": {"type": "integer"},
-                                              "part_of_scores": {"type": "boolean"},
-                                              "axes": {"type": "object", "additionalProperties": {"type": "string"}},
-                                              "columns": {"type": "array", "items": {"type": "string"}},
-                                              "licence": {"type": "string"}, "credit": {"type": "string"},
-                                              "methodology_version": {"type": "string"},
-                                              "sources": {"type": "array",
-                                                          "items": {"$ref": "#/components/schemas/Source"}},
-                                              "links": {"type": "object"},
-                                              "data": {"type": "array", "items": row},
-                                              "rows": {"type": "array", "items": {
-                                                  "type": "object", "required": ["iso3", "measure", "value",
-                                                                                 "source_id"],
-                                                  "additionalProperties": True}}}}}}},
-                              **_ERRORS}}},
-            "/api/v1/openapi.json": {"get": {"summary": "This description",
-                                             "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
-            "/download/scores.{format}": _file_op(
-                "Scores as CSV, XLSX (with about and sources sheets), GeoJSON or GeoPackage",
-                {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 "geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3"},
-                [{"name": "format", "in": "path", "required": True,
-                  "schema": {"type": "string", "enum": ["csv", "xlsx", "geojson", "gpkg"]}},
-                 _YEAR, _COUNTRY, _REGION, _LEVEL, _PILLAR],
-                "GeoJSON and GeoPackage take one year at pillar level; countries without a Natural Earth "
-                "1:110m shape are listed in the GeoJSON's `countries_without_shape`."),
-            "/download/sources.csv": _file_op(
-                "Publisher, dataset, URL, licence and citation of the sources behind a selection (all when "
-                "no parameter)", {"csv": "text/csv"}, [_YEAR, _COUNTRY, _REGION, _LEVEL, _PILLAR]),
-            "/download/chart/{chart}.{format}": _file_op(
-                "A dashboard chart rendered on the server (PNG at print resolution, or SVG) with its title, "
-                "year, sources and licence", {"png": "image/png", "svg": "image/svg+xml"},
-                [{"name": "chart", "in": "path", "required": True, "schema": {"type": "string", "enum": kinds}},
-                 {"name": "format", "in": "path", "required": True,
-                  "schema": {"type": "string", "enum": ["png", "svg"]}},
-                 _YEAR | {"schema": {"type": "string"}},
-                 {"name": "country", "in": "query", "required": False, "schema": {"type": "string"},
-                  "description": "Country (or comma-separated countries) where the chart takes them"},
-                 {"name": "width", "in": "query", "required": False,
-                  "schema": {"type": "integer", "minimum": 200, "maximum": 4000}},
-                 {"name": "height", "in": "query", "required": False,
-                  "schema": {"type": "integer", "minimum": 200, "maximum": 4000}}],
-                "Other query parameters are the chart's own, as in the page URL."),
-            "/download/brief/{iso3}.pdf": _file_op(
-                "A one-to-two page country brief (PDF): scores, bands, charts, main indicators with sources, "
-                "coverage, date and methodology version", {"pdf": "application/pdf"}, [_ISO3, _YEAR_ONE]),
-        },
-        "components": {
-            "schemas": {
-                "Source": {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in (
-                    "source_id", "publisher", "dataset", "url", "licence", "citation", "accessed")}},
-                "Indicator": {"type": "object", "required": ["indicator", "value", "obs_year", "source", "score",
-                                                             "weight"],
-                              "properties": {"indicator": {"type": "string"}, "name": {"type": "string"},
-                                             "value": {"type": ["number", "null"]},
-                                             "obs_year": {"type": ["integer", "null"]},
-                                             "score": {"type": ["number", "null"]}, "weight": {"type": "number"},
-                                             "status": {"type": "string"},
-                                             "source": {"oneOf": [{"$ref": "#/components/schemas/Source"},
-                                                                  {"type": "null"}]}}},
-                "Drilldown": {"type": "object",
-                              "required": ["iso3", "country", "year", "overall", "pillars", "methodology_version"],
-                              "properties": {"iso3": {"type": "string"}, "country": {"type": "string"},
-                                             "year": {"type": "integer"}, "overall": {"type": "object"},
-                                             "methodology_version": {"type": "string"},
-                                             "actors": {"type": "array", "items": {"type": "object"}},
-                                             "pillars": {"type": "array", "items": {"type": "object", "properties": {
-                                                 "items": {"type": "array",
-                                                           "items": {"$ref": "#/components/schemas/Indicator"}}}}},
-                                             "sources": {"type": "array",
-                                                         "items": {"$ref": "#/components/schemas/Source"}}}},
-                "Trend": {"type": "object",
-                          "required": ["iso3", "node", "from", "to", "published", "like_for_like", "composition",
-                                       "years", "contributions", "sources", "licence"],
-                          "properties": {
-                              "iso3": {"type": "string"}, "country": {"type": "string"}, "node": {"type": "string"},
-                              "from": {"type": "integer"}, "to": {"type": "integer"},
-                              "level_from": {"type": "number"}, "level_to": {"type": "number"},
-                              "published": {"type": "number", "description": "level(to) - level(from)"},
-                              "like_for_like": {"type": ["number", "null"],
-                                                "description": "chained changes on the indicators in both years"},
-                              "composition": {"type": ["number", "null"],
-                                              "description": "published - like_for_like"},
-                              "years": {"type": "array", "items": {"type": "object"}},
-                              "contributions": {"type": "array",
-                                                "items": {"$ref": "#/components/schemas/Contribution"}},
-                              "licence": {"type": "string"}, "credit": {"type": "string"},
-                              "sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"}}}},
-                "Contribution": {"type": "object",
-                                 "required": ["indicator", "name", "pillar", "contribution", "status"],
-                                 "properties": {
-                                     "indicator": {"type": "string"}, "name": {"type": "string"},
-                                     "pillar": {"type": "string"}, "actor": {"type": "string"},
-                                     "contribution": {"type": "number"},
-                                     **{k: {"type": ["number", "null"]} for k in (
-                                         "value_from", "value_to", "score_from", "score_to")},
-                                     **{k: {"type": ["integer", "null"]} for k in ("obs_year_from", "obs_year_to")},
-                                     "status": {"type": "string", "enum": ["changed", "unchanged", "carried",
-                                                                           "entered", "left", "transient"]},
-                                     "why": {"type": "string"}}},
-                "Error": {"type": "object", "required": ["error", "status"],
-                          "properties": {"error": {"type": "string"}, "parameter": {"type": "string"},
-                                         "status": {"type": "integer"}}},
-            },
-            "responses": {
-                "BadParameter": {"description": "a parameter is invalid (named in `parameter`)",
-                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                "NotFound": {"description": "unknown country, format or chart (named in `parameter`)",
-                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-            },
-        },
-    }
+    return unknown_path(f"/api/{rest}", "an API route")
 
 
 def init_app(server) -> None:

@@ -85,10 +85,53 @@ def download_brief(iso3: str, fmt: str):
     return _file(payload, "pdf", f"drd_brief_{code}_{year}.pdf")
 
 
-@bp.get("/", defaults={"rest": ""})
-@bp.get("/<path:rest>")
+ANY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@bp.route("/", defaults={"rest": ""}, methods=ANY_METHOD)
+@bp.route("/<path:rest>", methods=ANY_METHOD)
 def download_unknown(rest: str):
-    raise ParamError("path", f"/download/{rest} is not a download: see /api/v1/openapi.json", 404)
+    return unknown_path(f"/download/{rest}", "a download")
+
+
+# --------------------------------------------------------------------------------------------------
+# Methods: a path another method answers is 405 with Allow; a path nothing answers is 404
+
+CATCH_ALLS = {"downloads.download_unknown", "open_api.unknown", "open_api_fallback.unknown_api"}
+
+
+def allowed_methods(path: str) -> list[str]:
+    """The methods a real route answers at `path` (the catch-alls that answer 404 do not count)."""
+    from flask import current_app
+    adapter = current_app.url_map.bind("localhost")
+    allowed = []
+    for method in ANY_METHOD:
+        try:
+            endpoint, _ = adapter.match(path, method=method)
+        except HTTPException:  # NotFound, MethodNotAllowed, RequestRedirect
+            continue
+        if endpoint not in CATCH_ALLS:
+            allowed.append(method)
+    if "GET" in allowed:
+        allowed.insert(allowed.index("GET") + 1, "HEAD")
+    return [*allowed, "OPTIONS"] if allowed else []
+
+
+def method_not_allowed(allowed: list[str]) -> Response:
+    """405 naming what is allowed, in the body and in `Allow` (RFC 9110)."""
+    shown = [m for m in allowed if m not in ("HEAD", "OPTIONS")]
+    response = error_response(405, f"{request.path} does not answer {request.method} (it answers "
+                                   f"{', '.join(shown)})", "method")
+    response.headers["Allow"] = ", ".join(allowed)
+    return response
+
+
+def unknown_path(path: str, what: str) -> Response:
+    """A catch-all's answer: 405 when another method is routed here, else 404 naming the path."""
+    allowed = allowed_methods(request.path)
+    if allowed:
+        return method_not_allowed(allowed)
+    raise ParamError("path", f"{path} is not {what}: see /api/v1/openapi.json", 404)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -110,10 +153,9 @@ def handle_http_error(exc: HTTPException):
         return exc
     if isinstance(exc, InternalServerError):
         return error_response(500, "internal error while building the response")
-    response = error_response(exc.code or 500, exc.description or exc.name)
-    if exc.code == 405 and getattr(exc, "valid_methods", None):  # RFC 9110: a 405 lists what is allowed
-        response.headers["Allow"] = ", ".join(exc.valid_methods)
-    return response
+    if exc.code == 405:  # RFC 9110: a 405 lists what is allowed (never a catch-all's GET)
+        return method_not_allowed(allowed_methods(request.path) or list(getattr(exc, "valid_methods", None) or []))
+    return error_response(exc.code or 500, exc.description or exc.name)
 
 
 def handle_unexpected(exc: Exception):
@@ -130,9 +172,33 @@ bp.register_error_handler(Exception, handle_unexpected)
 embed.bp.register_error_handler(Exception, handle_unexpected)
 
 
+def refuse_repeated_parameters():
+    """before_request on the API, downloads and embeds: a parameter given twice is a 400 naming it, never
+    silently the first (`country=COL&country=IDN` used to answer for COL alone)."""
+    if not (_is_json_path() or request.path.startswith("/embed/")):
+        return None
+    for name in request.args:
+        count = len(request.args.getlist(name))
+        if count > 1:
+            return error_response(400, f"{name}: given {count} times; give it once (a list is comma-separated, "
+                                       "e.g. country=COL,IDN)", name[:40])
+    return None
+
+
+def options_allow(response: Response) -> Response:
+    """after_request: OPTIONS on the API and downloads lists the methods really answered there."""
+    if request.method == "OPTIONS" and _is_json_path():
+        allowed = allowed_methods(request.path)
+        if allowed:
+            response.headers["Allow"] = ", ".join(allowed)
+    return response
+
+
 def init_app(server) -> None:
     """Register the download routes and the JSON error handlers (called by create_app)."""
     server.register_blueprint(bp)
     server.register_blueprint(embed.bp)
     server.register_error_handler(ParamError, handle_param_error)
     server.register_error_handler(HTTPException, handle_http_error)
+    server.before_request(refuse_repeated_parameters)
+    server.after_request(options_allow)
