@@ -609,10 +609,15 @@ def actor_phrase(actor: str, ctx: Context) -> str:
 
 # --- Chart kinds (params -> figure) -----------------------------------------------------------------
 
+MAP_ACTORS = (ALL, "state", "corporate")
+
+
 def build_map(params: dict | None = None) -> go.Figure:
     ctx = context()
     year, node, actor = param_year(params, ctx), param_node(params, ctx), param_actor(params, ctx)
     region = param_region(params, ctx)
+    if actor not in MAP_ACTORS:  # as the map page: structural scores carry no band to colour by (was a 500)
+        raise P.ParamError("actor", f"the map shows {', '.join(MAP_ACTORS[:-1])} or {MAP_ACTORS[-1]} actors")
     code = node_code(node, actor, ctx)
     frame = map_table(ctx, year, code, region)
     what = (ctx.pillars.get(node, "Overall") if node != "overall" else "Overall") + " score"

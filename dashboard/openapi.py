@@ -126,8 +126,8 @@ def _node(v: dict) -> dict:
               "`overall` or a pillar")
 
 
-def _actor(v: dict, charts: bool = True) -> dict:
-    actors = ["all", *v["actors"]]
+def _actor(v: dict, charts: bool = True, only: tuple[str, ...] | None = None) -> dict:
+    actors = list(only) if only else ["all", *v["actors"]]
     return _q("actor", {"type": "string", "enum": actors, "default": "all"},
               "`all` or one actor; a pillar with no indicators of that actor is a 400 naming `actor`"
               if charts else "`all` or one actor")
@@ -155,7 +155,8 @@ def chart_parameters(v: dict) -> dict[str, list[dict]]:
     country = _country(v)
     compare = _countries(v, "countries", required=True, max_items=P.MAX_COMPARE,
                          description=f"1-{P.MAX_COMPARE} ISO3 codes, comma-separated (e.g. COL,IDN)")
-    return {"map": [year, node, actor, region, _pilots()],
+    from .figures import MAP_ACTORS  # structural scores carry no band to colour a map by
+    return {"map": [year, node, _actor(v, only=MAP_ACTORS), region, _pilots()],
             "pillars": [country, year], "split": [country, year], "region_compare": [country, year],
             "trend": [country, actor, node], "compare": [compare, year, actor],
             "compare_trend": [compare, node, actor], "region_trends": [node, actor, region],

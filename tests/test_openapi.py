@@ -91,7 +91,8 @@ def test_every_api_download_and_review_route_is_documented(app, spec):
     for rule, methods in routes:
         pattern = rule_pattern(rule)
         for method in methods:
-            hits = [p for p, m in documented if m == method.lower() and pattern.match(p.replace("{", "").replace("}", ""))]
+            hits = [p for p, m in documented
+                    if m == method.lower() and pattern.match(p.replace("{", "").replace("}", ""))]
             assert hits, f"{method} {rule} is not in the OpenAPI document"
     review = {"/api/v1/reviews": {"get", "post"}, "/api/v1/reviews/progress": {"get"}, "/api/v1/corrections": {"get"},
               "/api/v1/corrections/{correction_id}/{decision}": {"post"}, "/api/v1/observations": {"post"},
@@ -172,7 +173,8 @@ def _answers(client):
     call("GET", "/api/v1/scores?country=COL&country=IDN", 400)  # never silently the first
     created = call("POST", "/api/v1/reviews", 201, json=REVIEW, headers=auth())
     call("POST", "/api/v1/reviews", 201, json=REVIEW, headers=auth() | {"Idempotency-Key": "spec-1"})
-    call("POST", "/api/v1/reviews", 422, json=REVIEW | {"comment": "other"}, headers=auth() | {"Idempotency-Key": "spec-1"})
+    call("POST", "/api/v1/reviews", 422, json=REVIEW | {"comment": "other"},
+         headers=auth() | {"Idempotency-Key": "spec-1"})
     call("POST", "/api/v1/reviews", 400, json=REVIEW | {"proposed_value": -1e308}, headers=auth())
     correction = created.get_json()["correction"]["id"]
     call("POST", f"/api/v1/corrections/{correction}/accept", 403, json={}, headers=auth())  # four eyes
@@ -227,7 +229,12 @@ def test_a_path_nothing_answers_is_404_whatever_the_method(client, method, path)
 @pytest.mark.parametrize("url, parameter", [
     ("/api/v1/scores?country=COL&country=IDN", "country"), ("/download/scores.csv?year=2021&year=abc", "year"),
     ("/api/v1/reviews?year=2021&year=", "year"), ("/embed/map?node=privacy&node=access", "node"),
+    # control characters and odd white space, which the parsers' strip() used to drop (code=%1D was `0`)
+    ("/embed/trend?country=PNG&code=%1D", "code"), ("/api/v1/scores?year=%1E2021", "year"),
+    ("/download/scores.csv?country=COL%E2%80%A8", "country"), ("/api/v1/events?since=%C2%850", "since"),
+    # the map colours by band and structural scores have none (was a 500 on /embed and /download)
+    ("/embed/map?actor=structural", "actor"), ("/download/chart/map.svg?actor=structural", "actor"),
 ])
-def test_a_parameter_given_twice_is_refused(client, url, parameter):
+def test_a_parameter_given_twice_or_with_control_characters_is_refused(client, url, parameter):
     response = client.get(url, headers=auth())
     assert response.status_code == 400 and response.get_json()["parameter"] == parameter, response.data[:200]

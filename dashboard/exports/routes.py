@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -172,16 +173,29 @@ bp.register_error_handler(Exception, handle_unexpected)
 embed.bp.register_error_handler(Exception, handle_unexpected)
 
 
-def refuse_repeated_parameters():
+def _odd_character(text: str) -> str | None:
+    """A control character, or white space other than a plain space (the parsers' strip() would drop it)."""
+    for ch in text:
+        if (ord(ch) < 32 or 127 <= ord(ch) < 160 or (ch.isspace() and ch != " ")
+                or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")):
+            return f"U+{ord(ch):04X}"
+    return None
+
+
+def check_parameters():
     """before_request on the API, downloads and embeds: a parameter given twice is a 400 naming it, never
-    silently the first (`country=COL&country=IDN` used to answer for COL alone)."""
+    silently the first (`country=COL&country=IDN` used to answer for COL alone); so is a value with a
+    control character in it (the parsers strip white space, and `year=%1E2021` used to pass as 2021)."""
     if not (_is_json_path() or request.path.startswith("/embed/")):
         return None
     for name in request.args:
-        count = len(request.args.getlist(name))
-        if count > 1:
-            return error_response(400, f"{name}: given {count} times; give it once (a list is comma-separated, "
-                                       "e.g. country=COL,IDN)", name[:40])
+        values = request.args.getlist(name)
+        if len(values) > 1:
+            return error_response(400, f"{name}: given {len(values)} times; give it once (a list is "
+                                       "comma-separated, e.g. country=COL,IDN)", name[:40])
+        odd = _odd_character(values[0])
+        if odd:
+            return error_response(400, f"{name}: contains the control or space character {odd}", name[:40])
     return None
 
 
@@ -200,5 +214,5 @@ def init_app(server) -> None:
     server.register_blueprint(embed.bp)
     server.register_error_handler(ParamError, handle_param_error)
     server.register_error_handler(HTTPException, handle_http_error)
-    server.before_request(refuse_repeated_parameters)
+    server.before_request(check_parameters)
     server.after_request(options_allow)
