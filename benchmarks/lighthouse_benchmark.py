@@ -65,7 +65,19 @@ def lighthouse_bin(given: str | None) -> str:
     return path
 
 
-def run_once(binary: str, url: str, desktop: bool) -> dict:
+def run_once(binary: str, url: str, desktop: bool, attempts: int = 2) -> dict:
+    """One Lighthouse run; a run that crashes (Lighthouse sometimes loses its Chromium) is tried again."""
+    for attempt in range(attempts):
+        try:
+            return _run(binary, url, desktop)
+        except subprocess.CalledProcessError as error:
+            if attempt == attempts - 1:
+                tail = error.stderr.decode(errors="replace")[-500:]
+                raise SystemExit(f"Lighthouse failed on {url}: {tail}") from error
+    raise AssertionError("unreachable")
+
+
+def _run(binary: str, url: str, desktop: bool) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
         cmd = [binary, url, "--quiet", "--output=json", f"--output-path={out}",
