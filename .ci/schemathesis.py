@@ -150,7 +150,13 @@ def main() -> int:
                    "--report", "junit", "--report-dir", str(work / "schemathesis-report"), *extra]
         print(" ".join(command).replace(PASSWORD, "***"), flush=True)
         started = time.monotonic()
-        code = subprocess.run(command, cwd=work, env=env).returncode  # cwd: its cache stays out of the checkout
+        fuzzer = subprocess.Popen(command, cwd=work, env=env)  # cwd: its cache stays out of the checkout
+        try:
+            code = fuzzer.wait()
+        finally:
+            if fuzzer.poll() is None:  # interrupted (SIGTERM, Ctrl-C): stop schemathesis too
+                fuzzer.terminate()
+                fuzzer.wait(20)
         print(f"schemathesis: exit {code} after {time.monotonic() - started:.0f} s", flush=True)
         if code:
             print("last lines of the app's log:\n" + (work / "app.log").read_text()[-2000:])
