@@ -11,13 +11,15 @@ from flask_compress import Compress
 
 from indicators import load_dataset
 
-from . import api, caching, callback_input, data, exports, security
+from . import api, caching, callback_input, data, exports, i18n, security
 from .components.footer import footer
+from .components.language import language_menu
 from .config import Config
+from .i18n import N_, _
 from .shell import IGNORED_ASSETS, DashboardApp
 
 ROOT = Path(__file__).resolve().parent.parent
-TITLE = "Digital Rights Dashboard"
+TITLE = N_("Digital Rights Dashboard")
 
 
 def create_app(config: Config | None = None) -> dash.Dash:
@@ -32,7 +34,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
         use_pages=True,
         pages_folder=str(Path(__file__).parent / "pages"),
         assets_folder=str(ROOT / "assets"),
-        assets_ignore=IGNORED_ASSETS,  # added by dashboard.shell where needed (the chart bundle, the runtime)
+        assets_ignore=IGNORED_ASSETS,  # added by dashboard.shell where needed (chart bundle, runtime, RTL CSS)
         serve_locally=True,
         external_stylesheets=[],  # Bootstrap ships in assets/vendor: nothing from a CDN
         # No validation_layout: Dash would render every page's layout once per worker, inside the first
@@ -41,7 +43,8 @@ def create_app(config: Config | None = None) -> dash.Dash:
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need it
+    # screen readers need it; the shell sets each request's language and direction (dashboard.i18n)
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     server = app.server
     server.config["DRD"] = config
     # one key for every worker: DRD_SECRET_KEY, else the one persisted in the instance folder
@@ -51,6 +54,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
     caching.init_app(server)  # immutable fingerprinted files, their compressed bytes kept (before Compress)
     Compress(server)
     caching.init_static(server, app.config.assets_folder)  # fingerprinted files: compressed once, hard
+    i18n.init_app(server)  # the request's language (?lang=, Accept-Language); after Compress: runs before it
     callback_input.init_app(server)  # tampered callback payloads: 400, not 500
     security.init_app(server)  # CSP and other headers, caps; after Compress, so it hashes the uncompressed page
     exports.init_app(server)  # /download/...: data, GIS layers, chart images, country briefs
@@ -67,12 +71,14 @@ def create_app(config: Config | None = None) -> dash.Dash:
 
 def layout() -> html.Div:
     return html.Div([
-        html.A("Skip to content", href="#main", className="visually-hidden-focusable"),
+        html.A(_("Skip to content"), href="#main", className="visually-hidden-focusable"),
         dbc.Navbar(dbc.Container([
-            dbc.NavbarBrand(TITLE, href="/"),
-            dbc.Nav([dbc.NavLink(page["name"], href=page["relative_path"], active="exact")
-                     for page in dash.page_registry.values() if page.get("nav", True)
-                     and page["path"] not in ("/404",) and "<" not in page["path"]], navbar=True),
+            dbc.NavbarBrand(_(TITLE), href="/"),
+            dbc.Nav([*(dbc.NavLink(_(page["name"]), href=page["relative_path"], active="exact")
+                       for page in dash.page_registry.values() if page.get("nav", True)
+                       and page["path"] not in ("/404",) and "<" not in page["path"]),
+                     language_menu()],  # last of the links: on a phone it shares their row, not one of its own
+                    navbar=True),
         ], fluid=True), color="dark", dark=True, className="mb-3"),
         html.Main(dbc.Container(dash.page_container, fluid=True), id="main"),
         footer(),

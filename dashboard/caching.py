@@ -10,7 +10,7 @@
   file it claims to be; gzip otherwise. The plotly bundle: 486 KB (zstd 3) -> 395 KB.
 - `per_data_version(view)` keeps a data route's body (API answers, downloads) for the current scoring
   run (`data.bundle()`: a new one after a correction is accepted drops them all) under its path and
-  sorted query, with a strong ETag (a hash of the body, so every worker agrees), and its compressed
+  sorted query and language, with a strong ETag (a hash of the body, so every worker agrees), and its compressed
   bytes (keyed by that ETag). A repeated request costs two dict lookups; `If-None-Match` gets 304.
   Only 200 answers are kept; errors are rebuilt and say what was wrong each time. Bounded: at most
   MAX_ENTRIES bodies and MAX_BYTES in all (oldest go).
@@ -27,7 +27,7 @@ from functools import wraps
 from dash.fingerprint import check_fingerprint
 from flask import Response, g, request
 
-from . import data
+from . import data, i18n
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 MAX_ENTRIES = 512
@@ -118,7 +118,7 @@ def per_data_version(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         run = data.bundle()
-        key = (view.__module__, view.__name__, request.path,
+        key = (view.__module__, view.__name__, request.path, i18n.current(),  # prose and sheets per language
                tuple(sorted(request.args.items(multi=True))))
         entry = _store.get(run, key)
         if entry is None:

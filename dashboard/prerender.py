@@ -277,9 +277,14 @@ def _dbc(kind: str, opt: dict, children, out: _Out) -> None:
     elif kind == "DropdownMenu":
         size = f" btn-{opt['size']}" if opt.get("size") else ""
         menu_id = opt.get("id") if out.ids else None
-        out.add(f"<div{_attrs({'id': menu_id, 'className': opt.get('className')}, 'dropdown')}>"
-                f'<button type="button" class="dropdown-toggle btn btn-{color or "primary"}{size}"{_off(out)}>'
-                f'{escape(str(opt.get("label") or ""))}</button></div>')
+        if opt.get("nav"):  # a menu in the navbar (the language menu): a nav link, as Bootstrap draws it
+            out.add(f"<div{_attrs({'id': menu_id, 'className': opt.get('className')}, 'nav-item dropdown')}>"
+                    f'<a href="#" role="button" class="dropdown-toggle nav-link"{_off(out)}>')
+        else:
+            out.add(f"<div{_attrs({'id': menu_id, 'className': opt.get('className')}, 'dropdown')}>"
+                    f'<button type="button" class="dropdown-toggle btn btn-{color or "primary"}{size}"{_off(out)}>')
+        _write(opt.get("label") or "", out)
+        out.add("</a></div>" if opt.get("nav") else "</button></div>")
     elif kind == "Accordion":
         _accordion(opt, children, out)
     elif kind == "Button":

@@ -47,10 +47,12 @@ import dash
 import flask
 from dash._pages import _parse_query_string, _path_to_page  # Dash's own router helpers
 
-from . import prerender
+from . import i18n, prerender
 
 log = logging.getLogger(__name__)
 PLOTLY_ASSET = "vendor/plotly-drd.min.js"
+BOOTSTRAP_ASSET = "vendor/bootstrap.min.css"
+BOOTSTRAP_RTL_ASSET = "vendor/bootstrap.rtl.min.css"  # the same Bootstrap version, mirrored: Arabic pages only
 PRERENDER_PATHS = ("/", "/compare", "/trends", "/methodology", "/tensions")
 PRERENDER_PREFIXES = ("/country/",)
 PRERENDER_BUDGET = 40_000  # characters of pre-rendered markup; the rest arrives with Dash
@@ -100,7 +102,9 @@ LAZY_TAG = re.compile(r'<script src="([^"]*/_dash-component-suites/(dash_ag_grid
                       r'\.[^"]*\.js)"></script>')
 POLYFILL_TAG = re.compile(r'<script src="[^"]*/_dash-component-suites/dash/deps/polyfill@[^"]*\.js"></script>')
 REGENERATOR_ASSET = "vendor/regenerator-runtime.min.js"
-IGNORED_ASSETS = r"^(plotly-drd|regenerator-runtime)\.min\.js$"  # Dash's assets_ignore matches file names
+# Dash's assets_ignore matches file names: the shell adds these where needed (the chart bundle, the runtime, and
+# the mirrored Bootstrap for Arabic pages)
+IGNORED_ASSETS = r"^((plotly-drd|regenerator-runtime)\.min\.js|bootstrap\.rtl\.min\.css)$"
 # The stand-in for a library until one of its components is drawn: arguments namespace, component, script URL.
 LAZY_LOADER = """<script>(function (ns, name, url) {
   var loading = null, real = null;
@@ -149,6 +153,25 @@ def lazy_scripts(app: dash.Dash, scripts: str) -> str:
     return POLYFILL_TAG.sub(lambda _: runtime, scripts, count=1)
 
 
+# The page's `lang` (from its URL) on the app's own requests, so Dash's layout and callbacks answer in the
+# language of the page (dashboard.i18n). Read at each request: dcc.Link navigation keeps `lang` in the URL.
+LANG_HEADER_SCRIPT = """<script>(function () {
+  var f = window.fetch;
+  if (!f) { return; }
+  window.fetch = function (input, init) {
+    var lang = new URLSearchParams(window.location.search).get('lang');
+    var url = typeof input === 'string' ? input : ((input && input.url) || '');
+    if (lang && url.indexOf('/_dash-') !== -1) {
+      init = Object.assign({}, init || {});
+      var headers = new Headers(init.headers || {});
+      headers.set('HEADER', lang);
+      init.headers = headers;
+    }
+    return f.call(this, input, init);
+  };
+})();</script>""".replace("HEADER", i18n.HEADER)
+
+
 def asset_version(app: dash.Dash, path: str) -> str:
     """The asset's URL with Dash's modification-time fingerprint (`?m=`), so it can be cached for good."""
     full = os.path.join(app.config.assets_folder, path)
@@ -183,8 +206,8 @@ def page_html(app: dash.Dash, path: str, args: dict) -> prerender.Rendered | Non
     if not page or not callable(page.get("layout")):
         return None
     try:
-        return prerender.to_html(page["layout"](**{**(variables or {}), **args}), budget=PRERENDER_BUDGET,
-                                ids=False)
+        tree = i18n.localise_tree(page["layout"](**{**(variables or {}), **args}), i18n.url_language())
+        return prerender.to_html(tree, budget=PRERENDER_BUDGET, ids=False)
     except Exception:  # noqa: BLE001 - the copy is an optimisation; Dash still renders the page
         log.exception("pre-rendering %s failed; sending Dash's empty shell", path)
         return None
@@ -198,6 +221,7 @@ def frame_html(shell_layout, path: str, page: prerender.Rendered) -> str:
     container.id = "drd-first-content"
     container.children = dash.html.Div(MARKER, id="drd-first-page", **{"aria-hidden": "true"})
     _nav_active(frame, path)
+    frame = i18n.localise_tree(frame, i18n.url_language())
     return prerender.to_html(frame, ids=False).html.replace(MARKER, page.html, 1)
 
 
@@ -218,20 +242,27 @@ class DashboardApp(dash.Dash):
         scripts = lazy_scripts(self, kwargs.get("scripts", ""))
         if rendered is not None and rendered.charts:
             scripts = f'<script src="{html_lib.escape(plotly_url(self))}"></script>\n' + scripts
-        kwargs["scripts"] = head + "\n" + scripts
+        kwargs["scripts"] = head + "\n" + LANG_HEADER_SCRIPT + "\n" + scripts
+        lang = i18n.current()
+        if lang in i18n.RTL:  # Bootstrap's mirrored stylesheet instead of the left-to-right one
+            kwargs["css"] = re.sub(r'href="[^"]*' + re.escape(BOOTSTRAP_ASSET) + r'(\?[^"]*)?"',
+                                   f'href="{asset_version(self, BOOTSTRAP_RTL_ASSET)}"', kwargs.get("css", ""))
         if rendered is not None:
             kwargs["app_entry"] = (f'<div id="drd-first-paint" aria-hidden="true">'
                                    f'{frame_html(self.shell_layout, path, rendered)}</div>\n'
                                    '<div id="react-entry-point" class="drd-entry-pending">'
                                    '<div class="_dash-loading">Loading...</div></div>\n' + HANDOVER)
-        return super().interpolate_index(**kwargs)
+        page = super().interpolate_index(**kwargs)
+        return page.replace('<html lang="en">', f'<html lang="{lang}" dir="{i18n.direction(lang)}">', 1)
 
     def _page_html(self, path: str, args: dict) -> prerender.Rendered | None:
         """page_html(), cached per address and scoring run (public pages only: nothing per user)."""
         if self.shell_layout is None or not prerendered_path(path):
             return None
         token = self.cache_key() if self.cache_key else None
-        key = hashlib.sha1(repr((path, sorted(args.items()))).encode()).hexdigest()
+        # the language is part of the key: the copy is text in one language (and links carrying it)
+        key = hashlib.sha1(repr((path, sorted(args.items()), i18n.current(), i18n.url_language())).encode()
+                           ).hexdigest()
         cache = getattr(self, "_first_paint_cache", None)
         if cache is None or cache[0] is not token:
             cache = (token, {})

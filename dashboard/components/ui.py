@@ -183,7 +183,7 @@ def url_sync(store_id: str, path: str, fields: list[tuple]) -> None:
     """Keep the address bar in step with a page's controls (history.replaceState: no reload, no
     history spam), so a copied link reproduces the view. `fields` is (control id, URL key, value
     left out of the URL[, value written for an empty list, e.g. a switch turned off]); lists are
-    joined with commas."""
+    joined with commas. An explicit `lang` in the address is kept."""
     keys = json.dumps([f[1] for f in fields])
     skip = json.dumps([f[2] for f in fields])
     empty = json.dumps([f[3] if len(f) > 3 else "" for f in fields])
@@ -195,6 +195,8 @@ def url_sync(store_id: str, path: str, fields: list[tuple]) -> None:
                 if (Array.isArray(v)) {{ v = v.length ? v.join(',') : empty[i]; }}
                 if (v !== null && v !== undefined && v !== '' && v !== skip[i]) {{ q.set(keys[i], v); }}
             }});
+            const lang = new URLSearchParams(window.location.search).get('lang');
+            if (lang) {{ q.set('lang', lang); }}  // the page's language stays in its address (dashboard.i18n)
             const s = q.toString().replace(/%2C/g, ',');
             if (window.location.pathname === '{path}') {{
                 window.history.replaceState(window.history.state, '', '{path}' + (s ? '?' + s : ''));

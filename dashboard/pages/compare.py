@@ -9,8 +9,9 @@ from dash import Input, Output, callback, dcc, html
 from dashboard import figures
 from dashboard.callback_input import reject, scalar
 from dashboard.components import ui
+from dashboard.i18n import N_
 
-dash.register_page(__name__, path="/compare", name="Compare", title="Compare countries: Digital Rights Dashboard",
+dash.register_page(__name__, path="/compare", name=N_("Compare"), title="Compare countries: Digital Rights Dashboard",
                    order=1)
 
 

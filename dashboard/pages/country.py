@@ -17,9 +17,10 @@ from dashboard.callback_input import rejects_bad_values, scalar
 from dashboard.components import ui
 from dashboard.components.drilldown import drilldown, indicator_table  # noqa: F401 - the profile's drill-down
 from dashboard.components.drilldown import num as _num
+from dashboard.i18n import N_
 from indicators.trend import signed, trend_sentence
 
-dash.register_page(__name__, path_template="/country/<iso3>", name="Country",
+dash.register_page(__name__, path_template="/country/<iso3>", name=N_("Country"),
                    title=lambda iso3=None, **_: f"{_name(iso3)}: digital rights profile", nav=False)
 
 def _name(iso3) -> str:

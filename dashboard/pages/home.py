@@ -15,9 +15,10 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dashboard import figures
 from dashboard.callback_input import reject, rejects_bad_values, scalar
 from dashboard.components import ui
+from dashboard.i18n import N_
 from indicators.drilldown import NO_EVIDENCE
 
-dash.register_page(__name__, path="/", name="Map", title="Digital Rights Dashboard: world map", order=0)
+dash.register_page(__name__, path="/", name=N_("Map"), title="Digital Rights Dashboard: world map", order=0)
 
 
 

@@ -14,9 +14,10 @@ from dash import dcc, html
 
 from dashboard import data
 from dashboard.components import ui
+from dashboard.i18n import N_
 from indicators.trend import signed
 
-dash.register_page(__name__, path="/methodology", name="Methodology",
+dash.register_page(__name__, path="/methodology", name=N_("Methodology"),
                    title="Methodology: Digital Rights Dashboard", order=3)
 
 

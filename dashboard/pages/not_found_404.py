@@ -6,8 +6,9 @@ import dash
 from dash import dcc, html
 
 from dashboard.components import ui
+from dashboard.i18n import N_
 
-dash.register_page(__name__, path="/404", name="Page not found", title="Page not found: Digital Rights Dashboard",
+dash.register_page(__name__, path="/404", name=N_("Page not found"), title="Page not found: Digital Rights Dashboard",
                    nav=False)
 
 

@@ -15,8 +15,9 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data
 from dashboard.callback_input import reject, scalar
+from dashboard.i18n import N_
 
-dash.register_page(__name__, path="/review", name="Review", title="Expert review · Digital Rights Dashboard",
+dash.register_page(__name__, path="/review", name=N_("Review"), title="Expert review · Digital Rights Dashboard",
                    order=90)
 
 GRID = {"className": "ag-theme-quartz drd-grid", "style": {"width": "100%"}}

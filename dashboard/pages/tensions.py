@@ -15,9 +15,10 @@ from dash import Input, Output, callback, dcc, html
 from dashboard import data, figures
 from dashboard.components import ui
 from dashboard.components.tensions import coverage_table
+from dashboard.i18n import N_
 from indicators.tensions import AXIS_TEXT
 
-dash.register_page(__name__, path="/tensions", name="Tensions",
+dash.register_page(__name__, path="/tensions", name=N_("Tensions"),
                    title="Tensions within rights: Digital Rights Dashboard", order=2.5)
 
 

@@ -16,9 +16,10 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import data, figures
 from dashboard.components import ui
+from dashboard.i18n import N_
 from indicators.trend import group_change, signed
 
-dash.register_page(__name__, path="/trends", name="Trends", title="Trends: Digital Rights Dashboard", order=2)
+dash.register_page(__name__, path="/trends", name=N_("Trends"), title="Trends: Digital Rights Dashboard", order=2)
 
 
 

@@ -248,7 +248,9 @@ def test_no_page_goes_blank_on_a_year_change(page, path, control, option, view):
 
 def test_dark_navbar_focus_ring_is_visible(page):
     page.goto(page.base_url + "/")
-    link = page.locator(".navbar .nav-link").first
+    # the live navbar, not the first-paint copy (its links are out of the tab order, and it goes away)
+    link = page.locator("#react-entry-point .navbar .nav-link").first
+    link.wait_for()
     link.focus()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")
