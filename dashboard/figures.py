@@ -27,8 +27,9 @@ import plotly.graph_objects as go
 
 from indicators.drilldown import NO_EVIDENCE, NOT_RATED
 
-from . import data, geo
+from . import data, geo, i18n
 from . import params as P
+from .i18n import _
 
 # --- Visual constants ------------------------------------------------------------------------------
 
@@ -65,21 +66,27 @@ def tick(name: str, width: int = 11) -> str:
 
 
 def fmt_score(value) -> str:
-    return "no data" if value is None or pd.isna(value) else f"{value:.2f}"
+    return _("no data") if value is None or pd.isna(value) else i18n.number(value)
 
 
 def fmt_pct(value) -> str:
-    return "-" if value is None or pd.isna(value) else f"{value:.0%}"
+    return "-" if value is None or pd.isna(value) else i18n.percent(value)
+
+
+def fmt1(value) -> str:
+    return i18n.number(value, 1)
 
 
 def source_line(publishers: list[str], year: int | str | None, version: str | None = None,
                 extra: str = "") -> str:
     """The credit printed in every figure: publishers, year, methodology and licence."""
-    parts = [f"Source: Digital Rights Dashboard{f' (methodology {version})' if version else ''}, "
-             f"from {'; '.join(publishers)}{extra}."]
+    who = "; ".join(publishers) + extra
+    parts = [_("Source: Digital Rights Dashboard (methodology %(version)s), from %(publishers)s.", version=version,
+               publishers=who) if version else _("Source: Digital Rights Dashboard, from %(publishers)s.",
+                                                   publishers=who)]
     if year not in (None, ""):
-        parts.append(f"Year {year}.")
-    parts.append(f"{LICENCE}; Freedom House figures: cite Freedom House.")
+        parts.append(_("Year %(year)s.", year=year))
+    parts.append(_("%(licence)s; Freedom House figures: cite Freedom House.", licence=LICENCE))
     return " ".join(parts)
 
 
@@ -105,6 +112,7 @@ def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom
         height=height + margin_b + margin_t, margin={"l": 50, "r": 20, "t": margin_t, "b": margin_b},
         showlegend=legend,
         hoverlabel={"font": {"family": FONT}},
+        separators=i18n.separators(),  # plotly's numbers as the language writes them: 4,15 in Spanish
     )
     # axis titles and tick labels make room for themselves (never clipped at the left edge on phones)
     fig.update_xaxes(automargin=True)
@@ -125,14 +133,16 @@ def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom
 def hover_lines(name: str, node_label: str, score, band, label: str, coverage, min_coverage: float,
                 pilot: bool = False) -> str:
     """Hover text of one country: score, band and label, coverage; 'no data' made explicit."""
-    head = f"<b>{name}</b>{' (pilot country)' if pilot else ''}"
+    head = f"<b>{name}</b>" + (" " + _("(pilot country)") if pilot else "")
     if (score is None or pd.isna(score)) and label == NO_EVIDENCE:
-        return f"{head}<br>{node_label}: no corporate evidence (nothing records what companies did here)"
+        return f"{head}<br>{node_label}: " + _("no corporate evidence (nothing records what companies did here)")
     if score is None or pd.isna(score):
-        return (f"{head}<br>{node_label}: no data<br>Coverage {fmt_pct(coverage)} "
-                f"(at least {min_coverage:.0%} needed)")
-    return (f"{head}<br>{node_label}: {score:.2f} / 6<br>Band {int(band)}: {label}"
-            f"<br>Coverage {fmt_pct(coverage)}")
+        return (f"{head}<br>{node_label}: " + _("no data") + "<br>"
+                + _("Coverage %(share)s (at least %(needed)s needed)", share=fmt_pct(coverage),
+                    needed=fmt_pct(min_coverage)))
+    return (f"{head}<br>{node_label}: {fmt_score(score)} / 6<br>"
+            + _("Band %(band)s: %(label)s", band=int(band), label=i18n.label(label))
+            + "<br>" + _("Coverage %(share)s", share=fmt_pct(coverage)))
 
 
 def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
@@ -158,18 +168,18 @@ def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
     scored = f["score"].notna()
     is_point = f["iso3"].isin(list(points))
     traces = []
-    for mask, name in ((scored & ~is_point, "Scored"), (~scored & ~is_point, "No data")):
+    for mask, name in ((scored & ~is_point, _("Scored")), (~scored & ~is_point, _("No data"))):
         part = f[mask]
         common = dict(locations=part["iso3"], locationmode="ISO-3", text=part["text"], customdata=part["iso3"],
                       hovertemplate="%{text}<extra></extra>", name=name,
                       marker={"line": {"color": "#ffffff", "width": 0.5}})
-        if name == "Scored":
+        if name == _("Scored"):
             traces.append(go.Choropleth(z=part["score"], coloraxis="coloraxis", showlegend=False, **common))
         else:
             traces.append(go.Choropleth(z=[0] * len(part), colorscale=[[0, NO_DATA], [1, NO_DATA]],
                                         showscale=False, showlegend=False, **common))
     pts = f[is_point]
-    for ok, name in ((False, "No data (small state)"), (True, "Small states")):
+    for ok, name in ((False, _("No data (small state)")), (True, _("Small states"))):
         part = pts[pts["score"].notna() == ok]
         if not len(part):
             continue
@@ -185,16 +195,16 @@ def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
     if len(pilots):  # a thick outline, not a marker: a star would hide a small country (Lebanon)
         traces.append(go.Choropleth(
             locations=pilots["iso3"], locationmode="ISO-3", z=[1] * len(pilots), text=pilots["text"],
-            customdata=pilots["iso3"], name="Pilot country", hovertemplate="%{text}<extra></extra>",
+            customdata=pilots["iso3"], name=_("Pilot country"), hovertemplate="%{text}<extra></extra>",
             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, showlegend=False,
             marker={"line": {"color": "#000000", "width": 2.2}}))
-        traces.append(go.Scattergeo(lon=[None], lat=[None], mode="markers", name="Pilot country",
+        traces.append(go.Scattergeo(lon=[None], lat=[None], mode="markers", name=_("Pilot country"),
                                     marker={"symbol": "square-open", "size": 12, "color": "#000000",
                                             "line": {"width": 2.5}}, hoverinfo="skip"))
     # legend keys (a choropleth has no legend swatch of its own)
     no_evidence = (f["label"] == NO_EVIDENCE) & ~scored
-    key = ("No data or no corporate evidence" if no_evidence.any() and (~scored & ~no_evidence).any()
-           else "No corporate evidence" if no_evidence.any() else "No data (coverage too low)")
+    key = (_("No data or no corporate evidence") if no_evidence.any() and (~scored & ~no_evidence).any()
+           else _("No corporate evidence") if no_evidence.any() else _("No data (coverage too low)"))
     traces.append(go.Scattergeo(lon=[None], lat=[None], mode="markers", name=key,
                                 marker={"symbol": "square", "size": 12, "color": NO_DATA}, hoverinfo="skip"))
     fig = go.Figure(traces)
@@ -205,7 +215,7 @@ def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
                                 "len": 0.9, "thickness": 12, "tickvals": [1, 2, 3, 4, 5, 6],
                                 "ticktext": [f"{b} {ticks[b]}" if b in ticks else str(b) for b in range(1, 7)],
                                 "tickfont": {"size": 10},
-                                "title": {"text": "Score: 1 = severe violations, 6 = fully respected",
+                                "title": {"text": _("Score: 1 = severe violations, 6 = fully respected"),
                                           "side": "top", "font": {"size": 11}}}},
         geo={"projection": {"type": "natural earth"}, "showframe": False, "showcoastlines": False,
              "showland": True, "landcolor": LAND, "showcountries": True, "countrycolor": "#ffffff",
@@ -227,16 +237,18 @@ def pillars_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
     low, high (the likely range from indicators/sensitivity.py) drawn as error bars."""
     f = frame.iloc[::-1]
     scored = f["score"].notna()
-    text = [f"{s:.2f}" if ok else "" for s, ok in zip(f["score"], scored)]
-    ticks = [f"<b>{n}</b><br><span style='font-size:10px'>{lab if ok else 'No data'}</span>"
+    text = [fmt_score(s) if ok else "" for s, ok in zip(f["score"], scored)]
+    no_data = _("No data")
+    ticks = [f"<b>{n}</b><br><span style='font-size:10px'>{i18n.label(lab) if ok else no_data}</span>"
              for n, lab, ok in zip(f["name"], f["label"], scored)]
-    hover = [f"<b>{n}</b><br>{fmt_score(s)} ({lab})<br>Coverage {fmt_pct(c)}"
+    hover = [f"<b>{n}</b><br>{fmt_score(s)} ({i18n.label(lab)})<br>" + _("Coverage %(share)s", share=fmt_pct(c))
              for n, s, lab, c in zip(f["name"], f["score"], f["label"], f["coverage"])]
     ranged = (scored & f["low"].notna() & f["high"].notna()) if {"low", "high"} <= set(f.columns) else None
     if ranged is not None:  # likely range from the sensitivity runs: error bars, range in the hover
-        hover = [h + (f"<br>Likely {lo:.2f}–{hi:.2f}" if ok else "")
+        hover = [h + ("<br>" + _("Likely %(low)s–%(high)s", low=fmt_score(lo), high=fmt_score(hi)) if ok else "")
                  for h, lo, hi, ok in zip(hover, f["low"], f["high"], ranged)]
-        labels = [f"{s:.2f}<br><span style='font-size:10px'>likely {lo:.1f}–{hi:.1f}</span>" if ok else ""
+        labels = [f"{fmt_score(s)}<br><span style='font-size:10px'>"
+                  + _("likely %(low)s–%(high)s", low=fmt1(lo), high=fmt1(hi)) + "</span>" if ok else ""
                   for s, lo, hi, ok in zip(f["score"], f["low"], f["high"], ranged)]
         text = ["" if ok else t for t, ok in zip(text, ranged)]  # the label goes after the error bar
     fig = go.Figure(go.Bar(
@@ -257,10 +269,10 @@ def pillars_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
                                  hoverinfo="skip", showlegend=False))
     for name, ok in zip(ticks, scored):
         if not ok:
-            fig.add_annotation(x=0.05, y=name, text="no data (coverage too low)", showarrow=False, xanchor="left",
+            fig.add_annotation(x=0.05, y=name, text=_("no data (coverage too low)"), showarrow=False, xanchor="left",
                                font={"size": 11, "color": "#495057"})
     wide = ranged is not None and ranged.any()
-    fig.update_xaxes(range=[0, 7.6 if wide else 6.6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)",
+    fig.update_xaxes(range=[0, 7.6 if wide else 6.6], tickvals=[1, 2, 3, 4, 5, 6], title=_("Score (1-6)"),
                      gridcolor="#e9ecef")
     fig.update_yaxes(automargin=True)
     return finish(fig, title, source, height=30 + 52 * len(f), bottom=44, legend=False)
@@ -281,20 +293,24 @@ def split_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
             x=[tick(p) for p in pillars], y=[s if ok else None for s, ok in zip(part["score"], scored)],
             name=str(part["actor_name"].dropna().iloc[0]) if part["actor_name"].notna().any() else actor,
             marker={"color": colour, "pattern": {"shape": pattern}, "line": {"color": "#333333", "width": 0.5}},
-            text=[f"{s:.1f}" if ok else "" for s, ok in zip(part["score"], scored)], textposition="outside",
+            text=[fmt1(s) if ok else "" for s, ok in zip(part["score"], scored)], textposition="outside",
             cliponaxis=False,
-            hovertext=[f"<b>{p}, {actor}</b><br>{fmt_score(s)}"
-                       + (f" ({lab})" if ok else "") + f"<br>Coverage {fmt_pct(c)}"
+            hovertext=[f"<b>{p}, {part['actor_name'].dropna().iloc[0] if part['actor_name'].notna().any() else actor}"
+                       f"</b><br>{fmt_score(s)}"
+                       + (f" ({i18n.label(lab)})" if ok else "") + "<br>" + _("Coverage %(share)s", share=fmt_pct(c))
                        for p, s, lab, c, ok in zip(pillars, part["score"], part["label"], part["coverage"], scored)],
             hovertemplate="%{hovertext}<extra></extra>"))
     fig.update_layout(barmode="group", bargap=0.25)
-    fig.update_yaxes(range=[0, 6.6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef")
+    fig.update_yaxes(range=[0, 6.6], tickvals=[1, 2, 3, 4, 5, 6], title=_("Score (1-6)"), gridcolor="#e9ecef")
     missing = frame[frame["score"].isna()]
     note = 0
     if len(missing):
-        names = "; ".join(f"{p} {a}" + (" (no corporate evidence)" if lab == NO_EVIDENCE else "")
-                          for p, a, lab in zip(missing["pillar_name"], missing["actor"], missing["label"]))
-        text = wrap(f"No bar = no data (coverage too low) or no corporate evidence: {names}.", 64)
+        no_evidence = " " + _("(no corporate evidence)")
+        names = "; ".join(f"{p} {a}" + (no_evidence if lab == NO_EVIDENCE else "")
+                          for p, a, lab in zip(missing["pillar_name"],
+                                               missing["actor_name"].fillna(missing["actor"]).str.lower(),
+                                               missing["label"]))
+        text = wrap(_("No bar = no data (coverage too low) or no corporate evidence: %(names)s.", names=names), 64)
         note = 14 * (text.count("<br>") + 1) + 6
         fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0, y=0, yshift=-34,
                            xanchor="left", yanchor="top", align="left", font={"size": 10, "color": "#212529"})
@@ -329,7 +345,7 @@ def lines_figure(frame: pd.DataFrame, measured: pd.DataFrame | None, *, title: s
             colour, dash, symbol = line_style(i)
             width = 2
             i += 1
-        extra = ([f"<br>{int(n)} countries{hover_unit}" for n in part["n"]] if "n" in part
+        extra = (["<br>" + _("%(n)s countries", n=int(n)) + hover_unit for n in part["n"]] if "n" in part
                  else [""] * len(part))
         fig.add_trace(go.Scatter(
             x=part["year"], y=part["score"], name=str(name), mode="lines+markers", connectgaps=False,
@@ -338,23 +354,24 @@ def lines_figure(frame: pd.DataFrame, measured: pd.DataFrame | None, *, title: s
                     "line": {"color": "#ffffff", "width": 0.5}}, hovertext=[f"<b>{name}</b> {y}: {fmt_score(s)}{e}"
                                            for y, s, e in zip(part["year"], part["score"], extra)],
             hovertemplate="%{hovertext}<extra></extra>"))
-    fig.update_yaxes(range=[1, 6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef",
+    fig.update_yaxes(range=[1, 6], tickvals=[1, 2, 3, 4, 5, 6], title=_("Score (1-6)"), gridcolor="#e9ecef",
                      domain=[0.34, 1] if measured is not None else [0, 1])
     fig.update_xaxes(dtick=1, gridcolor="#f1f3f5")
     if measured is not None:
         m = measured.sort_values("year")
-        fig.add_trace(go.Bar(x=m["year"], y=m["measured_share"], name="Measured share of the methodology",
+        fig.add_trace(go.Bar(x=m["year"], y=m["measured_share"], name=_("Measured share of the methodology"),
                              xaxis="x2", yaxis="y2", marker={"color": "#adb5bd"}, showlegend=False,
-                             text=[f"{v:.0%}" for v in m["measured_share"]], textposition="outside",
+                             text=[fmt_pct(v) for v in m["measured_share"]], textposition="outside",
                              cliponaxis=False,
-                             hovertemplate="%{x}: %{y:.0%} of the methodology measured<extra></extra>"))
+                             hovertemplate="%{x}: " + _("%(share)s of the methodology measured",
+                                                        share="%{y:.0%}") + "<extra></extra>"))
         fig.update_layout(
             xaxis2={"anchor": "y2", "matches": "x", "dtick": 1, "showticklabels": True},
             yaxis2={"domain": [0, 0.2], "range": [0, 1.25], "tickformat": ".0%", "tickvals": [0, 0.5, 1],
-                    "title": {"text": "Measured", "font": {"size": 10}}},
+                    "title": {"text": _("Measured"), "font": {"size": 10}}},
         )
         fig.update_layout(xaxis={"showticklabels": False})
-        fig.add_annotation(text="Measured share of the methodology, by year", showarrow=False,
+        fig.add_annotation(text=_("Measured share of the methodology, by year"), showarrow=False,
                            xref="paper", yref="paper", x=0, y=0.235, xanchor="left", yanchor="bottom",
                            font={"size": 10, "color": "#495057"})
     fig.update_layout(hovermode="closest")
@@ -380,8 +397,9 @@ def compare_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
             x=[tick(n) for n in nodes], y=[s if k else None for s, k in zip(part["score"], ok)], name=str(country),
             marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": patterns[i % len(patterns)]},
                     "line": {"color": "#333333", "width": 0.5}},
-            hovertext=[f"<b>{country}</b>, {n}: {fmt_score(s)}" + (f" ({lab})" if k else "")
-                       + (f"<br>Likely {lo:.2f}–{hi:.2f}" if r else "") + f"<br>Coverage {fmt_pct(c)}"
+            hovertext=[f"<b>{country}</b>, {n}: {fmt_score(s)}" + (f" ({i18n.label(lab)})" if k else "")
+                       + ("<br>" + _("Likely %(low)s–%(high)s", low=fmt_score(lo), high=fmt_score(hi)) if r else "")
+                       + "<br>" + _("Coverage %(share)s", share=fmt_pct(c))
                        for n, s, lab, c, k, lo, hi, r in zip(nodes, part["score"], part["label"], part["coverage"],
                                                                ok, part.get("low", part["score"]),
                                                                part.get("high", part["score"]), ranged)],
@@ -393,12 +411,12 @@ def compare_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
                 "array": [hi - s if r else None for hi, s, r in zip(part["high"], part["score"], ranged)],
                 "arrayminus": [s - lo if r else None for lo, s, r in zip(part["low"], part["score"], ranged)]})
     fig.update_layout(barmode="group", bargap=0.2)
-    fig.update_yaxes(range=[0, 6.3], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef")
+    fig.update_yaxes(range=[0, 6.3], tickvals=[1, 2, 3, 4, 5, 6], title=_("Score (1-6)"), gridcolor="#e9ecef")
     missing = frame[frame["score"].isna()]
     note = 0
     if len(missing):
-        text = wrap("No bar: " + "; ".join(missing_note(c, part, frame)
-                                           for c, part in missing.groupby("country", sort=False)) + ".", 64)
+        text = wrap(_("No bar: %(why)s.", why="; ".join(missing_note(c, part, frame)
+                                                        for c, part in missing.groupby("country", sort=False))), 64)
         note = 14 * (text.count("<br>") + 1) + 6
         fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0, y=0, yshift=-34,
                            xanchor="left", yanchor="top", align="left", font={"size": 10, "color": "#212529"})
@@ -409,12 +427,13 @@ def missing_note(country: str, missing: pd.DataFrame, frame: pd.DataFrame) -> st
     """'Colombia: no corporate evidence' or 'Lebanon: no corporate evidence for Privacy; no data for Overall'."""
     evidence = missing["label"] == NO_EVIDENCE
     if evidence.all() and len(missing) == int((frame["country"] == country).sum()):
-        return f"{country}: no corporate evidence"
+        return f"{country}: " + _("no corporate evidence")
     parts = []
     if evidence.any():
-        parts.append("no corporate evidence for " + ", ".join(missing.loc[evidence, "node_name"]))
+        parts.append(_("no corporate evidence for %(scores)s", scores=", ".join(missing.loc[evidence, "node_name"])))
     if (~evidence).any():
-        parts.append("no data (coverage too low) for " + ", ".join(missing.loc[~evidence, "node_name"]))
+        parts.append(_("no data (coverage too low) for %(scores)s",
+                       scores=", ".join(missing.loc[~evidence, "node_name"])))
     return f"{country}: " + "; ".join(parts)
 
 
@@ -426,20 +445,21 @@ def region_compare_figure(frame: pd.DataFrame, *, title: str, source: str, count
     f = frame.iloc[::-1]
     fig = go.Figure()
     fig.add_trace(go.Bar(y=f["node_name"], x=f["hi"] - f["lo"], base=f["lo"], orientation="h",
-                         name=f"{region}: range", marker={"color": "#dee2e6"},
-                         hovertext=[f"{region}: {fmt_score(lo)} to {fmt_score(hi)} ({int(n)} countries scored)"
+                         name=_("%(region)s: range", region=region), marker={"color": "#dee2e6"},
+                         hovertext=[_("%(region)s: %(low)s to %(high)s (%(n)s countries scored)", region=region,
+                                      low=fmt_score(lo), high=fmt_score(hi), n=int(n))
                                     for lo, hi, n in zip(f["lo"], f["hi"], f["n"])],
                          hovertemplate="%{hovertext}<extra></extra>"))
-    fig.add_trace(go.Scatter(y=f["node_name"], x=f["mean"], mode="markers", name=f"{region}: mean",
+    fig.add_trace(go.Scatter(y=f["node_name"], x=f["mean"], mode="markers", name=_("%(region)s: mean", region=region),
                              marker={"symbol": "line-ns-open", "size": 18, "color": "#495057",
                                      "line": {"width": 3, "color": "#495057"}},
-                             hovertemplate="Regional mean %{x:.2f}<extra></extra>"))
+                             hovertemplate=_("Regional mean %(score)s", score="%{x:.2f}") + "<extra></extra>"))
     fig.add_trace(go.Scatter(y=f["node_name"], x=f["score"], mode="markers", name=country,
                              marker={"symbol": "diamond", "size": 13, "color": "#E69F00",
                                      "line": {"color": "#000000", "width": 1}},
                              hovertemplate=f"{country}: " + "%{x:.2f}<extra></extra>"))
     fig.update_layout(barmode="overlay")
-    fig.update_xaxes(range=[1, 6], tickvals=[1, 2, 3, 4, 5, 6], title="Score (1-6)", gridcolor="#e9ecef")
+    fig.update_xaxes(range=[1, 6], tickvals=[1, 2, 3, 4, 5, 6], title=_("Score (1-6)"), gridcolor="#e9ecef")
     fig.update_yaxes(automargin=True)
     return finish(fig, title, source, height=40 + 44 * len(f), bottom=44, top_legend=True)
 
@@ -491,11 +511,11 @@ class Context:
 
     def node_name(self, node: str) -> str:
         if node == "overall":
-            return "Overall"
+            return _("Overall")
         if "." in node:
             p, a = node.split(".")
-            return f"{self.pillars.get(p, p)}, {self.actors.get(a, a).lower()}"
-        return self.pillars.get(node) or f"{self.actors.get(node, node)} actors"
+            return _("%(pillar)s, %(actor)s", pillar=self.pillars.get(p, p), actor=self.actors.get(a, a).lower())
+        return self.pillars.get(node) or _("%(actor)s actors", actor=self.actors.get(node, node))
 
     def slice(self, year: int, node: str) -> pd.DataFrame:
         """iso3-indexed score, coverage, band, measured_share of one node in one year (cached)."""
@@ -518,7 +538,8 @@ def short_publisher(name: str) -> str:
 def context() -> Context:
     """The Context of the current results (rebuilt when dashboard.data is refreshed)."""
     results = data.results()
-    key = id(results)
+    lang = i18n.current()
+    key = (id(results), lang)  # names (countries, pillars, labels) and cached figures are in one language
     if key not in _context or _context[key].results is not results:
         ds = data.dataset()
         meth = ds.methodology
@@ -537,15 +558,16 @@ def context() -> Context:
             publishers[a] = pubs(ind["actor"] == a)
         countries = ds.countries[["name", "region", "pilot"]].copy()
         countries["region"] = countries["region"].fillna("").astype(str)
-        for old in list(_context)[:-1]:  # keep the context being served while a recompute builds the next
-            _context.pop(old, None)
+        countries["name"] = [i18n.country_name(iso3, name, lang) for iso3, name in countries["name"].items()]
+        for stale in [k for k, c in _context.items() if c.results is not results]:  # a new scoring run
+            del _context[stale]
         _context[key] = Context(
             version=meth.parameters.methodology_version, years=list(results.years),
             min_coverage=meth.parameters.min_coverage, countries=countries,
-            pillars={c: str(n) for c, n in meth.pillars["name"].items()},
-            actors={c: str(n) for c, n in meth.actors["name"].items()},
+            pillars={c: i18n.methodology("pillars", c, "name", str(n), lang) for c, n in meth.pillars["name"].items()},
+            actors={c: i18n.methodology("actors", c, "name", str(n), lang) for c, n in meth.actors["name"].items()},
             nodes=set(results.nodes["node"].unique()),
-            labels={(n, int(b)): str(lab)
+            labels={(n, int(b)): i18n.band_label(n, b, str(lab), lang)
                     for n, b, lab in meth.bands[["node", "band", "label"]].itertuples(index=False)},
             publishers=publishers,
             regions=sorted(r for r in countries["region"].unique() if r),
@@ -604,7 +626,7 @@ def node_code(node: str, actor: str, ctx: Context | None = None) -> str:
 
 
 def actor_phrase(actor: str, ctx: Context) -> str:
-    return "" if actor == ALL else f", {ctx.actors.get(actor, actor).lower()} actors only"
+    return "" if actor == ALL else _(", %(actor)s actors only", actor=ctx.actors.get(actor, actor).lower())
 
 
 # --- Chart kinds (params -> figure) -----------------------------------------------------------------
@@ -620,9 +642,9 @@ def build_map(params: dict | None = None) -> go.Figure:
         raise P.ParamError("actor", f"the map shows {', '.join(MAP_ACTORS[:-1])} or {MAP_ACTORS[-1]} actors")
     code = node_code(node, actor, ctx)
     frame = map_table(ctx, year, code, region)
-    what = (ctx.pillars.get(node, "Overall") if node != "overall" else "Overall") + " score"
-    title = f"{what}{actor_phrase(actor, ctx)}, {year}" + (f": {region}" if region else "")
-    src = source_line(ctx.publishers.get(code, []), year, ctx.version, "; shapes: Natural Earth")
+    what = _("%(score)s score", score=ctx.pillars.get(node, _("Overall")) if node != "overall" else _("Overall"))
+    title = f"{what}{actor_phrase(actor, ctx)}, {year}" + (f": {i18n.region_name(region)}" if region else "")
+    src = source_line(ctx.publishers.get(code, []), year, ctx.version, "; " + _("shapes: Natural Earth"))
     return map_figure(frame, title=title, source=src, node_label=ctx.node_name(code),
                       min_coverage=ctx.min_coverage, zoom_to_data=bool(region), points=data.map_points(),
                       bounds=geo.region_bounds(list(frame["iso3"]), data.map_points()) if region else None,
@@ -654,7 +676,8 @@ def build_pillars(params: dict | None = None) -> go.Figure:
     name = ctx.countries.at[iso3, "name"]
     for row, code in zip(rows, ["overall", *ctx.pillars]):  # likely ranges, drawn as error bars
         row["low"], row["high"] = likely_range(ctx, year, iso3, code)
-    return pillars_figure(pd.DataFrame(rows), title=f"{name}: overall and pillar scores, {year}",
+    return pillars_figure(pd.DataFrame(rows), title=_("%(country)s: overall and pillar scores, %(year)s", country=name,
+                                                      year=year),
                           source=source_line(ctx.publishers["overall"], year, ctx.version))
 
 
@@ -689,7 +712,8 @@ def build_split(params: dict | None = None) -> go.Figure:
     iso3, year = param_country(params, ctx), param_year(params, ctx)
     name = ctx.countries.at[iso3, "name"]
     pubs = list(dict.fromkeys(p for a in ("state", "corporate") for p in ctx.publishers.get(a, [])))
-    return split_figure(split_table(ctx, iso3, year), title=f"{name}: state vs corporate, per pillar, {year}",
+    return split_figure(split_table(ctx, iso3, year), title=_("%(country)s: state vs corporate, per pillar, %(year)s",
+                                                                     country=name, year=year),
                         source=source_line(pubs, year, ctx.version))
 
 
@@ -727,7 +751,8 @@ def build_trend(params: dict | None = None) -> go.Figure:
     name = ctx.countries.at[iso3, "name"]
     years = f"{min(ctx.years)}-{max(ctx.years)}"
     return lines_figure(lines, measured_table(ctx, codes[0]),
-                        title=f"{name}: scores over time{actor_phrase(actor, ctx)}, {years}",
+                        title=_("%(country)s: scores over time%(actors)s, %(years)s", country=name,
+                                actors=actor_phrase(actor, ctx), years=years),
                         source=source_line(ctx.publishers.get(codes[0], ctx.publishers["overall"]), years, ctx.version))
 
 
@@ -740,7 +765,7 @@ def same_indicator_series(iso3: str, code: str, ctx: Context) -> pd.DataFrame | 
         return None
     rows = [(y["year"], y["like_for_like_level"]) for y in t["years"]]
     return pd.DataFrame({"year": [r[0] for r in rows], "score": [r[1] for r in rows],
-                         "series": f"{ctx.node_name(code)} on the same indicators"}).astype(
+                         "series": _("%(score)s on the same indicators", score=ctx.node_name(code))}).astype(
         {"score": float})
 
 
@@ -757,11 +782,12 @@ def build_compare(params: dict | None = None) -> go.Figure:
                 continue
             r = ctx.slice(year, code).loc[iso3]
             low, high = likely_range(ctx, year, iso3, code)
-            rows.append({"country": ctx.countries.at[iso3, "name"], "node_name": ctx.pillars.get(n, "Overall"),
+            rows.append({"country": ctx.countries.at[iso3, "name"], "node_name": ctx.pillars.get(n, _("Overall")),
                          "score": r["score"], "label": ctx.row_label(code, r), "coverage": r["coverage"],
                          "low": low, "high": high})
     pub_node = "overall" if actor == ALL else actor
-    return compare_figure(pd.DataFrame(rows), title=f"Countries compared{actor_phrase(actor, ctx)}, {year}",
+    return compare_figure(pd.DataFrame(rows),
+                          title=_("Countries compared%(actors)s, %(year)s", actors=actor_phrase(actor, ctx), year=year),
                           source=source_line(ctx.publishers.get(pub_node, []), year, ctx.version))
 
 
@@ -782,9 +808,10 @@ def build_compare_trend(params: dict | None = None) -> go.Figure:
     order = {names[c]: i for i, c in enumerate(codes)}
     lines = lines.sort_values(["series", "year"], key=lambda s: s.map(order) if s.name == "series" else s)
     years = f"{min(ctx.years)}-{max(ctx.years)}"
-    what = ctx.pillars.get(node, "Overall") if node != "overall" else "Overall"
+    what = ctx.pillars.get(node, _("Overall")) if node != "overall" else _("Overall")
     return lines_figure(lines, measured_table(ctx, code),
-                        title=f"{what} score{actor_phrase(actor, ctx)} over time, {years}",
+                        title=_("%(score)s score%(actors)s over time, %(years)s", score=what,
+                                actors=actor_phrase(actor, ctx), years=years),
                         source=source_line(ctx.publishers.get(code, ctx.publishers["overall"]), years, ctx.version))
 
 
@@ -816,12 +843,24 @@ def build_region_trends(params: dict | None = None) -> go.Figure:
     means = means[means["series"].isin(keep)]
     order = {s: i for i, s in enumerate(keep)}
     means = means.sort_values(["series", "year"], key=lambda s: s.map(order) if s.name == "series" else s)
+    names = {s: series_name(s) for s in keep}  # the legend in the language; the series stay keyed in English
+    means = means.assign(series=means["series"].map(names))
     years = f"{min(ctx.years)}-{max(ctx.years)}"
-    what = ctx.pillars.get(node, "Overall") if node != "overall" else "Overall"
+    what = ctx.pillars.get(node, _("Overall")) if node != "overall" else _("Overall")
     return lines_figure(means, measured_table(ctx, code),
-                        title=f"{what} score{actor_phrase(actor, ctx)}: mean by region on the same indicators, {years}",
-                        source=source_line(ctx.publishers.get(code, []), years, ctx.version), hover_unit=" scored",
-                        emphasis=WORLD, muted=[s for s in keep if s.endswith(PUBLISHED)])
+                        title=_("%(score)s score%(actors)s: mean by region on the same indicators, %(years)s",
+                                score=what, actors=actor_phrase(actor, ctx), years=years),
+                        source=source_line(ctx.publishers.get(code, []), years, ctx.version),
+                        hover_unit=" " + _("scored"), emphasis=names[WORLD],
+                        muted=[names[s] for s in keep if s.endswith(PUBLISHED)])
+
+
+def series_name(series: str) -> str:
+    """A regional-means series ('South Asia', 'All countries, as published') in the request's language."""
+    published = series.endswith(PUBLISHED)
+    group = series.removesuffix(PUBLISHED)
+    name = _("All countries") if group == WORLD else i18n.region_name(group)
+    return _("%(group)s, as published", group=name) if published else name
 
 
 def build_region_compare(params: dict | None = None) -> go.Figure:
@@ -838,9 +877,11 @@ def build_region_compare(params: dict | None = None) -> go.Figure:
                      "mean": vals.mean() if len(vals) else math.nan, "lo": vals.min() if len(vals) else math.nan,
                      "hi": vals.max() if len(vals) else math.nan, "n": len(vals)})
     name = ctx.countries.at[iso3, "name"]
-    return region_compare_figure(pd.DataFrame(rows), title=f"{name} within {region or 'its region'}, {year}",
+    title = (_("%(country)s within %(region)s, %(year)s", country=name, region=i18n.region_name(region), year=year)
+             if region else _("%(country)s within its region, %(year)s", country=name, year=year))
+    return region_compare_figure(pd.DataFrame(rows), title=title,
                                  source=source_line(ctx.publishers["overall"], year, ctx.version),
-                                 country=name, region=region or "Region")
+                                 country=name, region=i18n.region_name(region) if region else _("Region"))
 
 
 # --- Tensions within rights (issue 10): harm pressure vs restriction, kept out of the scores --------
@@ -891,7 +932,7 @@ def tensions_figure(frame: pd.DataFrame, *, title: str, source: str,
     law_source; optional parties, foreign, court_share, requests, shutdowns, shutdowns_harm. Pilots are
     stars with their name written beside them; shapes and labels carry the meaning without colour."""
     f = frame[frame["harm"].notna() & frame["restriction"].notna()].reset_index(drop=True)
-    f = f.assign(hover=[tensions_hover(r, publishers) for _, r in f.iterrows()], pilot=f["pilot"].astype(bool))
+    f = f.assign(hover=[tensions_hover(r, publishers) for _i, r in f.iterrows()], pilot=f["pilot"].astype(bool))
     has_law = f["law"].notna()
     traces = []
     for pilot, law, name in ((False, True, "Country"), (False, False, "Country, no content-law reading"),
@@ -976,27 +1017,6 @@ def figure_dict(kind: str, params: dict | None = None, *, fixed_height: bool = T
                 ctx.cache.pop(k, None)
         ctx.cache[key] = hit
     return hit
-
-
-def cached_keys(results, kind: str, limit: int = 64) -> list[tuple]:
-    """The most recent cache keys of `kind` ("figure", "country-body", ...) of a scoring run's context
-    (for rebuilding them when new results are prepared); [] when that run has no context."""
-    ctx = _context.get(id(results)) if results is not None else None
-    if ctx is None or ctx.results is not results:
-        return []
-    return [k for k in list(ctx.cache) if k[0] == kind][-limit:]
-
-
-def warm_figures(previous) -> None:
-    """data.add_warmer hook: rebuild, for the new results, the figures drawn for the previous ones."""
-    for _, kind, clean, fixed_height in cached_keys(previous and previous.results, "figure"):
-        try:
-            figure_dict(kind, dict(clean), fixed_height=fixed_height)
-        except ValueError:  # a view that no longer exists (e.g. a withdrawn country): built on demand
-            pass
-
-
-data.add_warmer(warm_figures)
 
 
 CHARTS = {

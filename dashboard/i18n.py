@@ -35,6 +35,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import flask
 import flask_babel
+from babel import core as babel_core
+from babel import numbers as babel_numbers
 from flask_babel import Babel
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -56,8 +58,26 @@ PARAM = "lang"
 # internal addresses that are not pages, files or API answers: never given a lang
 _NO_LANG_PREFIXES = ("/assets/", "/_dash-", "/_reload-hash", "/_favicon")
 
-gettext = flask_babel.gettext
-ngettext = flask_babel.ngettext
+def _babel_here() -> bool:
+    """Whether Flask-Babel can answer: inside the dashboard's app (not outside a request, nor in a bare Flask
+    app a test builds around one blueprint)."""
+    return flask.has_app_context() and "babel" in flask.current_app.extensions
+
+
+def gettext(string: str, **variables) -> str:
+    """`string` in the request's language (Flask-Babel), `%(name)s` placeholders filled; English elsewhere."""
+    if _babel_here():
+        return flask_babel.gettext(string, **variables)
+    return string % variables if variables else string
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    if _babel_here():
+        return flask_babel.ngettext(singular, plural, num, **variables)
+    variables.setdefault("num", num)
+    return (singular if num == 1 else plural) % variables
+
+
 _ = gettext
 
 
@@ -99,7 +119,9 @@ def select_locale() -> str:
 
 def current() -> str:
     """The language of the request being answered ("en" outside a request)."""
-    locale = flask_babel.get_locale() if flask.has_app_context() else None
+    if not _babel_here():
+        return DEFAULT
+    locale = flask_babel.get_locale()
     return parse(str(locale)) if locale is not None else DEFAULT
 
 
@@ -162,3 +184,119 @@ def localise_tree(tree, lang: str | None):
         if internal(href):
             node.href = with_lang(href, lang)
     return tree
+
+
+# --- CLDR formatting (Babel) ------------------------------------------------------------------------------
+
+def number(value, digits: int = 2, lang: str | None = None) -> str:
+    """`value` with `digits` decimals as the language writes it: 4.15 in English, 4,15 in Spanish."""
+    fmt = "0." + "0" * digits if digits else "0"
+    return babel_numbers.format_decimal(value, format=fmt, locale=lang or current())
+
+
+def signed(value, digits: int = 2, lang: str | None = None) -> str:
+    """A change with its sign: +0.95, −0,41 (the minus sign, not a hyphen)."""
+    text = number(abs(value), digits, lang)
+    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+
+
+def percent(value, lang: str | None = None) -> str:
+    """A share as a whole percentage in the language's style: 67%, 67 % (French)."""
+    return babel_numbers.format_percent(value, locale=lang or current())
+
+
+# --- names: countries from CLDR (Babel), regions from the catalogues -------------------------------------
+
+# ISO 3166 alpha-3 codes CLDR's alias table lacks (user-assigned codes), mapped to CLDR's territory code
+EXTRA_TERRITORIES = {"XKX": "XK"}  # Kosovo (World Bank's code; CLDR names it XK)
+# The World Bank regions of data/countries.csv: CLDR has no such groupings, so they are catalogue entries
+REGIONS = {
+    "East Asia & Pacific": N_("East Asia & Pacific"),
+    "Europe & Central Asia": N_("Europe & Central Asia"),
+    "Latin America & Caribbean": N_("Latin America & Caribbean"),
+    "Middle East & North Africa": N_("Middle East & North Africa"),
+    "North America": N_("North America"),
+    "South Asia": N_("South Asia"),
+    "Sub-Saharan Africa": N_("Sub-Saharan Africa"),
+}
+
+
+def territory(iso3: str) -> str | None:
+    """CLDR's two-letter territory code for an ISO 3166 alpha-3 code (COL -> CO), None if it has none."""
+    code = (iso3 or "").upper()
+    if code in EXTRA_TERRITORIES:
+        return EXTRA_TERRITORIES[code]
+    alias = babel_core.get_global("territory_aliases").get(code)
+    return alias[0] if alias and len(alias[0]) == 2 else None
+
+
+def country_name(iso3: str, english: str | None = None, lang: str | None = None) -> str:
+    """The country's name in the language, from CLDR; English (data/countries.csv's name) stays the
+    fallback for a code CLDR does not name, and is what English shows (the data's own spelling)."""
+    lang = lang or current()
+    if lang == DEFAULT and english:
+        return english
+    code = territory(iso3)
+    name = babel_core.Locale.parse(lang).territories.get(code) if code else None
+    return name or english or iso3
+
+
+def region_name(region: str | None) -> str:
+    """A World Bank region's name in the request's language (unknown names are shown as they are)."""
+    if not region:
+        return region or ""
+    return gettext(REGIONS[region]) if region in REGIONS else region
+
+
+def separators(lang: str | None = None) -> str:
+    """Plotly's `separators` (decimal mark, then thousands mark) for the language, from CLDR."""
+    lang = lang or current()
+    return babel_numbers.get_decimal_symbol(lang) + babel_numbers.get_group_symbol(lang)
+
+
+# --- the methodology's words (data/methodology/translations.csv, validated by indicators/) --------------
+
+# fixed labels the engine writes where a score has no band (indicators.drilldown): shown through _()
+FIXED_LABELS = (N_("No corporate evidence"), N_("Not rated: a condition, not an actor"), N_("No data"))
+_methodology_cache: dict = {}  # (id of the methodology, lang) -> {(table, key, field): text}; no visitor data
+
+
+def methodology(table: str, key, field: str, english: str, lang: str | None = None) -> str:
+    """A methodology table's text (an indicator's name, a pillar's question, a band label) in the language;
+    the English of the table itself in English (and where a table row is newer than its translations)."""
+    lang = lang or current()
+    if lang == DEFAULT:
+        return english
+    from . import data  # here: dashboard.data imports nothing of this module, but keep the import light
+    meth = data.dataset().methodology
+    cache_key = (id(meth), lang)
+    if cache_key not in _methodology_cache:
+        if len(_methodology_cache) > 4 * len(LANGUAGES):
+            _methodology_cache.clear()
+        _methodology_cache[cache_key] = meth.translated(lang)
+    return _methodology_cache[cache_key].get((table, str(key), field)) or english
+
+
+def band_label(node: str, band, english: str, lang: str | None = None) -> str:
+    """The label of band `band` of `node` (a pillar or overall) in the language."""
+    return methodology("bands", f"{node}:{int(band)}", "label", english, lang)
+
+
+def label(text: str | None) -> str:
+    """A label as the engine wrote it, shown in the language: the fixed ones (no data, no corporate
+    evidence) from the catalogues; a band label already translated passes through."""
+    return gettext(text) if text in FIXED_LABELS else (text or "")
+
+
+def node_label(node: str, text: str | None, lang: str | None = None) -> str:
+    """A label of node `node` as the engine wrote it (its band's English label, or a fixed one), in the
+    language: the band is found by its English label in methodology/bands.csv."""
+    if not text or text in FIXED_LABELS:
+        return label(text)
+    from . import data
+    bands = data.dataset().methodology.bands
+    for base in (str(node).split(".")[0], "overall"):  # actor nodes use the overall labels
+        hit = bands[(bands["node"] == base) & (bands["label"] == text)]
+        if len(hit):
+            return band_label(base, int(hit["band"].iloc[0]), text, lang)
+    return text

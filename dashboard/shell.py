@@ -244,6 +244,7 @@ class DashboardApp(dash.Dash):
             scripts = f'<script src="{html_lib.escape(plotly_url(self))}"></script>\n' + scripts
         kwargs["scripts"] = head + "\n" + LANG_HEADER_SCRIPT + "\n" + scripts
         lang = i18n.current()
+        kwargs["title"] = html_lib.escape(i18n.gettext(kwargs.get("title") or ""))  # the app's name, translated
         if lang in i18n.RTL:  # Bootstrap's mirrored stylesheet instead of the left-to-right one
             kwargs["css"] = re.sub(r'href="[^"]*' + re.escape(BOOTSTRAP_ASSET) + r'(\?[^"]*)?"',
                                    f'href="{asset_version(self, BOOTSTRAP_RTL_ASSET)}"', kwargs.get("css", ""))

@@ -77,6 +77,12 @@ CHANGELOG_FIELDS = [Field("version"), Field("order", "int", minimum=1), Field("a
     ("COL", "LBN", "MOZ", "UZB", "IDN")]
 CHANGELOG_EFFECTS = [f.name for f in CHANGELOG_FIELDS if f.name.startswith("effect_")]
 PARAMETER_FIELDS = [Field("name", "code"), Field("value"), Field("description", required=False)]
+# translations.csv: the methodology's words in other languages (one row per table row, field and language)
+TRANSLATION_FIELDS = [Field("table"), Field("key"), Field("field"), Field("lang"), Field("text")]
+# which fields of which table are translated: every one of them needs a text in every language the file
+# has (a language appears as soon as one row names it). Keys: the table's key columns joined by ":".
+TRANSLATED = {"indicators": ("name",), "pillars": ("name", "question"), "actors": ("name",),
+              "bands": ("label",)}
 PARAMETERS = {  # name -> (converter, minimum, maximum)
     "methodology_version": (str, None, None),
     "first_year": (int, 1990, 2100),
@@ -110,6 +116,14 @@ class Methodology:
     parameters: Parameters
     excluded: pd.DataFrame | None = None  # candidates deliberately not scored, with the reason
     changelog: pd.DataFrame | None = None  # every change from the previous version, with its effect
+    translations: pd.DataFrame | None = None  # table, key, field, lang, text (translations.csv)
+
+    def translated(self, lang: str) -> dict[tuple[str, str, str], str]:
+        """(table, key, field) -> text in `lang` (empty for a language the file does not have)."""
+        if self.translations is None:
+            return {}
+        part = self.translations[self.translations["lang"] == lang]
+        return {(t, k, f): x for t, k, f, x in part[["table", "key", "field", "text"]].itertuples(index=False)}
 
     @property
     def evidence_actors(self) -> set[str]:
@@ -195,8 +209,16 @@ def load_methodology(directory: Path, known_sources: set[str] | None,
         raw_log = read_table(directory / "changelog.csv", CHANGELOG_FIELDS, issues, key=["version", "order"],
                              name=prefix + "changelog.csv")
         changelog = None if raw_log is None else raw_log
+    translations = None
+    if (directory / "translations.csv").exists():  # optional: the words of the methodology in other languages
+        translations = read_table(directory / "translations.csv", TRANSLATION_FIELDS, issues,
+                                  key=["table", "key", "field", "lang"], name=prefix + "translations.csv")
     if any(t is None for t in (raw_ind, raw_pil, raw_act, raw_band, raw_par)):
         return None
+    if translations is not None:
+        _check_translations(translations, {"indicators": raw_ind, "pillars": raw_pil, "actors": raw_act,
+                                           "bands": raw_band}, prefix, issues)
+        translations = translations.drop(columns="_line")
 
     label = prefix + "indicators.csv"
     check_reference(raw_ind, "pillar", set(raw_pil["code"]), label, "pillar (methodology/pillars.csv)", issues)
@@ -278,7 +300,46 @@ def load_methodology(directory: Path, known_sources: set[str] | None,
         for column in CHANGELOG_EFFECTS:
             changelog[column] = pd.to_numeric(changelog[column].replace("", None), errors="coerce")
         changelog = changelog.sort_values(["version", "order"]).reset_index(drop=True)
-    return Methodology(indicators, pillars, actors, bands, parameters, excluded, changelog)
+    return Methodology(indicators, pillars, actors, bands, parameters, excluded, changelog, translations)
+
+
+def _table_keys(table: str, frame: pd.DataFrame) -> list[tuple[str, int]]:
+    """(key, line) of each row: `code`, or `node:band` for bands."""
+    if table == "bands":
+        return [(f"{n}:{b}", int(line)) for n, b, line in zip(frame["node"], frame["band"], frame["_line"])]
+    return [(str(c), int(line)) for c, line in zip(frame["code"], frame["_line"])]
+
+
+def _check_translations(frame: pd.DataFrame, tables: dict[str, pd.DataFrame], prefix: str,
+                        issues: list[Issue]) -> None:
+    """Every translated field of every row has a text in every language of translations.csv; every
+    row of translations.csv names a table, row and field that exist."""
+    label = prefix + "translations.csv"
+    keys = {t: dict(_table_keys(t, f)) for t, f in tables.items()}
+    for _, row in frame.iterrows():
+        line = int(row["_line"])
+        if row["table"] not in TRANSLATED:
+            issues.append(Issue(label, line, "table", f"'{row['table']}' is not a translated table "
+                                                      f"({', '.join(TRANSLATED)})"))
+        elif row["field"] not in TRANSLATED[row["table"]]:
+            issues.append(Issue(label, line, "field", f"'{row['field']}' is not a translated field of "
+                                                      f"{row['table']} ({', '.join(TRANSLATED[row['table']])})"))
+        elif row["key"] not in keys[row["table"]]:
+            issues.append(Issue(label, line, "key", f"no row '{row['key']}' in methodology/{row['table']}.csv"))
+        if not str(row["lang"]).isalpha() or len(str(row["lang"])) not in (2, 3) or row["lang"] != row["lang"].lower():
+            issues.append(Issue(label, line, "lang", f"'{row['lang']}' is not a language code such as 'es'"))
+    have = set(zip(frame["table"], frame["key"], frame["field"], frame["lang"]))
+    for lang in sorted(set(frame["lang"])):
+        for table, fields in TRANSLATED.items():
+            source = tables[table]
+            for (key, line), (_, row) in zip(_table_keys(table, source), source.iterrows()):
+                for field in fields:
+                    if str(row.get(field, "")) == "":
+                        continue  # nothing to translate (an optional field left empty)
+                    if (table, key, field, lang) not in have:
+                        issues.append(Issue(prefix + f"{table}.csv", line, field,
+                                            f"no '{lang}' translation of {field} for '{key}' "
+                                            f"(add it to {label})"))
 
 
 def _check_changelog(frame: pd.DataFrame, codes: set[str], label: str, issues: list[Issue]) -> None:

@@ -110,3 +110,53 @@ def test_cli_validate_exit_codes(tmp_path):
 def test_shipped_data_is_valid():
     ds = load_dataset()
     assert ds.observations["source_id"].ne("").all()
+
+
+# --- the methodology's words in other languages (data/methodology/translations.csv) ---------------------
+
+def _translations(root, drop=(), extra=()):
+    """A complete translations.csv in Spanish for the hand-made methodology, minus `drop`, plus `extra`."""
+    import pandas as pd
+    meth = root / "methodology"
+    rows = [("indicators", code, "name", "es", f"{name} (es)") for code, name, *_rest in INDICATORS]
+    rows += [("pillars", c, "name", "es", f"{c} (es)") for c in ("privacy", "expression")]
+    rows += [("actors", c, "name", "es", f"{c} (es)") for c in ("state", "corporate", "structural")]
+    rows += [("bands", f"{n}:{b}", "label", "es", f"{n} {b} (es)") for n in ("overall", "privacy", "expression")
+             for b in range(1, 7)]
+    rows = [r for r in rows if r[:3] not in drop] + list(extra)
+    pd.DataFrame(rows, columns=["table", "key", "field", "lang", "text"]).to_csv(meth / "translations.csv",
+                                                                                 index=False)
+
+
+def test_complete_translations_load_and_are_read(tmp_path):
+    root = write_data_dir(tmp_path, GOOD)
+    _translations(root)
+    meth = load_dataset(root).methodology
+    words = meth.translated("es")
+    assert words[("bands", "privacy:3", "label")] == "privacy 3 (es)"
+    assert words[("indicators", "a_lin", "name")] == "Linear item (es)"
+    assert meth.translated("fr") == {}
+
+
+def test_a_missing_translation_names_file_row_and_language(tmp_path):
+    root = write_data_dir(tmp_path, GOOD)
+    _translations(root, drop={("indicators", "b_worse", "name"), ("bands", "expression:6", "label")},
+                  extra=[("pillars", "privacy", "name", "fr", "Vie privée")])
+    issues = issues_of(root)
+    hit = find(issues, "methodology/indicators.csv", 3, "name")  # b_worse is the second row
+    assert "'es'" in hit.message and "b_worse" in hit.message
+    assert "'es'" in find(issues, "methodology/bands.csv", 19, "label").message  # expression, band 6
+    # a language appears as soon as one row names it: French now lacks every other text
+    french = [i for i in issues if "'fr'" in i.message]
+    assert len(french) == len(INDICATORS) + 1 + 3 + 18
+
+
+def test_a_translation_of_nothing_is_refused(tmp_path):
+    root = write_data_dir(tmp_path, GOOD)
+    _translations(root, extra=[("indicators", "zz_gone", "name", "es", "x"),
+                               ("pillars", "privacy", "weight", "es", "1"),
+                               ("sources", "SRC", "name", "es", "x"), ("actors", "state", "name", "ES", "x")])
+    issues = issues_of(root)
+    lines = {i.field: i for i in issues if i.file == "methodology/translations.csv"}
+    assert set(lines) == {"key", "field", "table", "lang"}
+    assert "zz_gone" in lines["key"].message

@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 
+from ..i18n import _
+
 
 def _query(params: dict | None) -> str:
     clean = {k: v for k, v in (params or {}).items() if v not in (None, "", [])}
@@ -67,25 +69,25 @@ def download_menu(chart: str | None, chart_params: dict | None = None, data_para
     """
     items = []
     if chart:
-        items += [dbc.DropdownMenuItem("Chart", header=True),
-                  _item("PNG image (print resolution)", chart_url(chart, "png", chart_params)),
-                  _item("SVG image", chart_url(chart, "svg", chart_params)),
-                  _item("Embed (HTML snippet for your site)", embed_url(chart, chart_params, code=True),
+        items += [dbc.DropdownMenuItem(_("Chart"), header=True),
+                  _item(_("PNG image (print resolution)"), chart_url(chart, "png", chart_params)),
+                  _item(_("SVG image"), chart_url(chart, "svg", chart_params)),
+                  _item(_("Embed (HTML snippet for your site)"), embed_url(chart, chart_params, code=True),
                         new_tab=True)]
-    items += [dbc.DropdownMenuItem("Data", header=True),
+    items += [dbc.DropdownMenuItem(_("Data"), header=True),
               _item("CSV", data_url("csv", data_params, data)),
-              _item("Excel (with sources sheet)", data_url("xlsx", data_params, data))]
+              _item(_("Excel (with sources sheet)"), data_url("xlsx", data_params, data))]
     if data == "scores" and str((data_params or {}).get("level") or "pillar") != "indicator":
-        items.append(_item("Excel, per indicator values", data_url("xlsx", {**(data_params or {}),
+        items.append(_item(_("Excel, per indicator values"), data_url("xlsx", {**(data_params or {}),
                                                                             "level": "indicator"})))
     if gis:
-        items += [_item("GeoJSON (map layer)", data_url("geojson", data_params)),
-                  _item("GeoPackage (map layer)", data_url("gpkg", data_params))]
-    items.append(_item("Sources cited (CSV)", sources_url(data_params, data)))
+        items += [_item(_("GeoJSON (map layer)"), data_url("geojson", data_params)),
+                  _item(_("GeoPackage (map layer)"), data_url("gpkg", data_params))]
+    items.append(_item(_("Sources cited (CSV)"), sources_url(data_params, data)))
     single = _single_country_year(data_params) if data == "scores" else None
     if single:
-        items += [dbc.DropdownMenuItem("Report", header=True),
-                  _item("Country brief (PDF)", brief_url(*single))]
+        items += [dbc.DropdownMenuItem(_("Report"), header=True),
+                  _item(_("Country brief (PDF)"), brief_url(*single))]
     kwargs = {"id": menu_id} if menu_id else {}
-    return dbc.DropdownMenu(items, label="Download", color="secondary", size="sm", className="d-inline-block",
+    return dbc.DropdownMenu(items, label=_("Download"), color="secondary", size="sm", className="d-inline-block",
                             **kwargs)

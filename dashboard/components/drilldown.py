@@ -17,41 +17,46 @@ import re
 
 import dash_bootstrap_components as dbc
 import pandas as pd
+from babel import numbers as babel_numbers
 from dash import html
 
-from .. import data
+from .. import data, i18n
+from ..i18n import N_, _
 from . import ui
 
-STATUS = {"missing": "No data for this country (other countries have it this year)",
-          "not measured this year": "Not measured by its source in this window"}
-ACTOR_WORDS = {"state": "State", "corporate": "Companies", "structural": "Structural (connectivity)"}
-COLUMNS = ("Indicator", "Score (1 to 6)", "Raw value", "Weight", "Source")
+STATUS = {"missing": N_("No data for this country (other countries have it this year)"),
+          "not measured this year": N_("Not measured by its source in this window")}
+ACTOR_WORDS = {"state": N_("State"), "corporate": N_("Companies"), "structural": N_("Structural (connectivity)")}
 
 
-def correction_source(text) -> list:
-    """A correction's source as typed ("https://... (E1)"): the URL as a link, the words beside it as text."""
-    from dashboard.review.present import split_source
-    url, label = split_source(text)
-    if url is None:
-        return [label or "not given"]
-    return [html.A(url, href=url, target="_blank", rel="noopener noreferrer"), *([f" ({label})"] if label else [])]
+def columns() -> tuple[str, ...]:
+    return (_("Indicator"), _("Score (1 to 6)"), _("Raw value"), _("Weight"), _("Source"))
 
 
 def num(value, digits: int = 4) -> str:
+    """A raw value as the language writes numbers (4 significant digits; whole numbers above a million)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "-"
     value = float(value)
-    return f"{value:.{digits}g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    if abs(value) >= 1e6:
+        return babel_numbers.format_decimal(round(value), locale=i18n.current())
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        return text
+    return babel_numbers.format_decimal(float(text), format="0.######", locale=i18n.current())
 
 
 _UNITS = [
     (re.compile(r"^V-Dem estimate \(about (-?[\d.]+)\.\.(-?[\d.]+)\)$"),
-     lambda m: f"V-Dem expert-survey estimate, usually between {m[1]} and {m[2]}"),
-    (re.compile(r"^FIW item score (\d+)-(\d+)$"), lambda m: f"Freedom House item score, {m[1]} to {m[2]}"),
-    (re.compile(r"^RDR score (\d+)-(\d+)$"), lambda m: f"Ranking Digital Rights score, {m[1]} to {m[2]}"),
-    (re.compile(r"^count of (.+?) (\d+)-(\d+)$"), lambda m: f"number of {m[1]}, {m[2]} to {m[3]}"),
-    (re.compile(r"^% of population$"), lambda m: "% of the population"),
-    (re.compile(r"^per 100 people$"), lambda m: "subscriptions per 100 people"),
+     lambda m: _("V-Dem expert-survey estimate, usually between %(low)s and %(high)s", low=m[1], high=m[2])),
+    (re.compile(r"^FIW item score (\d+)-(\d+)$"),
+     lambda m: _("Freedom House item score, %(low)s to %(high)s", low=m[1], high=m[2])),
+    (re.compile(r"^RDR score (\d+)-(\d+)$"),
+     lambda m: _("Ranking Digital Rights score, %(low)s to %(high)s", low=m[1], high=m[2])),
+    (re.compile(r"^count of (.+?) (\d+)-(\d+)$"),
+     lambda m: _("number of %(what)s, %(low)s to %(high)s", what=m[1], low=m[2], high=m[3])),
+    (re.compile(r"^% of population$"), lambda m: _("percentage of the population")),
+    (re.compile(r"^per 100 people$"), lambda m: _("subscriptions per 100 people")),
 ]
 
 
@@ -64,9 +69,9 @@ def scale_words(unit: str, direction: str) -> str:
             text = words(match)
             break
     if re.match(r"^\d+ \w", text) and "," in text:  # categories such as "0 none, 1 partial, 2 exists"
-        text = "categories: " + re.sub(r"(\d+) ", r"\1 = ", text)
-    better = {"higher_better": "higher is better", "higher_worse": "higher is worse"}.get(direction, "")
-    return "; ".join(filter(None, [text, better])) or "as published"
+        text = _("categories: %(list)s", list=re.sub(r"(\d+) ", r"\1 = ", text))
+    better = {"higher_better": _("higher is better"), "higher_worse": _("higher is worse")}.get(direction, "")
+    return "; ".join(filter(None, [text, better])) or _("as published")
 
 
 def _mapping(raw) -> list[tuple[float, float]]:
@@ -82,17 +87,20 @@ def scoring_words(method: str, direction: str, lo, hi, mapping) -> str:
     """How the raw value becomes a 1-6 score, in words (the methodology's goalposts or mapping)."""
     if method in ("linear", "log"):
         best, worst = (hi, lo) if direction != "higher_worse" else (lo, hi)
-        low_end = "or below" if best == hi else "or above"
-        high_end = "or above" if best == hi else "or below"
-        words = f"{num(worst)} {low_end} scores 1, {num(best)} {high_end} scores 6"
-        return words + (", on a log scale between (the first events count most)" if method == "log"
-                        else ", in proportion between")
+        if best == hi:
+            words = _("%(worst)s or below scores 1, %(best)s or above scores 6", worst=num(worst), best=num(best))
+        else:
+            words = _("%(worst)s or above scores 1, %(best)s or below scores 6", worst=num(worst), best=num(best))
+        return words + (_(", on a log scale between (the first events count most)") if method == "log"
+                        else _(", in proportion between"))
     pairs = _mapping(mapping)
     if method == "categorical" and pairs:
-        return ", ".join(f"{num(k)} scores {num(v)}" for k, v in pairs)
+        return ", ".join(_("%(value)s scores %(score)s", value=num(k), score=num(v)) for k, v in pairs)
     if method == "bands" and pairs:
         pairs = sorted(pairs)
-        return ", ".join(f"{num(k)}{' or more' if i else ''} scores {num(v)}" for i, (k, v) in enumerate(pairs))
+        return ", ".join(_("%(value)s or more scores %(score)s", value=num(k), score=num(v)) if i
+                         else _("%(value)s scores %(score)s", value=num(k), score=num(v))
+                         for i, (k, v) in enumerate(pairs))
     return ""
 
 
@@ -120,21 +128,28 @@ def drilldown(d: dict) -> dbc.Accordion:
     """One accordion item per pillar: actor nodes, then the indicator table with sources."""
     items = []
     for p in d["pillars"]:
-        actors = html.Ul([html.Li([html.Strong(f"{ACTOR_WORDS.get(a['actor'], a['actor'].capitalize())}: "),
+        name = i18n.methodology("pillars", p["node"], "name", p["name"])
+        label = i18n.node_label(p["node"], p["label"])
+        actors = html.Ul([html.Li([html.Strong(_(ACTOR_WORDS[a["actor"]]) + ": " if a["actor"] in ACTOR_WORDS
+                                               else f"{a['actor'].capitalize()}: "),
                                    ui.score_text(a["score"]) if a["score"] is not None or a["label"] == "No data"
-                                   else a["label"],
-                                   f" ({a['label']})" if a["score"] is not None else "",
-                                   f", coverage {ui.pct(a['coverage'])} "
-                                   f"({a['indicators_with_data']} of {a['indicators']} indicators)"])
+                                   else i18n.node_label(p["node"], a["label"]),
+                                   f" ({i18n.node_label(p['node'], a['label'])})" if a["score"] is not None else "",
+                                   ", " + _("coverage %(share)s (%(with_data)s of %(total)s indicators)",
+                                            share=ui.pct(a["coverage"]), with_data=a["indicators_with_data"],
+                                            total=a["indicators"])])
                           for a in p["actors"]], className="small mb-2")
         items.append(dbc.AccordionItem([
-            html.P([f"{p['name']}: weighted mean (weight {p['weight']:g} in the overall score) of its indicators "
-                    f"with data; coverage {ui.pct(p['coverage'])}, {p['indicators_with_data']} of "
-                    f"{p['indicators']} indicators. Lowest scores first: highlighted rows score below the "
-                    "pillar and pull it down. By actor:"], className="small mb-1"),
+            html.P([_("%(pillar)s: weighted mean (weight %(weight)s in the overall score) of its indicators with "
+                      "data; coverage %(share)s, %(with_data)s of %(total)s indicators. Lowest scores first: "
+                      "highlighted rows score below the pillar and pull it down. By actor:", pillar=name,
+                      weight=i18n.number(p["weight"], 0) if float(p["weight"]).is_integer() else num(p["weight"]),
+                      share=ui.pct(p["coverage"]), with_data=p["indicators_with_data"], total=p["indicators"])],
+                   className="small mb-1"),
             actors,
             indicator_table(p, d["year"]),
-        ], title=f"{p['name']}: {ui.score_text(p['score'])} · {p['label']} · coverage {ui.pct(p['coverage'])}",
+        ], title=_("%(pillar)s: %(score)s · %(label)s · coverage %(share)s", pillar=name,
+                   score=ui.score_text(p["score"]), label=label, share=ui.pct(p["coverage"])),
             item_id=p["node"]))
     return dbc.Accordion(items, always_open=True, start_collapsed=False, active_item=[d["pillars"][0]["node"]],
                          id="country-drilldown")
@@ -147,7 +162,8 @@ def _cell(label: str, content, class_name: str = "") -> html.Td:
 def indicator_table(p: dict, year: int) -> html.Div:
     """The indicators of one pillar: lowest score first, scale in words, source; reflows on phones."""
     meth = data.dataset().methodology.indicators
-    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in COLUMNS]))
+    cols = columns()
+    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in cols]))
     rows = []
     for it in order_items(p["items"]):
         spec = meth.loc[it["indicator"]].to_dict() if it["indicator"] in meth.index else {}
@@ -156,48 +172,58 @@ def indicator_table(p: dict, year: int) -> html.Div:
         variable = get("source_variable") or ""
         source = (html.Span([html.A(src["publisher"], href=src["url"], target="_blank", rel="noopener"),
                              html.Br(), html.Span(src["dataset"], className="drd-muted"),
-                             *([html.Br(), html.Span(f"Variable: {variable}", className="drd-muted")]
+                             *([html.Br(), html.Span(_("Variable: %(name)s", name=variable), className="drd-muted")]
                                if variable else []),
-                             html.Br(), html.Span(f"Licence: {src['licence']}", className="drd-muted")])
+                             html.Br(), html.Span(_("Licence: %(licence)s", licence=src["licence"]),
+                                                  className="drd-muted")])
                   if src else "-")
         used = it["status"] == "used"
         low = pulls_down(it, p.get("score"))
-        name_cell = [html.Span(it["name"], className="fw-semibold"),
-                     html.Span(f" · {ACTOR_WORDS.get(it['actor'], it['actor'])}", className="drd-muted small"),
+        name_cell = [html.Span(i18n.methodology("indicators", it["indicator"], "name", it["name"]),
+                               className="fw-semibold"),
+                     html.Span(" · " + (_(ACTOR_WORDS[it["actor"]]) if it["actor"] in ACTOR_WORDS else it["actor"]),
+                               className="drd-muted small"),
                      html.Br(), html.Code(it["indicator"], className="small")]
         note = plain_note(it.get("note"), variable) if used else None
         if note:
-            name_cell += [html.Br(), html.Span(f"Note: {note}", className="drd-muted small")]
+            name_cell += [html.Br(), html.Span(_("Note: %(note)s", note=note), className="drd-muted small")]
         if it.get("correction"):
             c = it["correction"]
             name_cell.append(html.Div([
-                html.Strong("Expert correction. "),
-                f"Published value {num(c['original_value'])} replaced by {num(it['value'])}. ",
-                f"By {c['author']} on {c['date']}. Why: {c['reason']}. ",
-                "Source: ", *correction_source(c.get("source")),
+                html.Strong(_("Expert correction.") + " "),
+                _("Published value %(before)s replaced by %(after)s.", before=num(c["original_value"]),
+                  after=num(it["value"])) + " ",
+                _("By %(author)s on %(date)s. Why: %(reason)s.", author=c["author"], date=c["date"],
+                  reason=c["reason"]) + " ",
+                _("Source:") + " ", (html.A(c["source"], href=c["source"], target="_blank", rel="noopener")
+                                     if str(c.get("source") or "").startswith("http")
+                                     else (c.get("source") or _("not given"))),
                 "."], className="drd-correction small", role="note"))
         scale = scale_words(get("unit") or "", it.get("direction") or get("direction") or "")
         rule = scoring_words(it.get("method") or "", it.get("direction") or "", it.get("lo"), it.get("hi"),
                              it.get("mapping"))
         if used:
-            score = [html.Span(f"{it['score']:.2f}", className="fs-6 fw-semibold"),
-                     html.Span(" of 6", className="drd-muted small"),
-                     *([html.Br(), html.Span("pulls the pillar down", className="badge drd-low-badge")]
+            score = [html.Span(i18n.number(it["score"]), className="fs-6 fw-semibold"),
+                     html.Span(" " + _("of 6"), className="drd-muted small"),
+                     *([html.Br(), html.Span(_("pulls the pillar down"), className="badge drd-low-badge")]
                        if low else [])]
             raw = [html.Span(num(it["value"]), className="fw-semibold"),
-                   f" in {it['obs_year']}",
-                   *([html.Span(f" (carried forward to {year})", className="drd-muted")] if it.get("carried") else []),
+                   " " + _("in %(year)s", year=it["obs_year"]),
+                   *([html.Span(" " + _("(carried forward to %(year)s)", year=year), className="drd-muted")]
+                     if it.get("carried") else []),
                    html.Br(), html.Span(scale, className="drd-muted small"),
                    *([html.Br(), html.Span(rule, className="drd-muted small")] if rule else [])]
         else:
-            score = html.Span("No data", className="fw-semibold")
-            raw = [html.Span(STATUS.get(it["status"], it["status"]), className="drd-muted small"),
+            score = html.Span(_("No data"), className="fw-semibold")
+            raw = [html.Span(_(STATUS[it["status"]]) if it["status"] in STATUS else it["status"],
+                             className="drd-muted small"),
                    html.Br(), html.Span(scale, className="drd-muted small")]
         cls = " ".join(filter(None, ["drd-corrected" if it.get("correction") else "",
                                      "drd-pulls-down" if low else "", "" if used else "drd-nodata-row"]))
-        rows.append(html.Tr([_cell(COLUMNS[0], name_cell), _cell(COLUMNS[1], score, "drd-score-cell"),
-                             _cell(COLUMNS[2], raw), _cell(COLUMNS[3], f"{it['weight']:g}"),
-                             _cell(COLUMNS[4], source, "small")], className=cls or None))
-    caption = html.Caption(f"{p.get('name', 'Pillar')}: indicators, lowest score first", className="visually-hidden")
+        rows.append(html.Tr([_cell(cols[0], name_cell), _cell(cols[1], score, "drd-score-cell"),
+                             _cell(cols[2], raw), _cell(cols[3], num(it["weight"])),
+                             _cell(cols[4], source, "small")], className=cls or None))
+    pillar = i18n.methodology("pillars", p.get("node"), "name", p.get("name") or _("Pillar"))
+    caption = html.Caption(_("%(pillar)s: indicators, lowest score first", pillar=pillar), className="visually-hidden")
     return html.Div(html.Table([caption, head, html.Tbody(rows)],
                                className="table table-sm drd-table drd-indicator-table drd-reflow mb-0"))

@@ -9,8 +9,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, clientside_callback, dcc, html
 
-from .. import data
+from .. import data, i18n
 from ..figures import SCALE
+from ..i18n import _
 
 # No plotly toolbar on charts (it covered their titles on phones; the Download menu beside each chart
 # gives PNG, SVG and the data) and never its "Share chart…" button, which uploads to Plotly Cloud: the
@@ -32,7 +33,7 @@ def graph(graph_id: str, figure=None, label: str = "", class_name: str = "", zoo
         config.update(displayModeBar=True, modeBarButtons=MAP_BUTTONS)
     return html.Div(dcc.Graph(id=graph_id, figure=figure if figure is not None else {}, config=config,
                               className=f"drd-graph {class_name}".strip(), **kwargs),
-                    role="figure", **{"aria-label": label or "chart"}, **box)
+                    role="figure", **{"aria-label": label or _("chart")}, **box)
 
 
 def _hex(colour: str) -> tuple[int, int, int]:
@@ -64,17 +65,20 @@ def text_colour(background: str) -> str:
 def band_badge(score, label: str) -> html.Span:
     """Score and band label on the map's colour; 'No data' in neutral grey."""
     if score is None or pd.isna(score):  # "No data", or "No corporate evidence" where that is why
-        return html.Span(label if label and label != "No data" else "No data", className="badge drd-badge drd-nodata")
+        return html.Span(_(label) if label and label != "No data" else _("No data"),
+                         className="badge drd-badge drd-nodata")
     bg = scale_colour(score)
     return html.Span(label, className="badge drd-badge", style={"backgroundColor": bg, "color": text_colour(bg)})
 
 
 def pct(value) -> str:
-    return "-" if value is None or pd.isna(value) else f"{value:.0%}"
+    """A share as the language writes it (67 % in French)."""
+    return "-" if value is None or pd.isna(value) else i18n.percent(value)
 
 
 def score_text(score) -> str:
-    return "no data" if score is None or pd.isna(score) else f"{score:.2f}"
+    """A score with 2 decimals as the language writes it (4,15 in Spanish)."""
+    return _("no data") if score is None or pd.isna(score) else i18n.number(score)
 
 
 def score_card(title: str, node: dict, extra: str | None = None) -> dbc.Card:
@@ -83,9 +87,9 @@ def score_card(title: str, node: dict, extra: str | None = None) -> dbc.Card:
         html.H3(title, className="h6 text-body-secondary mb-1"),
         html.P([html.Span(score_text(node["score"]), className="fs-3 fw-semibold me-1"),
                 html.Span("/ 6", className="text-body-secondary")] if node["score"] is not None
-               else [html.Span("No data", className="fs-4 fw-semibold")], className="mb-1"),
-        band_badge(node["score"], node["label"]),
-        html.P(f"Coverage {pct(node['coverage'])}" + (f" · {extra}" if extra else ""),
+               else [html.Span(_("No data"), className="fs-4 fw-semibold")], className="mb-1"),
+        band_badge(node["score"], i18n.node_label(node.get("node") or "overall", node["label"])),
+        html.P(_("Coverage %(share)s", share=pct(node["coverage"])) + (f" · {extra}" if extra else ""),
                className="small text-body-secondary mb-0 mt-1"),
     ]), className="h-100 drd-card")
 
@@ -131,12 +135,20 @@ def year_options() -> list[dict]:
 
 def country_options(scored_only: bool = False) -> list[dict]:
     frame = data.countries().sort_values("name")
-    return [{"label": f"{row['name']} ({iso3})", "value": iso3} for iso3, row in frame.iterrows()]
+    named = [(i18n.country_name(iso3, row["name"]), iso3) for iso3, row in frame.iterrows()]
+    return [{"label": f"{name} ({iso3})", "value": iso3} for name, iso3 in sorted(named, key=lambda n: _collate(n[0]))]
+
+
+def _collate(name: str) -> str:
+    """Sort key for names in any script: accents folded (Ä with A), case ignored."""
+    import unicodedata
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower() or name
 
 
 def region_options() -> list[dict]:
     regions = sorted(r for r in data.countries()["region"].dropna().unique() if r)
-    return [{"label": "All regions", "value": "all"}] + [{"label": r, "value": r} for r in regions]
+    return [{"label": _("All regions"), "value": "all"}] + [{"label": i18n.region_name(r), "value": r}
+                                                             for r in regions]
 
 
 def labelled(label: str, control, control_id: str, width: dict | None = None, hidden: bool = False) -> dbc.Col:
@@ -149,15 +161,16 @@ def labelled(label: str, control, control_id: str, width: dict | None = None, hi
                    className="mb-2 d-none" if hidden else "mb-2")
 
 
-ACTORS = [{"label": "All actors", "value": "all"}, {"label": "State", "value": "state"},
-          {"label": "Corporate", "value": "corporate"}]
+def actors() -> list[dict]:
+    return [{"label": _("All actors"), "value": "all"}, {"label": _("State"), "value": "state"},
+            {"label": _("Corporate"), "value": "corporate"}]
 
 
 def actor_radio(radio_id: str, value: str, width: dict) -> dbc.Col:
     """The all / state / corporate toggle, labelled as a radio group."""
     label_id = f"{radio_id}-label"
-    return dbc.Col([html.Div("Actor", id=label_id, className="small fw-semibold mb-1 form-label"),
-                    html.Div(dbc.RadioItems(id=radio_id, options=ACTORS, value=value, inline=True,
+    return dbc.Col([html.Div(_("Actor"), id=label_id, className="small fw-semibold mb-1 form-label"),
+                    html.Div(dbc.RadioItems(id=radio_id, options=actors(), value=value, inline=True,
                                             input_class_name="me-1", label_class_name="me-2"),
                              role="radiogroup", **{"aria-labelledby": label_id})],
                    **width, className="mb-2")

@@ -1,4 +1,5 @@
-"""The export cache: an LRU of built files, keyed by the parsed request, emptied when the data layer reloads."""
+"""The export cache: an LRU of built files, keyed by the parsed request and the language, emptied when the data
+layer reloads."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-from .. import data
+from .. import data, i18n
+
+LANGUAGE_FREE = {("shapes",), ("points",)}  # map geometry: the same in every language
 
 
 class ExportCache:
@@ -34,6 +37,9 @@ class ExportCache:
         return len(value) if isinstance(value, (bytes, bytearray)) else 0
 
     def get(self, key, compute: Callable[[], object]):
+        lang = i18n.current()  # files carry words: one entry per language (English keys stay as they are)
+        if lang != i18n.DEFAULT and not (isinstance(key, tuple) and key[:1] in LANGUAGE_FREE):
+            key = (lang, key)
         self.owner()
         with self._lock:
             if key in self._items:

@@ -6,12 +6,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import figures
+from dashboard import figures, i18n
 from dashboard.callback_input import reject, scalar
 from dashboard.components import ui
-from dashboard.i18n import N_
+from dashboard.i18n import N_, _
 
-dash.register_page(__name__, path="/compare", name=N_("Compare"), title="Compare countries: Digital Rights Dashboard",
+dash.register_page(__name__, path="/compare", name=N_("Compare"),
+                   title=lambda **_kw: _("Compare countries: Digital Rights Dashboard"),
                    order=1)
 
 
@@ -20,7 +21,9 @@ def default_countries(ctx) -> list[str]:
     return [c for c in ctx.countries.index[ctx.countries["pilot"]]] or list(ctx.countries.index[:3])
 
 
-VIEWS = [{"label": "One year, side by side", "value": "year"}, {"label": "Over time, one score", "value": "time"}]
+def views() -> list[dict]:
+    return [{"label": _("One year, side by side"), "value": "year"},
+            {"label": _("Over time, one score"), "value": "time"}]
 
 
 def parse(params: dict) -> tuple[dict, list[str]]:
@@ -49,7 +52,8 @@ def param_view(params: dict, ctx=None) -> str:
 def chart(view: dict):
     if not view["countries"]:
         ctx = figures.context()
-        return figures.message_figure(f"Countries compared, {view['year']}", "Choose one or more countries above.",
+        return figures.message_figure(_("Countries compared, %(year)s", year=view["year"]),
+                                      _("Choose one or more countries above."),
                                       figures.source_line(ctx.publishers["overall"], view["year"], ctx.version))
     codes = ",".join(view["countries"])
     if view["view"] == "time":
@@ -73,7 +77,7 @@ def time_table(view: dict) -> html.Div:
     """The over-time view's numbers: one row per year, one column per country, for the chosen score."""
     ctx = figures.context()
     code = figures.node_code(view["node"], view["actor"], ctx)
-    head = html.Thead(html.Tr([html.Th("Year", scope="col")] + [
+    head = html.Thead(html.Tr([html.Th(_("Year"), scope="col")] + [
         html.Th(dcc.Link(ctx.countries.at[c, "name"], href=f"/country/{c}?year={max(ctx.years)}"), scope="col")
         for c in view["countries"]]))
     rows = []
@@ -81,9 +85,10 @@ def time_table(view: dict) -> html.Div:
         sl = ctx.slice(year, code)
         rows.append(html.Tr([html.Th(str(year), scope="row")] + [
             html.Td([ui.score_text(sl.at[c, "score"]), html.Br(),
-                     html.Span(f"cov. {ui.pct(sl.at[c, 'coverage'])}", className="small drd-muted")])
+                     html.Span(_("cov. %(share)s", share=ui.pct(sl.at[c, "coverage"])), className="small drd-muted")])
             for c in view["countries"]]))
-    return ui.table(f"{ctx.node_name(code)} score by year", head, rows, "Scores table (scrolls sideways)")
+    return ui.table(_("%(score)s score by year", score=ctx.node_name(code)), head, rows,
+                    _("Scores table (scrolls sideways)"))
 
 
 def table(view: dict) -> html.Div:
@@ -96,7 +101,7 @@ def table(view: dict) -> html.Div:
     codes = ["overall", *ctx.pillars]
     codes += [a for a in ctx.actors if a in ctx.nodes]
     codes += [f"{p}.{a}" for p in ctx.pillars for a in ctx.actors if f"{p}.{a}" in ctx.nodes]
-    head = html.Thead(html.Tr([html.Th("Score", scope="col")] + [
+    head = html.Thead(html.Tr([html.Th(_("Score"), scope="col")] + [
         html.Th(dcc.Link(ctx.countries.at[c, "name"], href=f"/country/{c}?year={view['year']}"), scope="col")
         for c in view["countries"]]))
     rows = []
@@ -106,48 +111,51 @@ def table(view: dict) -> html.Div:
         for c in view["countries"]:
             r = sl.loc[c]
             cells.append(html.Td([ui.score_text(r["score"]), html.Br(),
-                                  html.Span(f"{ctx.label(code, r['band'])} · cov. {ui.pct(r['coverage'])}",
+                                  html.Span(i18n.label(ctx.label(code, r["band"])) + " · "
+                                            + _("cov. %(share)s", share=ui.pct(r["coverage"])),
                                             className="small drd-muted")]))
         label = ctx.node_name(code)
         rows.append(html.Tr([html.Th(html.Strong(label) if code in ctx.pillars or code == "overall" else label,
                                      scope="row")] + cells))
-    return ui.table(f"All scores by pillar and actor, {view['year']}", head, rows, "Scores table (scrolls sideways)")
+    return ui.table(_("All scores by pillar and actor, %(year)s", year=view["year"]), head, rows,
+                    _("Scores table (scrolls sideways)"))
 
 
 def layout(countries=None, year=None, actor=None, node=None, view=None, **_other):
     ctx = figures.context()
     state, problems = parse({"countries": countries, "year": year, "actor": actor, "node": node, "view": view})
     over_time = state["view"] == "time"
-    nodes = [{"label": "Overall", "value": "overall"}] + [{"label": n, "value": c} for c, n in ctx.pillars.items()]
+    nodes = [{"label": _("Overall"), "value": "overall"}] + [{"label": n, "value": c} for c, n in ctx.pillars.items()]
     return html.Div([
-        html.H1("Compare countries", className="h3"),
-        html.P("Put up to eight countries side by side, for every pillar, for all actors or for the state or "
-               "companies only, in one year or over time. The table below the chart lists every score with its "
-               "band and coverage. Error bars show each score's likely range over 1,000 rescorings with other "
-               "reasonable choices: where two countries' ranges overlap, the gap between them is not meaningful.",
+        html.H1(_("Compare countries"), className="h3"),
+        html.P(_("Put up to eight countries side by side, for every pillar, for all actors or for the state or "
+                 "companies only, in one year or over time. The table below the chart lists every score with its "
+                 "band and coverage. Error bars show each score's likely range over 1,000 rescorings with other "
+                 "reasonable choices: where two countries' ranges overlap, the gap between them is not meaningful."),
                className="text-body-secondary"),
-        *[ui.alert(f"The link asked for something unknown and was reset: {p}") for p in problems],
+        *[ui.alert(_("The link asked for something unknown and was reset: %(problem)s", problem=p))
+          for p in problems],
         dbc.Row([
-            ui.labelled("Countries", dcc.Dropdown(id="compare-countries", options=ui.country_options(),
-                                                  value=state["countries"], multi=True,
-                                                  placeholder="Type country names…"), "compare-countries",
+            ui.labelled(_("Countries"), dcc.Dropdown(id="compare-countries", options=ui.country_options(),
+                                                     value=state["countries"], multi=True,
+                                                     placeholder=_("Type country names…")), "compare-countries",
                         {"xs": 12, "lg": 6}),
-            dbc.Col([html.Div("View", id="compare-view-label", className="small fw-semibold mb-1 form-label"),
-                     html.Div(dbc.RadioItems(id="compare-view", options=VIEWS, value=state["view"], inline=True,
+            dbc.Col([html.Div(_("View"), id="compare-view-label", className="small fw-semibold mb-1 form-label"),
+                     html.Div(dbc.RadioItems(id="compare-view", options=views(), value=state["view"], inline=True,
                                              input_class_name="me-1", label_class_name="me-2"),
                               role="radiogroup", **{"aria-labelledby": "compare-view-label"})],
                     xs=12, lg=6, className="mb-2"),
-            ui.labelled("Year", dcc.Dropdown(id="compare-year", options=ui.year_options(), value=state["year"],
+            ui.labelled(_("Year"), dcc.Dropdown(id="compare-year", options=ui.year_options(), value=state["year"],
                                              clearable=False, searchable=False), "compare-year",
                         {"xs": 6, "sm": 4, "lg": 2}, hidden=over_time),
-            ui.labelled("Score", dcc.Dropdown(id="compare-node", options=nodes, value=state["node"],
+            ui.labelled(_("Score"), dcc.Dropdown(id="compare-node", options=nodes, value=state["node"],
                                               clearable=False, searchable=False), "compare-node",
                         {"xs": 6, "sm": 4, "lg": 2}, hidden=not over_time),
             ui.actor_radio("compare-actor", state["actor"], {"xs": 12, "sm": 8, "lg": 4}),
         ], className="g-2 align-items-end"),
         html.Div(menu(state), id="compare-downloads", className="mb-2"),
-        ui.progress("compare-progress", "Redrawing the comparison…"),
-        html.Div([ui.graph("compare-graph", chart(state), "Chart comparing the chosen countries"),
+        ui.progress("compare-progress", _("Redrawing the comparison…")),
+        html.Div([ui.graph("compare-graph", chart(state), _("Chart comparing the chosen countries")),
                   html.Div(table(state), id="compare-table")], id="compare-view-body", className="drd-view"),
         dcc.Store(id="compare-url-sync"),
     ])
@@ -168,7 +176,7 @@ def update(countries, year, actor, node="overall", view="year"):
     scalar(actor, "actor", (str,), 20)
     scalar(node, "node", (str,), 20)
     scalar(view, "view", (str,), 10)
-    state, _ = parse({"countries": ",".join(countries or []), "year": year, "actor": actor, "node": node,
+    state, _unused = parse({"countries": ",".join(countries or []), "year": year, "actor": actor, "node": node,
                       "view": view})
     hide = ("mb-2 d-none", "mb-2") if state["view"] == "time" else ("mb-2", "mb-2 d-none")
     return chart(state), menu(state), table(state), *hide

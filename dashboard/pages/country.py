@@ -12,37 +12,46 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import data, figures
+from dashboard import data, figures, i18n
 from dashboard.callback_input import rejects_bad_values, scalar
 from dashboard.components import ui
 from dashboard.components.drilldown import drilldown, indicator_table  # noqa: F401 - the profile's drill-down
 from dashboard.components.drilldown import num as _num
-from dashboard.i18n import N_
+from dashboard.i18n import N_, _
 from indicators.trend import signed, trend_sentence
 
 dash.register_page(__name__, path_template="/country/<iso3>", name=N_("Country"),
-                   title=lambda iso3=None, **_: f"{_name(iso3)}: digital rights profile", nav=False)
+                   title=lambda iso3=None, **_kw: _("%(country)s: digital rights profile", country=_name(iso3)),
+                   nav=False)
 
 def _name(iso3) -> str:
     try:
         frame = data.countries()
         code = str(iso3 or "").upper()
-        return str(frame.at[code, "name"]) if code in frame.index else "Unknown country"
+        return i18n.country_name(code, str(frame.at[code, "name"])) if code in frame.index else _("Unknown country")
     except Exception:  # noqa: BLE001 - a title must never break the page
-        return "Country"
+        return _("Country")
+
+
+def _signed(value) -> str:
+    """A change with its sign in the language's number style: +0,95, −0,41 (indicators.trend.signed's rules)."""
+    text = signed(value)
+    return text if text == "–" else text[0] + i18n.number(abs(float(text[1:])))
 
 
 def unknown_country(code: str) -> html.Div:
     return html.Div([
-        html.H1("Country not found", className="h3"),
-        ui.alert([html.Strong(f"“{code}” is not a country code we know. "),
-                  "Profiles use ISO 3166 alpha-3 codes, for example ",
-                  dcc.Link("COL", href="/country/COL"), " for Colombia or ",
-                  dcc.Link("IDN", href="/country/IDN"), " for Indonesia."], color="danger"),
-        dbc.Row(ui.labelled("Find a country", dcc.Dropdown(id="country-find", options=ui.country_options(),
-                                                           placeholder="Type a country name…"),
+        html.H1(_("Country not found"), className="h3"),
+        ui.alert([html.Strong(_("“%(code)s” is not a country code we know.", code=code) + " "),
+                  _("Profiles use ISO 3166 alpha-3 codes, for example") + " ",
+                  dcc.Link("COL", href="/country/COL"), " " + _("for %(country)s or", country=i18n.country_name(
+                      "COL", "Colombia")) + " ",
+                  dcc.Link("IDN", href="/country/IDN"), " " + _("for %(country)s.", country=i18n.country_name(
+                      "IDN", "Indonesia"))], color="danger"),
+        dbc.Row(ui.labelled(_("Find a country"), dcc.Dropdown(id="country-find", options=ui.country_options(),
+                                                              placeholder=_("Type a country name…")),
                             "country-find", {"xs": 12, "md": 6})),
-        html.P(dcc.Link("Back to the world map", href="/")),
+        html.P(dcc.Link(_("Back to the world map"), href="/")),
         dcc.Location(id="country-find-nav", refresh="callback-nav"),
     ])
 
@@ -57,28 +66,30 @@ def layout(iso3=None, year=None, **_other):
         chosen = figures.param_year({"year": year}, ctx)
     except ValueError:
         chosen = max(ctx.years)
-        problems.append(ui.alert([html.Strong(f"There are no scores for the year “{year}”. "),
-                                  f"Scores exist for {min(ctx.years)}–{max(ctx.years)}; showing {chosen}."]))
+        problems.append(ui.alert([html.Strong(_("There are no scores for the year “%(year)s”.", year=year) + " "),
+                                  _("Scores exist for %(first)s–%(last)s; showing %(year)s.", first=min(ctx.years),
+                                    last=max(ctx.years), year=chosen)]))
     row = ctx.countries.loc[code]
     return html.Div([
         dcc.Store(id="country-iso3", data=code),
         html.Div([
             html.H1([row["name"], html.Small(f" {code}", className="text-body-secondary fs-6")],
                     className="h3 mb-1 me-3"),
-            *([dbc.Badge("Pilot country", color="dark", className="me-2")] if row["pilot"] else []),
+            *([dbc.Badge(_("Pilot country"), color="dark", className="me-2")] if row["pilot"] else []),
         ], className="d-flex flex-wrap align-items-center"),
-        html.P([f"Region: {row['region'] or 'not assigned'} · ",
-                dcc.Link("Compare with other countries", href=f"/compare?countries={code}&year={chosen}"),
-                " · ", dcc.Link("Back to the map", href=f"/?year={chosen}")], className="text-body-secondary"),
+        html.P([_("Region: %(region)s", region=i18n.region_name(row["region"]) if row["region"]
+                  else _("not assigned")) + " · ",
+                dcc.Link(_("Compare with other countries"), href=f"/compare?countries={code}&year={chosen}"),
+                " · ", dcc.Link(_("Back to the map"), href=f"/?year={chosen}")], className="text-body-secondary"),
         *problems,
-        dbc.Row([ui.labelled("Year", dcc.Dropdown(id="country-year", options=ui.year_options(), value=chosen,
+        dbc.Row([ui.labelled(_("Year"), dcc.Dropdown(id="country-year", options=ui.year_options(), value=chosen,
                                                   clearable=False, searchable=False), "country-year",
                              {"xs": 6, "sm": 4, "lg": 2}),
-                 ui.labelled("Another country", dcc.Dropdown(id="country-find", options=ui.country_options(),
-                                                             placeholder="Type a country name…"),
+                 ui.labelled(_("Another country"), dcc.Dropdown(id="country-find", options=ui.country_options(),
+                                                                placeholder=_("Type a country name…")),
                              "country-find", {"xs": 12, "sm": 8, "lg": 4})], className="g-2"),
         dcc.Location(id="country-find-nav", refresh="callback-nav"),
-        ui.progress("country-progress", "Updating the profile for the chosen year…"),
+        ui.progress("country-progress", _("Updating the profile for the chosen year…")),
         html.Div(page_body(code, chosen), id="country-body", className="drd-view", **{"aria-busy": "false"}),
         dcc.Store(id="country-url-sync"),
     ])
@@ -106,40 +117,30 @@ def cached_body(iso3: str, year: int) -> dict:
     return cache[key]
 
 
-def warm_bodies(previous) -> None:
-    """data.add_warmer hook: rebuild the profiles shown before (and the pilots' latest year) for new results."""
-    ctx = figures.context()
-    wanted = [(i, y) for _, i, y in figures.cached_keys(previous and previous.results, "country-body", 24)]
-    wanted += [(i, max(ctx.years)) for i in ctx.countries.index[ctx.countries["pilot"]]]
-    for iso3, year in dict.fromkeys(wanted):
-        cached_body(iso3, year)
-
-
-data.add_warmer(warm_bodies)
-
-
 def year_parts(iso3: str, year: int) -> dict:
     """Everything that depends on the year, keyed by the ids of YEAR_PARTS."""
     d = data.drilldown(iso3, year)
     o = d["overall"]
     params = {"country": iso3, "year": year}
     sure, likely = how_sure(iso3, year)
-    cards = [dbc.Col(ui.score_card("Overall", o, " · ".join(filter(None, [
-                         f"measured share {ui.pct(o['measured_share'])}", likely.get("overall")]))),
+    cards = [dbc.Col(ui.score_card(_("Overall"), o, " · ".join(filter(None, [
+                         _("measured share %(share)s", share=ui.pct(o["measured_share"])), likely.get("overall")]))),
                      xs=12, sm=6, lg=True, className="mb-2")]
-    cards += [dbc.Col(ui.score_card(p["name"], p, likely.get(p["node"])), xs=6, sm=6, lg=True, className="mb-2")
+    cards += [dbc.Col(ui.score_card(i18n.methodology("pillars", p["node"], "name", p["name"]), p,
+                                    likely.get(p["node"])), xs=6, sm=6, lg=True, className="mb-2")
               for p in d["pillars"]]
     withheld = o["score"] is None
     note = ui.alert(
-        f"{d['country']} has no overall score for {year}: only {ui.pct(o['coverage'])} of the measured "
-        f"indicators have data, below the {d['min_coverage']:.0%} needed. Scores are never filled in.",
+        _("%(country)s has no overall score for %(year)s: only %(share)s of the measured indicators have data, "
+          "below the %(needed)s needed. Scores are never filled in.", country=i18n.country_name(iso3, d["country"]),
+          year=year, share=ui.pct(o["coverage"]), needed=ui.pct(d["min_coverage"])),
         color="secondary") if withheld else None
     return {
-        "country-cards": [html.H2(f"Scores in {year}", className="visually-hidden"),
+        "country-cards": [html.H2(_("Scores in %(year)s", year=year), className="visually-hidden"),
                           dbc.Row(cards, className="g-2"),
-                          html.P(["Scores run from 1 (severe violations) to 6 (fully respected). Coverage: the share "
-                                  "of the indicators measured this year that have data for the country. ",
-                                  dcc.Link("How scores are made", href="/methodology"), "."],
+                          html.P([_("Scores run from 1 (severe violations) to 6 (fully respected). Coverage: the "
+                                    "share of the indicators measured this year that have data for the country.")
+                                  + " ", dcc.Link(_("How scores are made"), href="/methodology"), "."],
                                  className="small text-body-secondary mt-1"), note],
         "country-sure": how_sure_section(sure),
         "country-pillars": figures.figure_dict("pillars", params),
@@ -161,29 +162,31 @@ def page_body(iso3: str, year: int) -> list:
         html.Section(part["country-cards"], id="country-cards", className="mb-3"),
         html.Div(part["country-sure"], id="country-sure"),
         dbc.Row([
-            dbc.Col(ui.section("Pillar scores", ui.graph("country-pillars", part["country-pillars"],
-                                                         "Bar chart of the overall and pillar scores"),
+            dbc.Col(ui.section(_("Pillar scores"), ui.graph("country-pillars", part["country-pillars"],
+                                                            _("Bar chart of the overall and pillar scores")),
                                menu=html.Div(part["country-pillars-menu"], id="country-pillars-menu")), lg=6),
-            dbc.Col(ui.section("State vs corporate", ui.graph("country-split", part["country-split"],
-                                                              "Bar chart of state and corporate scores per pillar"),
-                               html.P("Structural conditions (connectivity) count in the Access pillar but never "
-                                      "as abuse, so they are not shown here.", className="small text-body-secondary"),
+            dbc.Col(ui.section(_("State vs corporate"), ui.graph(
+                "country-split", part["country-split"], _("Bar chart of state and corporate scores per pillar")),
+                               html.P(_("Structural conditions (connectivity) count in the Access pillar but never "
+                                        "as abuse, so they are not shown here."),
+                                      className="small text-body-secondary"),
                                menu=html.Div(part["country-split-menu"], id="country-split-menu")), lg=6),
         ]),
-        ui.section("Drill-down: from each pillar to its indicators and sources",
+        ui.section(_("Drill-down: from each pillar to its indicators and sources"),
                    html.Div(part["country-drill"], id="country-drill"),
                    menu=html.Div(part["country-drill-menu"], id="country-drill-menu"), id="drilldown"),
         dbc.Row([
-            dbc.Col(ui.section("Compared with the region", ui.graph(
+            dbc.Col(ui.section(_("Compared with the region"), ui.graph(
                 "country-region", part["country-region"],
-                "The country's scores against the range and mean of its region"),
+                _("The country's scores against the range and mean of its region")),
                 menu=html.Div(part["country-region-menu"], id="country-region-menu")), lg=6),
-            dbc.Col(ui.section("Over time", ui.graph("country-trend", figures.figure_dict("trend", {"country": iso3}),
-                                                     "Line chart of the scores over the years"),
-                               html.P("“Overall on the same indicators” starts at the first overall score and "
-                                      "adds only the year-to-year changes of indicators measured in both years; "
-                                      "the grey bars show how much of the methodology any source "
-                                      "measured each year: a change in the basket of indicators can move a score.",
+            dbc.Col(ui.section(_("Over time"), ui.graph("country-trend",
+                                                        figures.figure_dict("trend", {"country": iso3}),
+                                                        _("Line chart of the scores over the years")),
+                               html.P(_("“Overall on the same indicators” starts at the first overall score and "
+                                        "adds only the year-to-year changes of indicators measured in both years; "
+                                        "the grey bars show how much of the methodology any source "
+                                        "measured each year: a change in the basket of indicators can move a score."),
                                       className="small text-body-secondary"),
                                menu=ui.downloads("trend", {"country": iso3},
                                                  {"year": "all", "country": iso3, "level": "pillar"})), lg=6),
@@ -205,9 +208,9 @@ def trend_section(iso3: str) -> html.Section:
     """'How it has changed': the change in words (like-for-like first, the basket effect beside it),
     what moved it, and the yearly table. Method: indicators/trend.py."""
     span = trend_span(iso3)
-    title = "How it has changed, on the same indicators"
+    title = _("How it has changed, on the same indicators")
     if span is None:
-        return ui.section(title, html.P("Fewer than two years have an overall score: no change can be given."),
+        return ui.section(title, html.P(_("Fewer than two years have an overall score: no change can be given.")),
                           id="trend")
     ctx = figures.context()
     t = data.trend(iso3, *span)
@@ -218,23 +221,27 @@ def trend_section(iso3: str) -> html.Section:
             p = data.trend(iso3, *span, node=code)
         except ValueError:
             continue  # the pillar is withheld at one end: no change is given for it
-        pillars.append(html.Li(f"{name}: {signed(p['like_for_like'])} on the same indicators, "
-                               f"{signed(p['composition'])} from indicators added or dropped "
-                               f"(published {signed(p['published'])})."))
+        pillars.append(html.Li(_("%(pillar)s: %(same)s on the same indicators, %(composition)s from indicators added "
+                                 "or dropped (published %(published)s).", pillar=name, same=_signed(p["like_for_like"]),
+                                 composition=_signed(p["composition"]), published=_signed(p["published"]))))
     moved = [c for c in t["contributions"] if c["contribution"] and abs(c["contribution"]) >= 0.005][:5]
-    explain = [html.Li([f"{c['name']} ({c['indicator']}): {_num(c['value_from'])} in {c['obs_year_from'] or '–'} → "
-                        f"{_num(c['value_to'])} in {c['obs_year_to'] or '–'}, {signed(c['contribution'])}"
+    explain = [html.Li([_("%(indicator)s (%(code)s): %(before)s in %(year_before)s → %(after)s in %(year_after)s, "
+                          "%(contribution)s",
+                          indicator=i18n.methodology("indicators", c["indicator"], "name", c["name"]),
+                          code=c["indicator"], before=_num(c["value_from"]), year_before=c["obs_year_from"] or "–",
+                          after=_num(c["value_to"]), year_after=c["obs_year_to"] or "–",
+                          contribution=_signed(c["contribution"]))
                         + ("" if c["status"] == "changed" else f" ({c['why']})")]) for c in moved]
     return ui.section(
         title, *words,
-        html.P(["The published score for a year rests on the indicators measured that year. Sources start and "
-                "stop, so the change between two published scores mixes real change with indicators added or "
-                "dropped. “On the same indicators” compares each year with the next on the indicators this country "
-                "has in both, and adds up those steps; a value carried forward from an earlier year counts as no "
-                "change. ", dcc.Link("How this is computed", href="/methodology#trends"), "."],
+        html.P([_("The published score for a year rests on the indicators measured that year. Sources start and "
+                  "stop, so the change between two published scores mixes real change with indicators added or "
+                  "dropped. “On the same indicators” compares each year with the next on the indicators this "
+                  "country has in both, and adds up those steps; a value carried forward from an earlier year counts "
+                  "as no change.") + " ", dcc.Link(_("How this is computed"), href="/methodology#trends"), "."],
                className="small text-body-secondary"),
         html.Ul(pillars, className="small mb-2") if pillars else None,
-        html.Div([html.P("What moved it, on the same indicators (largest first):", className="small mb-1"),
+        html.Div([html.P(_("What moved it, on the same indicators (largest first):"), className="small mb-1"),
                   html.Ul(explain, className="small mb-2")]) if explain else None,
         trend_table(t), id="trend")
 
@@ -242,20 +249,21 @@ def trend_section(iso3: str) -> html.Section:
 def trend_table(t: dict) -> html.Div:
     """Overall score per year: level, change from the year before as published, on the same indicators and
     from indicators added or dropped, and the chained same-indicator level."""
-    cols = ("Year", "Score", "Change", "On the same indicators", "From indicators added or dropped",
-            "Same-indicator level", "Indicators (in common)")
+    cols = (_("Year"), _("Score"), _("Change"), _("On the same indicators"), _("From indicators added or dropped"),
+            _("Same-indicator level"), _("Indicators (in common)"))
     head = html.Thead(html.Tr([html.Th(c, scope="col") for c in cols]))
     rows = []
     for y in t["years"]:
-        level = "no score" if y["level"] is None else f"{y['level']:.2f}"
-        same = "-" if y["like_for_like_level"] is None else f"{y['like_for_like_level']:.2f}"
+        level = _("no score") if y["level"] is None else i18n.number(y["level"])
+        same = "-" if y["like_for_like_level"] is None else i18n.number(y["like_for_like_level"])
         count = "-" if y["indicators"] is None else (f"{y['indicators']}" + ("" if y["common"] is None
                                                                            else f" ({y['common']})"))
         rows.append(html.Tr([html.Th(str(y["year"]), scope="row"), html.Td(level),
-                             html.Td(signed(y["published_change"])), html.Td(signed(y["like_for_like_change"])),
-                             html.Td(signed(y["composition"])), html.Td(same), html.Td(count)]))
-    caption = html.Caption(f"Overall score {t['from']}–{t['to']}: each change is from the previous scored year")
-    return ui.table(caption, head, rows, "Yearly scores table (scrolls sideways)",
+                             html.Td(_signed(y["published_change"])), html.Td(_signed(y["like_for_like_change"])),
+                             html.Td(_signed(y["composition"])), html.Td(same), html.Td(count)]))
+    caption = html.Caption(_("Overall score %(first)s–%(last)s: each change is from the previous scored year",
+                             first=t["from"], last=t["to"]))
+    return ui.table(caption, head, rows, _("Yearly scores table (scrolls sideways)"),
                     class_name="drd-table drd-trend-table mb-0")
 
 
@@ -275,7 +283,8 @@ def how_sure(iso3: str, year: int) -> tuple[dict | None, dict[str, str]]:
     if sure is None or row.empty:
         return sure, {}
     r = row.iloc[0]
-    likely = {c[:-4]: f"likely {r[c]:.2f}–{r[c[:-4] + '_high']:.2f}" for c in rows.columns
+    likely = {c[:-4]: _("likely %(low)s–%(high)s", low=i18n.number(r[c]), high=i18n.number(r[c[:-4] + "_high"]))
+              for c in rows.columns
               if c.endswith("_low") and c != "rank_low" and r[c] == r[c] and r[c[:-4] + "_high"] == r[c[:-4] + "_high"]}
     return sure, likely
 
@@ -284,9 +293,9 @@ def how_sure_section(sure: dict | None) -> html.Section | None:
     """'How sure is this?': the overall score and rank with their likely ranges, and what moves them."""
     if sure is None:
         return None
-    return ui.section("How sure is this?",
-                      html.P([html.Strong("Overall "), sure["overall"], " · ", sure["rank"]], className="mb-1"),
-                      html.P([sure["paragraph"], " ", dcc.Link("How the ranges are made",
+    return ui.section(_("How sure is this?"),
+                      html.P([html.Strong(_("Overall") + " "), sure["overall"], " · ", sure["rank"]], className="mb-1"),
+                      html.P([sure["paragraph"], " ", dcc.Link(_("How the ranges are made"),
                                                                href="/methodology#uncertainty"), "."],
                              className="small text-body-secondary"), id="how-sure")
 
@@ -300,7 +309,7 @@ def update_year(year, iso3):
     ctx = figures.context()
     year = figures.param_year({"year": year}, ctx)
     part = cached_body(figures.param_country({"country": iso3}, ctx), year)
-    return tuple(part[i] for i, _ in YEAR_PARTS)
+    return tuple(part[i] for i, _unused in YEAR_PARTS)
 
 
 @callback(Output("country-find-nav", "href"), Input("country-find", "value"), prevent_initial_call=True)
@@ -312,7 +321,9 @@ clientside_callback(
     """
     function(year, iso3) {
         if (iso3 && year && window.location.pathname.toUpperCase().endsWith('/COUNTRY/' + iso3)) {
-            window.history.replaceState(window.history.state, '', window.location.pathname + '?year=' + year);
+            const lang = new URLSearchParams(window.location.search).get('lang');  // kept (dashboard.i18n)
+            window.history.replaceState(window.history.state, '', window.location.pathname + '?year=' + year
+                                        + (lang ? '&lang=' + encodeURIComponent(lang) : ''));
         }
         return year;
     }
@@ -408,16 +419,16 @@ def _disinformation_part(name: str, t: dict) -> list:
                        className="mb-1"), _source_note(src, "2000–2025")]
     cols = [("dsp_v2smgovdom", "Government (v2smgovdom)"), ("dsp_v2smpardom", "Parties (v2smpardom)"),
             ("dsp_v2smfordom", "Foreign governments (v2smfordom)")]
-    d = d.reindex(columns=[c for c, _ in cols])
+    d = d.reindex(columns=[c for c, _unused in cols])
     last, first = d.index.max(), d.index.min()
     text = (f"How much false information is spread in {name} (DSP v8 estimates; higher = less, about −4 to +3): "
             + "; ".join(f"{label.split(' (')[0].lower()} {d.at[last, c]:.2f} in {last} ({d.at[first, c]:.2f} in "
                         f"{first})" for c, label in cols if pd.notna(d.at[last, c])) + ".")
-    rows = [[str(y), *[("-" if pd.isna(r[c]) else f"{r[c]:.2f}") for c, _ in cols]]
+    rows = [[str(y), *[("-" if pd.isna(r[c]) else f"{r[c]:.2f}") for c, _unused in cols]]
             for y, r in d.sort_index(ascending=False).iterrows()]
     return [html.P(text, className="mb-1"),
             html.Details([html.Summary(f"Every year, {first}–{last}"),
-                          _small_table(["Year", *[label for _, label in cols]], rows,
+                          _small_table(["Year", *[label for _i, label in cols]], rows,
                                        f"{name}: disinformation by government, parties and foreign governments")]),
             _source_note(src, f"{first}–{last}")]
 

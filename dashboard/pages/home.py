@@ -6,24 +6,27 @@ country (or choosing it in the list, for keyboard users) opens its profile.
 
 from __future__ import annotations
 
+import json
+
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import figures
+from dashboard import figures, i18n
 from dashboard.callback_input import reject, rejects_bad_values, scalar
 from dashboard.components import ui
-from dashboard.i18n import N_
+from dashboard.i18n import N_, _
 from indicators.drilldown import NO_EVIDENCE
 
-dash.register_page(__name__, path="/", name=N_("Map"), title="Digital Rights Dashboard: world map", order=0)
+dash.register_page(__name__, path="/", name=N_("Map"),
+                   title=lambda **_kw: _("Digital Rights Dashboard: world map"), order=0)
 
 
 
 def node_options(ctx) -> list[dict]:
-    return [{"label": "Overall", "value": "overall"}] + [{"label": n, "value": c} for c, n in ctx.pillars.items()]
+    return [{"label": _("Overall"), "value": "overall"}] + [{"label": n, "value": c} for c, n in ctx.pillars.items()]
 
 
 def parse(params: dict) -> tuple[dict, list[str]]:
@@ -35,7 +38,7 @@ def parse(params: dict) -> tuple[dict, list[str]]:
                                             ("pilots", figures.param_pilots, True)))
     if view["actor"] == "structural":
         view["actor"] = "all"
-        problems.append("actor: the map shows all, state or corporate actors")
+        problems.append(_("actor: the map shows all, state or corporate actors"))
     return view, problems
 
 
@@ -64,13 +67,19 @@ def summary(view: dict) -> str:
     table = figures.map_table(ctx, view["year"], figures.node_code(view["node"], view["actor"], ctx), view["region"])
     scored = int(table["score"].notna().sum())
     no_evidence = int((table["label"] == NO_EVIDENCE).sum())
-    grey = (f"{len(table) - scored} are shown in grey: " + (
-        f"{no_evidence} with “no corporate evidence” (nothing records what companies did there: silence is "
-        f"never scored), {len(table) - scored - no_evidence} with “no data”" if no_evidence else "“no data”")
-        + f" (less than {ctx.min_coverage:.0%} of the measured indicators available), never as a low score. ")
-    return (f"{scored} of {len(table)} countries{' in ' + view['region'] if view['region'] else ''} have a score; "
-            + grey + "Small states are drawn as dots"
-            + ("; pilot countries have a black outline." if view["pilots"] else "."))
+    counts = {"scored": scored, "total": len(table), "grey": len(table) - scored, "no_evidence": no_evidence,
+              "no_data": len(table) - scored - no_evidence, "share": i18n.percent(ctx.min_coverage),
+              "region": i18n.region_name(view["region"])}
+    head = (_("%(scored)s of %(total)s countries in %(region)s have a score;", **counts) if view["region"]
+            else _("%(scored)s of %(total)s countries have a score;", **counts))
+    grey = (_("%(grey)s are shown in grey: %(no_evidence)s with “no corporate evidence” (nothing records what "
+              "companies did there: silence is never scored), %(no_data)s with “no data” (less than %(share)s of "
+              "the measured indicators available), never as a low score.", **counts) if no_evidence
+            else _("%(grey)s are shown in grey: “no data” (less than %(share)s of the measured indicators "
+                   "available), never as a low score.", **counts))
+    dots = (_("Small states are drawn as dots; pilot countries have a black outline.") if view["pilots"]
+            else _("Small states are drawn as dots."))
+    return f"{head} {grey} {dots}"
 
 
 def layout(year=None, node=None, actor=None, region=None, pilots=None, **_other):
@@ -78,44 +87,45 @@ def layout(year=None, node=None, actor=None, region=None, pilots=None, **_other)
     view, problems = parse({"year": year, "node": node, "actor": actor, "region": region, "pilots": pilots})
     fig = screen_map(view)
     return html.Div([
-        html.H1("Digital rights around the world", className="h3"),
-        html.P(["How well rights are respected online in each country, on a 1–6 scale (6 = fully respected, "
-                "1 = severe violations).",
-                html.Span(" Choose a score, a year and who is responsible: the state or companies.",
+        html.H1(_("Digital rights around the world"), className="h3"),
+        html.P([_("How well rights are respected online in each country, on a 1–6 scale (6 = fully respected, "
+                  "1 = severe violations)."),
+                html.Span(" " + _("Choose a score, a year and who is responsible: the state or companies."),
                           className="d-none d-sm-inline")], className="text-body-secondary drd-intro"),
-        *[ui.alert(f"The link asked for something unknown and was reset: {p}") for p in problems],
+        *[ui.alert(_("The link asked for something unknown and was reset: %(problem)s", problem=p))
+          for p in problems],
         dbc.Row([
-            ui.labelled("Score", dcc.Dropdown(id="map-node", options=node_options(ctx), value=view["node"],
+            ui.labelled(_("Score"), dcc.Dropdown(id="map-node", options=node_options(ctx), value=view["node"],
                                               clearable=False, searchable=False), "map-node",
                         {"xs": 6, "sm": 6, "lg": 3}),
-            ui.labelled("Year", dcc.Dropdown(id="map-year", options=ui.year_options(), value=view["year"],
+            ui.labelled(_("Year"), dcc.Dropdown(id="map-year", options=ui.year_options(), value=view["year"],
                                              clearable=False, searchable=False), "map-year",
                         {"xs": 6, "sm": 3, "lg": 2}),
             ui.actor_radio("map-actor", view["actor"], {"xs": 12, "sm": 6, "lg": 4}),
-            ui.labelled("Region", dcc.Dropdown(id="map-region", options=ui.region_options(),
+            ui.labelled(_("Region"), dcc.Dropdown(id="map-region", options=ui.region_options(),
                                                value=view["region"] or "all", clearable=False), "map-region",
                         {"xs": 6, "sm": 6, "lg": 3}),
-            ui.labelled("Open a country profile",
+            ui.labelled(_("Open a country profile"),
                         dcc.Dropdown(id="map-country", options=ui.country_options(),
-                                     placeholder="Type a country name…"),
+                                     placeholder=_("Type a country name…")),
                         "map-country", {"xs": 6, "sm": 6, "lg": 4}),
-            dbc.Col(dbc.Checklist(id="map-pilots", options=[{"label": "Outline pilot countries", "value": "1"}],
+            dbc.Col(dbc.Checklist(id="map-pilots", options=[{"label": _("Outline pilot countries"), "value": "1"}],
                                   value=["1"] if view["pilots"] else [], switch=True,
                                   input_class_name="me-1", className="small"),
                     xs=8, sm=6, lg=4, className="mb-2 d-flex align-items-end"),
             dbc.Col(html.Div(menu(view), id="map-downloads"), xs=4, sm=6, lg=4,
                     className="mb-2 d-flex align-items-end justify-content-end"),
         ], className="g-2 align-items-end drd-controls"),
-        ui.progress("map-progress", "Redrawing the map…"),
-        html.Div(ui.graph("map-graph", fig, "World map of digital rights scores; the table below lists "
-                                            "the same values", class_name="drd-map", clear_on_unhover=True,
+        ui.progress("map-progress", _("Redrawing the map…")),
+        html.Div(ui.graph("map-graph", fig, _("World map of digital rights scores; the table below lists "
+                                              "the same values"), class_name="drd-map", clear_on_unhover=True,
                           zoom=True), id="map-view", className="drd-view"),
         html.P(summary(view), id="map-summary", className="small text-body-secondary"),
-        html.Button("Show the scores as a table", id="map-table-toggle", className="btn btn-link px-0",
+        html.Button(_("Show the scores as a table"), id="map-table-toggle", className="btn btn-link px-0",
                     n_clicks=0, **{"aria-expanded": "false", "aria-controls": "map-table-collapse"}),
         dbc.Collapse([
-            dbc.Row(ui.labelled("Only countries whose score rests on", dcc.Dropdown(
-                id="map-min-coverage", options=COVERAGE_CHOICES, value=0, clearable=False, searchable=False),
+            dbc.Row(ui.labelled(_("Only countries whose score rests on"), dcc.Dropdown(
+                id="map-min-coverage", options=coverage_choices(), value=0, clearable=False, searchable=False),
                 "map-min-coverage", {"xs": 12, "sm": 6, "lg": 3})),
             html.Div(id="map-table")], id="map-table-collapse", is_open=False),
         dcc.Location(id="map-nav", refresh="callback-nav"),
@@ -133,12 +143,17 @@ def pilots_value(value) -> str:
           Input("map-region", "value"), Input("map-pilots", "value"), prevent_initial_call=True,
           running=ui.busy("map-view", "map-progress"))
 def update_map(year, node, actor, region, pilots):
-    view, _ = parse({"year": year, "node": node, "actor": actor, "region": region, "pilots": pilots_value(pilots)})
+    view, _unused = parse({"year": year, "node": node, "actor": actor, "region": region,
+                           "pilots": pilots_value(pilots)})
     return screen_map(view), menu(view), summary(view)
 
 
-COVERAGE_CHOICES = [{"label": "Any coverage", "value": 0}, {"label": "At least 67 %", "value": 0.67},
-                    {"label": "At least 75 %", "value": 0.75}, {"label": "At least 90 %", "value": 0.9}]
+COVERAGE_FLOORS = (0, 0.67, 0.75, 0.9)
+
+
+def coverage_choices() -> list[dict]:
+    return [{"label": _("Any coverage") if floor == 0 else _("At least %(share)s", share=i18n.percent(floor)),
+             "value": floor} for floor in COVERAGE_FLOORS]
 
 
 def table_rows(view: dict, min_coverage: float = 0.0) -> list[dict]:
@@ -153,9 +168,10 @@ def table_rows(view: dict, min_coverage: float = 0.0) -> list[dict]:
                                                         "coverage"]].itertuples(index=False):
         if cov < min_coverage:
             continue
-        rows.append({"iso3": iso3, "country": f"[{name}](/country/{iso3}?year={view['year']})", "name": name,
-                     "region": region or "", "score": None if pd.isna(score) else round(float(score), 2),
-                     "band": label or "No data",
+        href = i18n.with_lang(f"/country/{iso3}?year={view['year']}", i18n.url_language())
+        rows.append({"iso3": iso3, "country": f"[{name}]({href})", "name": name,
+                     "region": i18n.region_name(region), "score": None if pd.isna(score) else round(float(score), 2),
+                     "band": _(label) if label else _("No data"),
                      "coverage": round(float(cov) * 100), "low_coverage": bool(cov < 0.67)})
     return rows
 
@@ -166,25 +182,32 @@ def score_table(view: dict, min_coverage: float = 0.0):
     ctx = figures.context()
     code = figures.node_code(view["node"], view["actor"], ctx)
     cols = [
-        {"field": "country", "headerName": "Country", "cellRenderer": "markdown", "pinned": "left",
+        {"field": "country", "headerName": _("Country"), "cellRenderer": "markdown", "pinned": "left",
          "minWidth": 110, "flex": 1.5, "filter": "agTextColumnFilter",
          "filterValueGetter": {"function": "params.data.name"},
          "comparator": {"function": "(a, b, na, nb) => na.data.name.localeCompare(nb.data.name)"}},
         {"field": "score", "headerName": ctx.node_name(code), "type": "numericColumn", "minWidth": 85, "flex": 1,
          "filter": "agNumberColumnFilter", "sort": "desc",
-         "valueFormatter": {"function": "params.value == null ? 'no data' : d3.format('.2f')(params.value)"}},
-        {"field": "coverage", "headerName": "Coverage %", "type": "numericColumn", "minWidth": 120, "flex": 1,
+         "valueFormatter": {"function": "params.value == null ? " + json.dumps(_("no data")) + " : "
+                                          "params.value.toLocaleString("
+                                          + json.dumps(i18n.current() + "-u-nu-latn") + ", "
+                                          "{minimumFractionDigits: 2, maximumFractionDigits: 2})"}},
+        {"field": "coverage", "headerName": _("Coverage %"), "type": "numericColumn", "minWidth": 120, "flex": 1,
          "filter": "agNumberColumnFilter",
-         "headerTooltip": "Share of the indicators measured this year that have data for the country",
+         "headerTooltip": _("Share of the indicators measured this year that have data for the country"),
          "cellClassRules": {"drd-low-coverage": "params.data.low_coverage"},
-         "valueFormatter": {"function": "params.value + ' %' + (params.data.low_coverage ? ' (low)' : '')"}},
-        {"field": "band", "headerName": "Band", "minWidth": 150, "flex": 2, "filter": "agTextColumnFilter"},
-        {"field": "region", "headerName": "Region", "minWidth": 150, "flex": 2, "filter": "agTextColumnFilter"},
+         "valueFormatter": {"function": "params.value + ' %' + (params.data.low_coverage ? "
+                                        + json.dumps(" " + _("(low)")) + " : '')"}},
+        {"field": "band", "headerName": _("Band"), "minWidth": 150, "flex": 2, "filter": "agTextColumnFilter"},
+        {"field": "region", "headerName": _("Region"), "minWidth": 150, "flex": 2, "filter": "agTextColumnFilter"},
     ]
     return html.Div([
-        html.P(f"{ctx.node_name(code)} score, {view['year']}{': ' + view['region'] if view['region'] else ''}. "
-               "Sort or filter by any column (its menu), coverage included: a score resting on less than two "
-               "thirds of the indicators is marked (low).", className="small mb-1", id="map-table-caption"),
+        html.P((_("%(score)s score, %(year)s: %(region)s.", score=ctx.node_name(code), year=view["year"],
+                  region=i18n.region_name(view["region"])) if view["region"]
+                else _("%(score)s score, %(year)s.", score=ctx.node_name(code), year=view["year"]))
+               + " " + _("Sort or filter by any column (its menu), coverage included: a score resting on less than "
+                         "two thirds of the indicators is marked (low)."), className="small mb-1",
+               id="map-table-caption"),
         dag.AgGrid(id="map-grid", rowData=table_rows(view, min_coverage), columnDefs=cols,
                    defaultColDef={"sortable": True, "resizable": True, "filter": True,
                                   "suppressHeaderMenuButton": False},
@@ -204,10 +227,10 @@ def score_table(view: dict, min_coverage: float = 0.0):
 def toggle_table(n_clicks, year, node, actor, region, min_coverage, is_open):
     opening = (not is_open) if dash.ctx.triggered_id == "map-table-toggle" else is_open
     if not opening:
-        return False, [], "Show the scores as a table", "false"
-    view, _ = parse({"year": year, "node": node, "actor": actor, "region": region})
-    floor = min_coverage if min_coverage in [c["value"] for c in COVERAGE_CHOICES] else 0
-    return True, score_table(view, floor), "Hide the table", "true"
+        return False, [], _("Show the scores as a table"), "false"
+    view, _unused = parse({"year": year, "node": node, "actor": actor, "region": region})
+    floor = min_coverage if min_coverage in COVERAGE_FLOORS else 0
+    return True, score_table(view, floor), _("Hide the table"), "true"
 
 
 @callback(Output("map-nav", "href"), Input("map-graph", "clickData"), Input("map-country", "value"),

@@ -12,13 +12,13 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import data
+from dashboard import data, i18n
 from dashboard.components import ui
-from dashboard.i18n import N_
+from dashboard.i18n import N_, _
 from indicators.trend import signed
 
 dash.register_page(__name__, path="/methodology", name=N_("Methodology"),
-                   title="Methodology: Digital Rights Dashboard", order=3)
+                   title=lambda **_kw: _("Methodology: Digital Rights Dashboard"), order=3)
 
 
 def observed_years() -> pd.DataFrame:
@@ -54,9 +54,10 @@ def indicators_section(ds) -> list:
                     else "none")
             window = meth.window(code)
             rows.append([
-                [html.Strong(r["name"]), html.Br(), html.Code(code), html.Br(),
-                 html.Span(r["description"] or "", className="drd-muted")],
-                meth.actors.at[r["actor"], "name"] if r["actor"] in meth.actors.index else r["actor"],
+                [html.Strong(i18n.methodology("indicators", code, "name", r["name"])), html.Br(), html.Code(code),
+                 html.Br(), html.Span(r["description"] or "", className="drd-muted")],
+                i18n.methodology("actors", r["actor"], "name", meth.actors.at[r["actor"], "name"])
+                if r["actor"] in meth.actors.index else r["actor"],
                 "higher is better" if r["direction"] == "higher_better" else "higher is worse (scored 7 − s)",
                 [r["method"], html.Br(), goalposts(r)],
                 f"{r['weight']:g}",
@@ -66,21 +67,27 @@ def indicators_section(ds) -> list:
                  else r["source_id"], html.Br(), html.Span(f"{r['source_variable']} · {r['unit']}",
                                                            className="drd-muted")],
             ])
-        out.append(html.H3(f"{prow['name']} (weight {prow['weight']:g})", className="h6 mt-3"))
-        out.append(html.P(prow["question"], className="small fst-italic mb-1"))
-        out.append(table(rows, ["Indicator", "Actor", "Direction", "Method and goalposts", "Weight", "Window",
-                                "Years observed", "Source, variable, unit"], f"{prow['name']} indicators"))
+        name = i18n.methodology("pillars", pillar, "name", prow["name"])
+        out.append(html.H3(_("%(pillar)s (weight %(weight)s)", pillar=name, weight=f"{prow['weight']:g}"),
+                           className="h6 mt-3"))
+        out.append(html.P(i18n.methodology("pillars", pillar, "question", prow["question"]),
+                          className="small fst-italic mb-1"))
+        out.append(table(rows, [_("Indicator"), _("Actor"), _("Direction"), _("Method and goalposts"), _("Weight"),
+                                _("Window"), _("Years observed"), _("Source, variable, unit")],
+                         _("%(pillar)s indicators", pillar=name)))
     return out
 
 
 def bands_section(meth) -> html.Div:
     b = meth.bands.pivot(index="band", columns="node", values="label")
     order = ["overall", *[p for p in meth.pillar_codes if p in b.columns]]
-    names = {"overall": "Overall (and actors)", **meth.pillars["name"].to_dict()}
-    rows = [[html.Strong(str(band)), *[b.at[band, n] if n in b.columns and pd.notna(b.at[band, n]) else "-"
-                                       for n in order]] for band in sorted(b.index, reverse=True)]
-    return table(rows, ["Band", *[names.get(n, n) for n in order]],
-                 "Band labels: a score's band is its nearest whole step")
+    names = {"overall": _("Overall (and actors)"),
+             **{c: i18n.methodology("pillars", c, "name", n) for c, n in meth.pillars["name"].items()}}
+    rows = [[html.Strong(str(band)), *[i18n.band_label(n, band, b.at[band, n]) if n in b.columns
+                                       and pd.notna(b.at[band, n]) else "-" for n in order]]
+            for band in sorted(b.index, reverse=True)]
+    return table(rows, [_("Band"), *[names.get(n, n) for n in order]],
+                 _("Band labels: a score's band is its nearest whole step"))
 
 
 def corporate_coverage() -> pd.DataFrame:
@@ -99,7 +106,7 @@ def corporate_section(ds) -> html.Section:
     rows = [[str(y), str(r["pillar"]), str(r["actor"]), str(r["countries"])] for y, r in cov.iterrows()]
     top = int(cov["pillar"].max()) if len(cov) else 0
     return html.Section([
-        html.H2("The corporate side: evidence, not silence", className="h5"),
+        html.H2(_("The corporate side: evidence, not silence"), className="h5"),
         html.P(["A corporate score (a pillar × corporate score or the corporate actor score) exists only where at "
                 "least one observation of what companies did in that country stands behind it. Where none does, "
                 "the app says ", html.Strong("“No corporate evidence”"), " (not 6, not 0): on the map (grey), "
@@ -141,7 +148,7 @@ def corporate_section(ds) -> html.Section:
 
 def shutdowns_section(ds) -> html.Section:
     return html.Section([
-        html.H2("Shutdowns: one indicator, each event counted once", className="h5"),
+        html.H2(_("Shutdowns: one indicator, each event counted once"), className="h5"),
         html.P(["#KeepItOn's 2016–2025 event file is the one series for all years (compared first with the "
                 "2016–2022 export: 5 to 19 more events a year, e.g. 2016 80 vs 75 and 2022 206 vs 187, because "
                 "the combined sheet was revised since). ", html.Code("a_shutdowns"), " adds up, per country and "
@@ -168,9 +175,10 @@ def changelog_section(meth) -> html.Section | None:
         return "–" if pd.isna(v) else f"{v:+.2f}"
 
     rows = [[str(r["order"]), r["area"], r["change"], r["reason"], *[fmt(r[c]) for c in effects]]
-            for _, r in log.iterrows()]
+            for _i, r in log.iterrows()]
     return html.Section([
-        html.H2(f"What changed in version {meth.parameters.methodology_version}", className="h5"),
+        html.H2(_("What changed in version %(version)s", version=meth.parameters.methodology_version),
+                className="h5"),
         html.P("Every change from the previous version, and its effect on the five pilot countries' 2021 overall "
                "score. The changes are applied one at a time in this order, so the effects add up to the total "
                "change (scripts/changelog_effects.py; data/methodology/changelog.csv)."),
@@ -183,8 +191,8 @@ def excluded_section(meth) -> html.Section | None:
     if meth.excluded is None or meth.excluded.empty:
         return None
     rows = [[html.Strong(r["candidate"]), html.Code(r["variables"]), r["publisher"], r["reason"]]
-            for _, r in meth.excluded.iterrows()]
-    return html.Section([html.H2("What is left out, and why", className="h5"),
+            for _i, r in meth.excluded.iterrows()]
+    return html.Section([html.H2(_("What is left out, and why"), className="h5"),
                          table(rows, ["Candidate", "Variables", "Publisher", "Reason"],
                                "Excluded candidates (data/methodology/excluded.csv)")],
                         id="excluded", className="mb-4")
@@ -195,7 +203,7 @@ def uncertainty_section(ds) -> html.Section:
     from indicators.sensitivity import CHOICE_LABELS, alternatives_table, share_summary
     alts = alternatives_table(ds.data_dir)
     rows = [[html.Code(r["choice"]), "yes" if r["varied"] else "no", r["range"], r["description"]]
-            for _, r in alts.iterrows()]
+            for _i, r in alts.iterrows()]
     year = ds.methodology.parameters.last_year
     try:
         summary = share_summary(data.sensitivity_result(year))["overall"].dropna()
@@ -208,7 +216,7 @@ def uncertainty_section(ds) -> html.Section:
     except Exception:  # noqa: BLE001 - the explanation stands without the figures
         matters = None
     return html.Section([
-        html.H2("How sure is a score?", className="h5"),
+        html.H2(_("How sure is a score?"), className="h5"),
         html.P("A score rests on choices: goalposts, weights, how old a value may be, which indicators count. "
                "Two countries 0.1 apart may swap places under choices just as defensible as ours. So, following "
                "the uncertainty and sensitivity step of the JRC/OECD composite-indicator handbook, every country "
@@ -249,7 +257,7 @@ def trends_section() -> html.Section:
     except (KeyError, ValueError):
         pass
     return html.Section([
-        html.H2("Changes over time, like for like", className="h5"),
+        html.H2(_("Changes over time, like for like"), className="h5"),
         html.P("A published score for a year rests on the indicators that have a value for the country that year "
                "(its basket). Sources start and stop, so the difference between two published scores mixes change "
                "on the ground with indicators entering or leaving the basket. Every change the dashboard shows "
@@ -286,37 +294,39 @@ def layout(**_params):
     par = meth.parameters
     params = ds.methodology.parameters
     n_ind = len(meth.indicators)
-    actors = [[html.Strong(r["name"]), "yes" if r["counts_as_abuse"] else "no (conditions, not conduct)",
-               r["description"]] for _, r in meth.actors.iterrows()]
+    actors = [[html.Strong(i18n.methodology("actors", code, "name", r["name"])),
+               _("yes") if r["counts_as_abuse"] else _("no (conditions, not conduct)"), r["description"]]
+              for code, r in meth.actors.iterrows()]
     def counts(code: str) -> str:
         ind = meth.indicators[meth.indicators["pillar"] == code]
         per = ind["actor"].value_counts()
         return f"{len(ind)} ({', '.join(f'{a} {n}' for a, n in per.items())})"
 
-    pillars = [[html.Strong(r["name"]), r["question"], f"{r['weight']:g}", counts(code)]
+    pillars = [[html.Strong(i18n.methodology("pillars", code, "name", r["name"])),
+                i18n.methodology("pillars", code, "question", r["question"]), f"{r['weight']:g}", counts(code)]
                for code, r in meth.pillars.iterrows()]
     sources = [[html.A(r["publisher"], href=r["url"], target="_blank", rel="noopener"), r["dataset"], r["licence"],
                 r["citation"] or "", r["accessed"], html.Code(r["retrieved_from"] or "", className="small")]
-               for _, r in ds.sources.iterrows()]
+               for _i, r in ds.sources.iterrows()]
     param_rows = [[html.Code(k), str(getattr(par, k)), ""] for k in
                   ("methodology_version", "first_year", "last_year", "window_years", "min_coverage")]
     return html.Div([
-        html.H1("Methodology", className="h3"),
+        html.H1(_("Methodology"), className="h3"),
         html.P(["Everything on this page is read from the methodology tables (", html.Code("data/methodology/*.csv"),
                 f") that the scores are computed from: methodology version {par.methodology_version}, "
                 f"{n_ind} indicators in {len(meth.pillars)} pillars, scored {par.first_year}–{par.last_year}."],
                className="text-body-secondary"),
-        html.Nav(dbc.Nav([dbc.NavLink(t, href=f"#{a}", external_link=True) for t, a in
-                          (("What changed", "changelog"), ("Scale", "scale"), ("Pillars", "pillars"),
-                           ("Actors", "actors"), ("Corporate", "corporate"), ("Shutdowns", "shutdowns"),
-                           ("Indicators", "indicators"), ("Aggregation", "aggregation"), ("Missing data", "missing"),
-                           ("Bands", "bands"), ("How sure", "uncertainty"), ("Tensions", "tensions"),
-                           ("Left out", "excluded"), ("Sources", "sources"))],
-                         className="mb-3 flex-wrap"), **{"aria-label": "Sections of the methodology"}),
+        html.Nav(dbc.Nav([dbc.NavLink(_(t), href=f"#{a}", external_link=True) for t, a in
+                          ((N_("What changed"), "changelog"), (N_("Scale"), "scale"), (N_("Pillars"), "pillars"),
+                           (N_("Actors"), "actors"), (N_("Corporate"), "corporate"), (N_("Shutdowns"), "shutdowns"),
+                           (N_("Indicators"), "indicators"), (N_("Aggregation"), "aggregation"),
+                           (N_("Missing data"), "missing"), (N_("Bands"), "bands"), (N_("How sure"), "uncertainty"),
+                           (N_("Tensions"), "tensions"), (N_("Left out"), "excluded"), (N_("Sources"), "sources"))],
+                         className="mb-3 flex-wrap"), **{"aria-label": _("Sections of the methodology")}),
         changelog_section(meth),
 
         html.Section([
-            html.H2("The scale", className="h5"),
+            html.H2(_("The scale"), className="h5"),
             html.P("Every score runs from 1 to 6: 6 means the right is fully respected, 1 means severe violations. "
                    "Each indicator is turned into a 1–6 score with fixed goalposts (never ranks), so years and "
                    "countries stay comparable:"),
@@ -333,20 +343,21 @@ def layout(**_params):
             ]),
         ], id="scale", className="mb-4"),
 
-        html.Section([html.H2("Pillars", className="h5"),
-                      table(pillars, ["Pillar", "Question", "Weight", "Indicators"], "The four pillars")],
+        html.Section([html.H2(_("Pillars"), className="h5"),
+                      table(pillars, [_("Pillar"), _("Question"), _("Weight"), _("Indicators")],
+                            _("The four pillars"))],
                      id="pillars", className="mb-4"),
-        html.Section([html.H2("Actors: the state-vs-corporate split", className="h5"),
+        html.Section([html.H2(_("Actors: the state-vs-corporate split"), className="h5"),
                       html.P("Each indicator belongs to one actor. The split is the same tree cut by actor."),
-                      table(actors, ["Actor", "Counts as abuse", "What it covers"], "Actors")],
+                      table(actors, [_("Actor"), _("Counts as abuse"), _("What it covers")], _("Actors"))],
                      id="actors", className="mb-4"),
         corporate_section(ds),
         shutdowns_section(ds),
-        html.Section([html.H2("Indicators, goalposts, weights and sources", className="h5"),
+        html.Section([html.H2(_("Indicators, goalposts, weights and sources"), className="h5"),
                       *indicators_section(ds)], id="indicators", className="mb-4"),
 
         html.Section([
-            html.H2("Aggregation", className="h5"),
+            html.H2(_("Aggregation"), className="h5"),
             html.Ul([
                 html.Li("A pillar is the weighted mean of its indicators with data (all actors, structural included)."),
                 html.Li("The overall score is the weighted mean of the pillars (pillar weights above)."),
@@ -360,7 +371,7 @@ def layout(**_params):
         ], id="aggregation", className="mb-4"),
 
         html.Section([
-            html.H2("Missing data", className="h5"),
+            html.H2(_("Missing data"), className="h5"),
             html.P(html.Strong("Missing data is never filled with a number.")),
             html.Ul([
                 html.Li([html.Strong("Window: "), f"the score for year Y uses each indicator's latest observation in "
@@ -387,7 +398,7 @@ def layout(**_params):
             table(param_rows, ["Parameter", "Value", ""], "Parameters (data/methodology/parameters.csv)"),
         ], id="missing", className="mb-4"),
 
-        html.Section([html.H2("Bands", className="h5"),
+        html.Section([html.H2(_("Bands"), className="h5"),
                       html.P("A score's band is its nearest whole step: 4.49 is band 4, 4.5 is band 5. "
                              "Each pillar has its own labels."),
                       bands_section(meth)], id="bands", className="mb-4"),
@@ -396,7 +407,7 @@ def layout(**_params):
         trends_section(),
 
         html.Section([
-            html.H2("Tensions a reader must know", className="h5"),
+            html.H2(_("Tensions a reader must know"), className="h5"),
             html.Ul([
                 html.Li([html.Strong("Content regulation is not always censorship. "),
                          "Laws that curb incitement to violence or protect against online abuse can be legitimate, "
@@ -426,7 +437,7 @@ def layout(**_params):
 
         tensions_view_section(),
 
-        html.Section([html.H2("Sources and publishers", className="h5"),
+        html.Section([html.H2(_("Sources and publishers"), className="h5"),
                       table(sources, ["Publisher", "Dataset", "Licence", "Citation", "Accessed", "Retrieved from"],
                             "Every source (data/sources.csv)"),
                       html.P(["See a country's drill-down for every value with its source, e.g. ",
@@ -450,7 +461,7 @@ def tensions_view_section() -> html.Section:
     names = [html.Span([meth.indicators.at[c, "name"], " (", html.Code(c), ")"]) for c in codes]
     listed = [x for i, n in enumerate(names) for x in ([", "] if i else []) + [n]]
     return html.Section([
-        html.H2("The tensions view: harm pressure against restriction", className="h5"),
+        html.H2(_("The tensions view: harm pressure against restriction"), className="h5"),
         html.P(["The ", dcc.Link("tensions view", href="/tensions"), " helps read the scores where a right is in "
                 "tension with itself: governments restrict online speech in the name of preventing harm "
                 "(incitement to violence, hate speech, disinformation). It is kept out of the scores: nothing in it "

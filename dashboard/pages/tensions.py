@@ -15,11 +15,11 @@ from dash import Input, Output, callback, dcc, html
 from dashboard import data, figures
 from dashboard.components import ui
 from dashboard.components.tensions import coverage_table
-from dashboard.i18n import N_
+from dashboard.i18n import N_, _
 from indicators.tensions import AXIS_TEXT
 
 dash.register_page(__name__, path="/tensions", name=N_("Tensions"),
-                   title="Tensions within rights: Digital Rights Dashboard", order=2.5)
+                   title=lambda **_kw: _("Tensions within rights: Digital Rights Dashboard"), order=2.5)
 
 
 def _year(params: dict, ctx) -> int:
@@ -89,7 +89,7 @@ def table(view: dict) -> html.Div:
         "Court-ordered share of removal requests (Google)", "Shutdowns justified by a stated harm (Access Now)",
         "Removal requests citing hate speech, violence or national security (Google)")]))
     body = []
-    for _, r in placed.iterrows():
+    for _i, r in placed.iterrows():
         name = [dcc.Link(r["name"], href=f"/country/{r['iso3']}?year={view['year']}"),
                 html.Span(" (pilot)", className="drd-muted small") if r["pilot"] else ""]
         body.append(html.Tr([
@@ -109,7 +109,7 @@ def not_placed(view: dict) -> html.Details:
     rows = view_rows(view)
     out = rows[~rows["placed"]].sort_values("name")
     items = []
-    for _, r in out.iterrows():
+    for _i, r in out.iterrows():
         missing = [what for what, ok in (("harm pressure", pd.notna(r["harm"])),
                                          ("restriction", pd.notna(r["restriction"]))) if not ok]
         extra = (f" (only {int(r['restriction_n'])} of {int(r['restriction_of'])} restriction indicators)"
@@ -191,7 +191,7 @@ def layout(year=None, region=None, **_other):
           Output("tensions-not-placed-box", "children"),
           Input("tensions-year", "value"), Input("tensions-region", "value"), prevent_initial_call=True)
 def update(year, region):
-    view, _ = parse({"year": year, "region": region})
+    view, _unused = parse({"year": year, "region": region})
     return (figures.figure_dict("tensions", chart_params(view)), menu(view), summary(view), table(view),
             not_placed(view))
 

@@ -14,13 +14,20 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import data, figures
+from dashboard import data, figures, i18n
 from dashboard.components import ui
-from dashboard.i18n import N_
+from dashboard.i18n import N_, _
 from indicators.trend import group_change, signed
 
-dash.register_page(__name__, path="/trends", name=N_("Trends"), title="Trends: Digital Rights Dashboard", order=2)
+dash.register_page(__name__, path="/trends", name=N_("Trends"),
+                   title=lambda **_kw: _("Trends: Digital Rights Dashboard"), order=2)
 
+
+
+def _signed(value) -> str:
+    """A change with its sign in the language's number style (indicators.trend.signed's rules)."""
+    text = signed(value)
+    return text if text in ("–", "") else text[0] + i18n.number(abs(float(text[1:])))
 
 
 def parse(params: dict) -> tuple[dict, list[str]]:
@@ -48,12 +55,12 @@ def measured_table() -> html.Div:
     codes = ["overall", *ctx.pillars]
     part = frame[frame["node"].isin(codes)].groupby(["node", "year"])["measured_share"].first().unstack("year")
     years = sorted(part.columns)
-    head = html.Thead(html.Tr([html.Th("Measured share", scope="col")] + [html.Th(str(y), scope="col")
-                                                                         for y in years]))
+    head = html.Thead(html.Tr([html.Th(_("Measured share"), scope="col")] + [html.Th(str(y), scope="col")
+                                                                            for y in years]))
     rows = [html.Tr([html.Th(ctx.node_name(c), scope="row")] + [html.Td(ui.pct(part.at[c, y])) for y in years])
             for c in codes]
-    return ui.table("Share of each score's methodology measured by some source, by year", head, rows,
-                    "Measured share by year (scrolls sideways)")
+    return ui.table(_("Share of each score's methodology measured by some source, by year"), head, rows,
+                    _("Measured share by year (scrolls sideways)"))
 
 
 def source_years() -> html.Ul:
@@ -64,7 +71,7 @@ def source_years() -> html.Ul:
     for sid, row in spans.iterrows():
         name = (f"{ds.sources.at[sid, 'publisher']}, {ds.sources.at[sid, 'dataset']}" if sid in ds.sources.index
                 else sid)
-        span = f"{row['min']}" + (" only" if row["min"] == row["max"] else f"–{row['max']}")
+        span = _("%(year)s only", year=row["min"]) if row["min"] == row["max"] else f"{row['min']}–{row['max']}"
         items.append(html.Li(f"{name}: {span}"))
     return html.Ul(items, className="small mb-0 mt-1")
 
@@ -80,74 +87,79 @@ def change_section(view: dict) -> html.Div:
     frame = data.group_trends(code)
     world = frame[(frame["group"] == figures.WORLD) & (frame["n"] > 0)]["year"]
     if len(world) < 2:
-        return html.P("Fewer than two years have scores for this view: no change can be given.")
+        return html.P(_("Fewer than two years have scores for this view: no change can be given."))
     y0, y1 = int(world.min()), int(world.max())
     change = group_change(frame, y0, y1).set_index("group")
-    what = (ctx.pillars.get(view["node"], "Overall") if view["node"] != "overall" else "Overall") + " score" + \
-        figures.actor_phrase(view["actor"], ctx)
+    what = _("%(score)s score", score=ctx.pillars.get(view["node"], _("Overall")) if view["node"] != "overall"
+             else _("Overall")) + figures.actor_phrase(view["actor"], ctx)
     focus = view["region"] if view["region"] in change.index else figures.WORLD
     words = None
     if focus in change.index:
         r = change.loc[focus]
-        who = "the world" if focus == figures.WORLD else focus
-        words = html.P([html.Strong(f"{what}, mean of {who}: {signed(r['like_for_like'])} from {y0} to {y1} on the "
-                                    f"same indicators; {signed(r['composition'])} from indicators added or dropped"),
-                        f" (published change of the mean {signed(r['published'])}, {r['mean_from']:.2f} → "
-                        f"{r['mean_to']:.2f}; {signed(r['countries'])} from the countries scored changing, "
-                        f"{int(r['n_from'])} → {int(r['n_to'])})."], className="mb-2")
+        who = _("the world") if focus == figures.WORLD else i18n.region_name(focus)
+        words = html.P([html.Strong(_("%(score)s, mean of %(who)s: %(same)s from %(first)s to %(last)s on the same "
+                                      "indicators; %(composition)s from indicators added or dropped", score=what,
+                                      who=who, same=_signed(r["like_for_like"]), first=y0, last=y1,
+                                      composition=_signed(r["composition"]))),
+                        " " + _("(published change of the mean %(published)s, %(before)s → %(after)s; %(countries)s "
+                                "from the countries scored changing, %(n_before)s → %(n_after)s).",
+                                published=_signed(r["published"]), before=i18n.number(r["mean_from"]),
+                                after=i18n.number(r["mean_to"]), countries=_signed(r["countries"]),
+                                n_before=int(r["n_from"]), n_after=int(r["n_to"]))], className="mb-2")
     groups = [figures.WORLD] + [g for g in ctx.regions if g in change.index]
     head = html.Thead(html.Tr([html.Th(c, scope="col") for c in (
-        "Mean of", f"{y0}", f"{y1}", "Published change", "On the same indicators", "Indicators added or dropped",
-        "Countries scored changing")]))
-    rows = [html.Tr([html.Th("All countries (world)" if g == figures.WORLD else g, scope="row"),
-                     html.Td(f"{change.at[g, 'mean_from']:.2f} ({int(change.at[g, 'n_from'])})"),
-                     html.Td(f"{change.at[g, 'mean_to']:.2f} ({int(change.at[g, 'n_to'])})"),
-                     *[html.Td(signed(change.at[g, c])) for c in ("published", "like_for_like", "composition",
-                                                                   "countries")]])
+        _("Mean of"), f"{y0}", f"{y1}", _("Published change"), _("On the same indicators"),
+        _("Indicators added or dropped"), _("Countries scored changing"))]))
+    rows = [html.Tr([html.Th(_("All countries (world)") if g == figures.WORLD else i18n.region_name(g), scope="row"),
+                     html.Td(f"{i18n.number(change.at[g, 'mean_from'])} ({int(change.at[g, 'n_from'])})"),
+                     html.Td(f"{i18n.number(change.at[g, 'mean_to'])} ({int(change.at[g, 'n_to'])})"),
+                     *[html.Td(_signed(change.at[g, c])) for c in ("published", "like_for_like", "composition",
+                                                                    "countries")]])
             for g in groups if g in change.index]
-    table = ui.table(f"{what}: change of the mean from {y0} to {y1} (countries scored in brackets); published = "
-                     "same indicators + added or dropped + countries", head, rows,
-                     "Change of the mean by region (scrolls sideways)")
+    table = ui.table(_("%(score)s: change of the mean from %(first)s to %(last)s (countries scored in brackets); "
+                       "published = same indicators + added or dropped + countries", score=what, first=y0, last=y1),
+                     head, rows, _("Change of the mean by region (scrolls sideways)"))
     return html.Div([words, table])
 
 
 def layout(node=None, actor=None, region=None, **_other):
     ctx = figures.context()
     view, problems = parse({"node": node, "actor": actor, "region": region})
-    nodes = [{"label": "Overall", "value": "overall"}] + [{"label": n, "value": c} for c, n in ctx.pillars.items()]
+    nodes = [{"label": _("Overall"), "value": "overall"}] + [{"label": n, "value": c} for c, n in ctx.pillars.items()]
     return html.Div([
-        html.H1("Trends over time", className="h3"),
-        html.P("Mean scores of the countries scored in each region and in the world, year by year, on the same "
-               "indicators: each line starts at the first year's mean and then moves only by what changed on "
-               "indicators measured in both years. The dotted grey lines are the published means, which also move "
-               "when indicators are added or dropped.", className="text-body-secondary"),
-        *[ui.alert(f"The link asked for something unknown and was reset: {p}") for p in problems],
+        html.H1(_("Trends over time"), className="h3"),
+        html.P(_("Mean scores of the countries scored in each region and in the world, year by year, on the same "
+                 "indicators: each line starts at the first year's mean and then moves only by what changed on "
+                 "indicators measured in both years. The dotted grey lines are the published means, which also "
+                 "move when indicators are added or dropped."), className="text-body-secondary"),
+        *[ui.alert(_("The link asked for something unknown and was reset: %(problem)s", problem=p))
+          for p in problems],
         dbc.Row([
-            ui.labelled("Score", dcc.Dropdown(id="trends-node", options=nodes, value=view["node"], clearable=False,
+            ui.labelled(_("Score"), dcc.Dropdown(id="trends-node", options=nodes, value=view["node"], clearable=False,
                                               searchable=False), "trends-node"),
             ui.actor_radio("trends-actor", view["actor"], {"xs": 12, "sm": 6, "lg": 4}),
-            ui.labelled("Region (or all regions)", dcc.Dropdown(id="trends-region", options=ui.region_options(),
+            ui.labelled(_("Region (or all regions)"), dcc.Dropdown(id="trends-region", options=ui.region_options(),
                                                                 value=view["region"] or "all", clearable=False),
                         "trends-region", {"xs": 12, "sm": 6, "lg": 4}),
         ], className="g-2 align-items-end"),
         html.Div(menu(view), id="trends-downloads", className="mb-2"),
-        ui.progress("trends-progress", "Redrawing the trends…"),
+        ui.progress("trends-progress", _("Redrawing the trends…")),
         html.Div([
             ui.graph("trends-graph", figures.figure_dict("region_trends", chart_params(view)),
-                     "Line chart of mean scores by region over the years; each line has its own dash and marker"),
-            html.Section([html.H2("How the means have changed", className="h5"),
+                     _("Line chart of mean scores by region over the years; each line has its own dash and marker")),
+            html.Section([html.H2(_("How the means have changed"), className="h5"),
                           html.Div(change_section(view), id="trends-change"),
-                          html.P(["How this is computed: ", dcc.Link("methodology, changes over time",
+                          html.P([_("How this is computed:") + " ", dcc.Link(_("methodology, changes over time"),
                                                                       href="/methodology#trends"), "."],
                                  className="small text-body-secondary")], className="mb-3"),
         ], id="trends-view", className="drd-view"),
-        ui.alert([html.Strong("Read trends with the measured share. "),
-                  "The grey bars under the chart show how much of the methodology any source measured each year. "
-                  f"Observations are carried forward up to {data.dataset().methodology.parameters.window_years} "
-                  "years. A jump where the measured share changes may come from the basket of indicators, not "
-                  "from a change on the ground: the lines on the same indicators and the table above take it out, "
-                  "the dotted published means do not. "
-                  "Years each source has observations for:", source_years()], color="info"),
+        ui.alert([html.Strong(_("Read trends with the measured share.") + " "),
+                  _("The grey bars under the chart show how much of the methodology any source measured each year. "
+                    "Observations are carried forward up to %(window)s years. A jump where the measured share "
+                    "changes may come from the basket of indicators, not from a change on the ground: the lines on "
+                    "the same indicators and the table above take it out, the dotted published means do not. Years "
+                    "each source has observations for:",
+                    window=data.dataset().methodology.parameters.window_years), source_years()], color="info"),
         measured_table(),
         dcc.Store(id="trends-url-sync"),
     ])
@@ -157,7 +169,7 @@ def layout(node=None, actor=None, region=None, **_other):
           Input("trends-node", "value"), Input("trends-actor", "value"), Input("trends-region", "value"),
           running=ui.busy("trends-view", "trends-progress"), prevent_initial_call=True)
 def update(node, actor, region):
-    view, _ = parse({"node": node, "actor": actor, "region": region})
+    view, _unused = parse({"node": node, "actor": actor, "region": region})
     return figures.figure_dict("region_trends", chart_params(view)), menu(view), change_section(view)
 
 
