@@ -559,8 +559,9 @@ def context() -> Context:
         countries = ds.countries[["name", "region", "pilot"]].copy()
         countries["region"] = countries["region"].fillna("").astype(str)
         countries["name"] = [i18n.country_name(iso3, name, lang) for iso3, name in countries["name"].items()]
-        for stale in [k for k, c in _context.items() if c.results is not results]:  # a new scoring run
-            del _context[stale]
+        stale = [k for k, c in _context.items() if c.results is not results]
+        for old in stale[:-1]:  # keep the context being served while a recompute builds the next
+            _context.pop(old, None)
         _context[key] = Context(
             version=meth.parameters.methodology_version, years=list(results.years),
             min_coverage=meth.parameters.min_coverage, countries=countries,
@@ -1017,6 +1018,28 @@ def figure_dict(kind: str, params: dict | None = None, *, fixed_height: bool = T
                 ctx.cache.pop(k, None)
         ctx.cache[key] = hit
     return hit
+
+
+def cached_keys(results, kind: str, limit: int = 64) -> list[tuple]:
+    """The most recent cache keys of `kind` ("figure", "country-body", ...) of a scoring run's context
+    (for rebuilding them when new results are prepared); [] when that run has no context."""
+    # the warmer runs outside any request: the English context (other languages are built on demand)
+    ctx = _context.get((id(results), i18n.DEFAULT)) if results is not None else None
+    if ctx is None or ctx.results is not results:
+        return []
+    return [k for k in list(ctx.cache) if k[0] == kind][-limit:]
+
+
+def warm_figures(previous) -> None:
+    """data.add_warmer hook: rebuild, for the new results, the figures drawn for the previous ones."""
+    for _figure, kind, clean, fixed_height in cached_keys(previous and previous.results, "figure"):
+        try:
+            figure_dict(kind, dict(clean), fixed_height=fixed_height)
+        except ValueError:  # a view that no longer exists (e.g. a withdrawn country): built on demand
+            pass
+
+
+data.add_warmer(warm_figures)
 
 
 CHARTS = {

@@ -33,6 +33,15 @@ def columns() -> tuple[str, ...]:
     return (_("Indicator"), _("Score (1 to 6)"), _("Raw value"), _("Weight"), _("Source"))
 
 
+def correction_source(text) -> list:
+    """A correction's source as typed ("https://... (E1)"): the URL as a link, the words beside it as text."""
+    from dashboard.review.present import split_source
+    url, label = split_source(text)
+    if url is None:
+        return [label or _("not given")]
+    return [html.A(url, href=url, target="_blank", rel="noopener noreferrer"), *([f" ({label})"] if label else [])]
+
+
 def num(value, digits: int = 4) -> str:
     """A raw value as the language writes numbers (4 significant digits; whole numbers above a million)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
@@ -195,9 +204,7 @@ def indicator_table(p: dict, year: int) -> html.Div:
                   after=num(it["value"])) + " ",
                 _("By %(author)s on %(date)s. Why: %(reason)s.", author=c["author"], date=c["date"],
                   reason=c["reason"]) + " ",
-                _("Source:") + " ", (html.A(c["source"], href=c["source"], target="_blank", rel="noopener")
-                                     if str(c.get("source") or "").startswith("http")
-                                     else (c.get("source") or _("not given"))),
+                _("Source:") + " ", *correction_source(c.get("source")),
                 "."], className="drd-correction small", role="note"))
         scale = scale_words(get("unit") or "", it.get("direction") or get("direction") or "")
         rule = scoring_words(it.get("method") or "", it.get("direction") or "", it.get("lo"), it.get("hi"),

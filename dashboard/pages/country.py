@@ -117,6 +117,18 @@ def cached_body(iso3: str, year: int) -> dict:
     return cache[key]
 
 
+def warm_bodies(previous) -> None:
+    """data.add_warmer hook: rebuild the profiles shown before (and the pilots' latest year) for new results."""
+    ctx = figures.context()
+    wanted = [(i, y) for _, i, y in figures.cached_keys(previous and previous.results, "country-body", 24)]
+    wanted += [(i, max(ctx.years)) for i in ctx.countries.index[ctx.countries["pilot"]]]
+    for iso3, year in dict.fromkeys(wanted):
+        cached_body(iso3, year)
+
+
+data.add_warmer(warm_bodies)
+
+
 def year_parts(iso3: str, year: int) -> dict:
     """Everything that depends on the year, keyed by the ids of YEAR_PARTS."""
     d = data.drilldown(iso3, year)
