@@ -95,11 +95,13 @@ HANDOVER = """<script>(function () {
 })();</script>"""
 
 
-# Component libraries fetched only when one of their components mounts: namespace -> the component the
-# app uses (see the module docstring). Nothing in the app calls their other exports (getApi...) early.
-LAZY_LIBRARIES = {"dash_ag_grid": "AgGrid", "dash_table": "DataTable"}
-LAZY_TAG = re.compile(r'<script src="([^"]*/_dash-component-suites/(dash_ag_grid/dash_ag_grid|dash/dash_table/bundle)'
-                      r'\.[^"]*\.js)"></script>')
+# Component libraries fetched only when one of their components mounts: their main script under
+# /_dash-component-suites/ -> (namespace, the component the app uses); see the module docstring. Nothing in
+# the app calls their other exports (getApi...) early.
+LAZY_LIBRARIES = {"dash_ag_grid/dash_ag_grid": ("dash_ag_grid", "AgGrid"),
+                  "dash/dash_table/bundle": ("dash_table", "DataTable")}
+LAZY_TAG = re.compile(r'<script src="([^"]*/_dash-component-suites/('
+                      + "|".join(re.escape(k) for k in LAZY_LIBRARIES) + r')\.[^"]*\.js)"></script>')
 POLYFILL_TAG = re.compile(r'<script src="[^"]*/_dash-component-suites/dash/deps/polyfill@[^"]*\.js"></script>')
 REGENERATOR_ASSET = "vendor/regenerator-runtime.min.js"
 # Dash's assets_ignore matches file names: the shell adds these where needed (the chart bundle, the runtime, and
@@ -145,9 +147,8 @@ def lazy_scripts(app: dash.Dash, scripts: str) -> str:
     """Dash's script tags with the lazy libraries' swapped for their stand-ins, and its @babel/polyfill
     for the regenerator runtime alone."""
     def stand_in(match: re.Match) -> str:
-        ns = "dash_ag_grid" if "dash_ag_grid/" in match.group(2) else "dash_table"
-        return LAZY_LOADER % (json.dumps(ns), json.dumps(LAZY_LIBRARIES[ns]),
-                              json.dumps(html_lib.unescape(match.group(1))))
+        ns, name = LAZY_LIBRARIES[match.group(2)]
+        return LAZY_LOADER % (json.dumps(ns), json.dumps(name), json.dumps(html_lib.unescape(match.group(1))))
     scripts = LAZY_TAG.sub(stand_in, scripts)
     runtime = f'<script src="{html_lib.escape(asset_version(app, REGENERATOR_ASSET))}"></script>'
     return POLYFILL_TAG.sub(lambda _: runtime, scripts, count=1)

@@ -33,6 +33,12 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-b
                  "--disable-component-update", "--disable-sync"]
 
 
+def first_paint(body: str) -> str:
+    """The pre-rendered copy of a page in an HTML response (dashboard.shell), up to Dash's React root."""
+    start = body.index('<div id="drd-first-paint"')
+    return body[start:body.index('<div id="react-entry-point"', start)]
+
+
 def chromium_path() -> str | None:
     for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
         if candidate and Path(candidate).exists():

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import dash_bootstrap_components as dbc
 import pytest
+from conftest import first_paint
 from dash import dcc, html
 
 from dashboard import caching, data, prerender
@@ -19,11 +20,6 @@ PLOTLY_TAG = re.compile(r'<script src="/assets/vendor/plotly-drd\.min\.js\?m=[0-
 def client(app_config):
     from dashboard import create_app
     return create_app(app_config).server.test_client()
-
-
-def first_paint(body: str) -> str:
-    start = body.index('<div id="drd-first-paint"')
-    return body[start:body.index('<div id="react-entry-point"', start)]
 
 
 class Balance(HTMLParser):

@@ -12,6 +12,7 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from conftest import first_paint
 
 from dashboard import i18n
 
@@ -25,11 +26,6 @@ HTML_TAG = re.compile(r"<html[^>]*>")
 def client(app_config):
     from dashboard import create_app
     return create_app(app_config).server.test_client()
-
-
-def first_paint(body: str) -> str:
-    start = body.index('<div id="drd-first-paint"')
-    return body[start:body.index('<div id="react-entry-point"', start)]
 
 
 # --- which language a request is in -------------------------------------------------------------------
