@@ -892,8 +892,8 @@ LAW_RANGE = (-3.0, 3.0)
 LAW_SCALE = [[0.0, "#00224e"], [0.25, "#3d4d6b"], [0.5, "#7d7c78"], [0.75, "#bcaf6f"], [1.0, "#fee838"]]
 
 
-def _num(value, fmt: str = ".2f", none: str = "no data") -> str:
-    return none if value is None or pd.isna(value) else format(value, fmt)
+def _num(value, none: str | None = None) -> str:
+    return (none or _("no data")) if value is None or pd.isna(value) else i18n.number(value)
 
 
 def tensions_hover(row, publishers: dict[str, str] | None = None) -> str:
@@ -905,23 +905,28 @@ def tensions_hover(row, publishers: dict[str, str] | None = None) -> str:
         return "; ".join(pub.get(s, s) for s in str(ids or "").split(",") if s) or "-"
 
     year = int(row["year"])
-    lines = [f"<b>{row['name']}</b>{' (pilot country)' if row.get('pilot') else ''}",
-             f"Harm pressure {_num(row['harm'])} ({pub.get('DSP_V8', 'DSP v8')}, {year})",
-             f"  parties {_num(row.get('parties'))}, foreign governments {_num(row.get('foreign'))} "
-             "(raw; higher = less)",
-             f"Restriction in practice {_num(row['restriction'])} / 6",
-             f"  {int(row.get('restriction_n') or 0)} of {int(row.get('restriction_of') or 0)} indicators "
-             f"({src(row.get('restriction_sources'))})"]
+    name = i18n.country_name(row["iso3"], row["name"]) if "iso3" in row else row["name"]
+    lines = [f"<b>{name}</b>" + (" " + _("(pilot country)") if row.get("pilot") else ""),
+             _("Harm pressure %(value)s (%(source)s, %(year)s)", value=_num(row["harm"]),
+               source=pub.get("DSP_V8", "DSP v8"), year=year),
+             "  " + _("parties %(parties)s, foreign governments %(foreign)s (raw; higher = less)",
+                      parties=_num(row.get("parties")), foreign=_num(row.get("foreign"))),
+             _("Restriction in practice %(value)s / 6", value=_num(row["restriction"])),
+             "  " + _("%(part)s of %(whole)s indicators", part=int(row.get("restriction_n") or 0),
+                      whole=int(row.get("restriction_of") or 0)) + f" ({src(row.get('restriction_sources'))})"]
     law = row.get("law")
-    lines.append("Content-regulation law (v2smregcon) " + (
-        f"{law:.2f}<br>  ({src(row.get('law_source'))}, {int(row['law_year'])})" if pd.notna(law) else "no data"))
+    lines.append(_("Content-regulation law (v2smregcon)") + " " + (
+        f"{i18n.number(law)}<br>  ({src(row.get('law_source'))}, {int(row['law_year'])})" if pd.notna(law)
+        else _("no data")))
     if pd.notna(row.get("court_share")):
-        lines.append(f"Court orders: {row['court_share']:.0%} of {int(row['requests'])} removal requests<br>"
-                     f"  ({pub.get('GOOGLE_TR_REMOVALS', 'Google')} {year})")
+        lines.append(_("Court orders: %(share)s of %(num)s removal requests", share=i18n.percent(row["court_share"]),
+                       num=int(row["requests"]))
+                     + f"<br>  ({pub.get('GOOGLE_TR_REMOVALS', 'Google')} {year})")
     if pd.notna(row.get("shutdowns")):
-        lines.append(f"Shutdowns listed: {int(row['shutdowns'])}; {int(row['shutdowns_harm'])} justified by a "
-                     f"stated harm<br>  ({pub.get('ACCESSNOW_STOP_2025', 'Access Now')} {year}; the government's "
-                     "claims)")
+        lines.append(_("Shutdowns listed: %(num)s; %(harm)s justified by a stated harm", num=int(row["shutdowns"]),
+                       harm=int(row["shutdowns_harm"]))
+                     + "<br>  (" + _("%(source)s %(year)s; the government's claims",
+                                     source=pub.get("ACCESSNOW_STOP_2025", "Access Now"), year=year) + ")")
     return "<br>".join(lines)
 
 
@@ -936,8 +941,9 @@ def tensions_figure(frame: pd.DataFrame, *, title: str, source: str,
     f = f.assign(hover=[tensions_hover(r, publishers) for _i, r in f.iterrows()], pilot=f["pilot"].astype(bool))
     has_law = f["law"].notna()
     traces = []
-    for pilot, law, name in ((False, True, "Country"), (False, False, "Country, no content-law reading"),
-                             (True, True, "Pilot country"), (True, False, "Pilot country, no content-law reading")):
+    for pilot, law, name in ((False, True, _("Country")), (False, False, _("Country, no content-law reading")),
+                             (True, True, _("Pilot country")),
+                             (True, False, _("Pilot country, no content-law reading"))):
         part = f[(f["pilot"] == pilot) & (has_law == law)]
         if not len(part):
             continue
@@ -946,29 +952,31 @@ def tensions_figure(frame: pd.DataFrame, *, title: str, source: str,
         marker |= ({"color": part["law"], "coloraxis": "coloraxis"} if law else {"color": "#6c757d"})
         traces.append(go.Scatter(
             x=part["harm"], y=part["restriction"], mode="markers+text" if pilot else "markers", name=name,
-            text=part["name"] if pilot else None, textposition="top center", textfont={"size": 11},
+            text=[i18n.country_name(c, n) for c, n in zip(part["iso3"], part["name"])] if pilot else None,
+            textposition="top center", textfont={"size": 11},
             customdata=part["iso3"], hovertext=part["hover"], hovertemplate="%{hovertext}<extra></extra>",
             marker=marker, cliponaxis=False))
     fig = go.Figure(traces)
     fig.add_vline(x=0, line={"color": "#adb5bd", "width": 1, "dash": "dash"})
     fig.add_hline(y=3.5, line={"color": "#adb5bd", "width": 1, "dash": "dash"})
-    for x, y, xa, ya, text in ((0.01, 0.99, "left", "top", "Less harm,<br>more restriction"),
-                               (0.99, 0.99, "right", "top", "More harm,<br>more restriction"),
-                               (0.01, 0.01, "left", "bottom", "Less harm,<br>less restriction"),
-                               (0.99, 0.01, "right", "bottom", "More harm,<br>less restriction")):
+    for x, y, xa, ya, text in ((0.01, 0.99, "left", "top", _("Less harm,<br>more restriction")),
+                               (0.99, 0.99, "right", "top", _("More harm,<br>more restriction")),
+                               (0.01, 0.01, "left", "bottom", _("Less harm,<br>less restriction")),
+                               (0.99, 0.01, "right", "bottom", _("More harm,<br>less restriction"))):
         fig.add_annotation(text=text, xref="x domain", yref="y domain", x=x, y=y, xanchor=xa, yanchor=ya,
                            align=xa, showarrow=False, font={"size": 10, "color": "#495057"})
     fig.update_xaxes(range=[-4.2, 4.2], zeroline=False, gridcolor="#e9ecef",
-                     title="Harm pressure: disinformation by parties<br>and foreign governments (DSP v8, reversed)")
+                     title=_("Harm pressure: disinformation by parties<br>and foreign governments (DSP v8, "
+                             "reversed)"))
     fig.update_yaxes(range=[0.8, 6.2], tickvals=[1, 2, 3, 4, 5, 6], zeroline=False, gridcolor="#e9ecef",
-                     title="Restriction in practice (1 none – 6 severe)")
+                     title=_("Restriction in practice (1 none – 6 severe)"))
     fig.update_layout(
         coloraxis={"cmin": LAW_RANGE[0], "cmax": LAW_RANGE[1], "colorscale": LAW_SCALE,
                    "colorbar": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.21, "yanchor": "top",
                                 "len": 0.8, "thickness": 10, "tickfont": {"size": 10},
                                 "tickvals": [-3, -2, -1, 0, 1, 2, 3],
-                                "title": {"text": "Safeguard: content-regulation law (V-Dem v2smregcon)<br>"
-                                                  "−3 lets the state remove political speech, +3 protects it",
+                                "title": {"text": _("Safeguard: content-regulation law (V-Dem v2smregcon)<br>"
+                                                    "−3 lets the state remove political speech, +3 protects it"),
                                           "side": "top", "font": {"size": 10}}}},
         hovermode="closest", dragmode=False)
     finish(fig, title, source, height=440, bottom=180, top_legend=True)
@@ -989,9 +997,12 @@ def build_tensions(params: dict | None = None) -> go.Figure:
     used = ["DSP_V8", *sorted({s for ids in frame["restriction_sources"].dropna() for s in ids.split(",")}),
             "VDEM_DSP_V4_VIA_UNDP", "GOOGLE_TR_REMOVALS", "ACCESSNOW_STOP_2025"]
     names = list(dict.fromkeys(pubs.get(s, s) for s in used if s in ds.sources.index or s == "DSP_V8"))
-    title = f"Harm and restriction, {year}{f', {region}' if region else ''}: {placed} of {len(frame)} placed"
-    return tensions_figure(frame, title=title, source=source_line(names, year, extra="; not part of the scores"),
-                           publishers=pubs)
+    title = (_("Harm and restriction, %(year)s, %(region)s: %(placed)s of %(num)s placed", year=year,
+               region=i18n.region_name(region), placed=placed, num=len(frame)) if region else
+             _("Harm and restriction, %(year)s: %(placed)s of %(num)s placed", year=year, placed=placed,
+               num=len(frame)))
+    return tensions_figure(frame, title=title, publishers=pubs,
+                           source=source_line(names, year, extra="; " + _("not part of the scores")))
 
 
 FIGURE_CACHE_SIZE = 512

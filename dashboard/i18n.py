@@ -36,6 +36,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import flask
 import flask_babel
 from babel import core as babel_core
+from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from flask_babel import Babel
 
@@ -246,6 +247,12 @@ def region_name(region: str | None) -> str:
     if not region:
         return region or ""
     return gettext(REGIONS[region]) if region in REGIONS else region
+
+
+def join(items, lang: str | None = None) -> str:
+    """A list as the language writes it, from CLDR: "a, b, and c", "a, b y c", "a وb وc", "a、b和c"."""
+    items = [str(i) for i in items]
+    return babel_lists.format_list(items, style="standard", locale=lang or current()) if items else ""
 
 
 def separators(lang: str | None = None) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .text import N_
 from .validation import DataValidationError, Field, Issue, check_reference, read_table
 
 FILE = "tensions.csv"
@@ -48,24 +49,25 @@ HARM_MIDPOINT = 0.0
 RESTRICTION_MIDPOINT = 3.5
 
 AXIS_TEXT = {
-    "harm": "Harm pressure: how much domestic political parties and foreign governments spread false "
-            "information in the country, the mean of the Digital Society Project v8 items v2smpardom and "
-            "v2smfordom with the sign reversed, so further right means more (0 is the scale's centre, "
-            "roughly the average of all countries and years).",
-    "restriction": "Restriction in practice: 7 minus the mean 1-6 score of this dashboard's censorship, "
-                   "filtering, arrests and shutdown indicators, so 1 means none recorded and 6 severe; a "
-                   "country is placed only when at least half of these indicators have data.",
-    "safeguards": "Safeguards (a third reading, as colour and in the table): V-Dem's content-regulation-law "
-                  "estimate v2smregcon (higher = the law protects political speech more) and the share of "
-                  "the country's removal requests to Google that were court orders.",
+    "harm": N_("Harm pressure: how much domestic political parties and foreign governments spread false "
+               "information in the country, the mean of the Digital Society Project v8 items v2smpardom and "
+               "v2smfordom with the sign reversed, so further right means more (0 is the scale's centre, "
+               "roughly the average of all countries and years)."),
+    "restriction": N_("Restriction in practice: 7 minus the mean 1-6 score of this dashboard's censorship, "
+                      "filtering, arrests and shutdown indicators, so 1 means none recorded and 6 severe; a "
+                      "country is placed only when at least half of these indicators have data."),
+    "safeguards": N_("Safeguards (a third reading, as colour and in the table): V-Dem's content-regulation-law "
+                     "estimate v2smregcon (higher = the law protects political speech more) and the share of "
+                     "the country's removal requests to Google that were court orders."),
 }
 
 JUSTIFICATION_LABELS = {
-    "hate_incitement": "fake news, hate speech, incendiary content or promoting violence",
-    "public_safety": "public safety, quelling unrest or restoring public order",
-    "national_security": "national security or counter-terrorism", "precaution": "a precautionary measure",
-    "sabotage": "sabotage or third-party action", "exams": "school exams", "illegal_content": "illegal content",
-    "technical": "technical problems", "other": "another reason", "unknown": "unknown or not recorded",
+    "hate_incitement": N_("fake news, hate speech, incendiary content or promoting violence"),
+    "public_safety": N_("public safety, quelling unrest or restoring public order"),
+    "national_security": N_("national security or counter-terrorism"), "precaution": N_("a precautionary measure"),
+    "sabotage": N_("sabotage or third-party action"), "exams": N_("school exams"),
+    "illegal_content": N_("illegal content"),
+    "technical": N_("technical problems"), "other": N_("another reason"), "unknown": N_("unknown or not recorded"),
 }
 
 

@@ -17,7 +17,7 @@ from dashboard.callback_input import rejects_bad_values, scalar
 from dashboard.components import ui
 from dashboard.components.drilldown import drilldown, indicator_table  # noqa: F401 - the profile's drill-down
 from dashboard.components.drilldown import num as _num
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, ngettext
 from indicators.trend import signed, trend_sentence
 
 dash.register_page(__name__, path_template="/country/<iso3>", name=N_("Country"),
@@ -350,10 +350,12 @@ clientside_callback(
 def _source_note(source_id: str, years: str) -> html.Span:
     ds = data.dataset()
     if source_id not in ds.sources.index:
-        return html.Span(f"Source: {source_id}, {years}.", className="drd-muted small")
+        return html.Span(_("Source: %(source)s, %(years)s.", source=source_id, years=years),
+                         className="drd-muted small")
     src = ds.sources.loc[source_id]
-    return html.Span(["Source: ", html.A(src["publisher"], href=src["url"], target="_blank", rel="noopener"),
-                      f", {src['dataset']}; {years}. Licence: {src['licence']}."], className="drd-muted small d-block")
+    return html.Span([_("Source:") + " ", html.A(src["publisher"], href=src["url"], target="_blank", rel="noopener"),
+                      ", " + _("%(dataset)s; %(years)s. Licence: %(licence)s.", dataset=src["dataset"], years=years,
+                               licence=src["licence"])], className="drd-muted small d-block")
 
 
 def _span(years) -> str:
@@ -361,10 +363,11 @@ def _span(years) -> str:
     return f"{years[0]}" if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
 
 
-def _counts(frame, labels=None) -> str:
+def _counts(frame, label) -> str:
+    """"protests 3 and elections 1": the categories of `frame` by total, each named by `label(category)`, as a
+    list in the language (CLDR)."""
     total = frame.groupby("category")["value"].sum().sort_values(ascending=False)
-    labels = labels or {}
-    return ", ".join(f"{labels.get(c, c.replace('_', ' '))} {int(v)}" for c, v in total.items())
+    return i18n.join(f"{label(c)} {int(v)}" for c, v in total.items())
 
 
 def _small_table(header: list[str], rows: list[list], caption: str) -> html.Div:
@@ -373,97 +376,120 @@ def _small_table(header: list[str], rows: list[list], caption: str) -> html.Div:
 
 
 def _shutdown_part(name: str, t: dict) -> list:
-    from indicators.tensions import JUSTIFICATION_LABELS, cause_label
+    from dashboard.components.tensions import cause, justification
     events, just, causes = t["events"], t["justifications"], t["causes"]
     src = "ACCESSNOW_STOP_2025"
     if events.empty:
-        return [html.P(f"Access Now #KeepItOn lists no shutdown in {name} in 2016–2025 (absence from the list "
-                       "means none was recorded, not that none happened).", className="mb-1"),
+        return [html.P(_("Access Now #KeepItOn lists no shutdown in %(country)s in 2016–2025 (absence from the list "
+                         "means none was recorded, not that none happened).", country=name), className="mb-1"),
                 _source_note(src, "2016–2025")]
     n = int(events["value"].sum())
     hate = int(just.loc[just["category"] == "hate_incitement", "value"].sum())
     others = just[just["category"] != "hate_incitement"]
-    cause_names = {c: cause_label(note).lower() for c, note in zip(causes["category"], causes["note"])}
-    text = (f"Of {name}'s {n} recorded shutdown listings ({_span(events['year'])}; a shutdown still running is "
-            f"listed again each year), {hate} {'was' if hate == 1 else 'were'} justified by the government by hate "
-            "speech or incitement (fake news, hate speech, incendiary content or promoting violence)"
-            + (f"; other stated justifications: {_counts(others, JUSTIFICATION_LABELS)}" if len(others) else "")
-            + f". Actual causes recorded by Access Now: {_counts(causes, cause_names) or 'none recorded'}.")
+    notes = dict(zip(causes["category"], causes["note"]))
+
+    def cause_name(c):
+        return cause(c, notes.get(c, ""))
+
+    text = ngettext("%(country)s has %(num)s recorded shutdown listing (%(years)s; a shutdown still running is "
+                    "listed again each year).", "%(country)s has %(num)s recorded shutdown listings (%(years)s; a "
+                    "shutdown still running is listed again each year).", n, country=name, years=_span(events["year"]))
+    text += " " + ngettext("Of these, %(num)s was justified by the government by hate speech or incitement (fake "
+                           "news, hate speech, incendiary content or promoting violence).",
+                           "Of these, %(num)s were justified by the government by hate speech or incitement (fake "
+                           "news, hate speech, incendiary content or promoting violence).", hate)
+    if len(others):
+        text += " " + _("Other stated justifications: %(list)s.", list=_counts(others, justification))
+    text += " " + _("Actual causes recorded by Access Now: %(list)s.",
+                    list=_counts(causes, cause_name) or _("none recorded"))
     rows = []
     for year in sorted(events["year"]):
         j, c = just[just["year"] == year], causes[causes["year"] == year]
         rows.append([str(year), str(int(events.loc[events["year"] == year, "value"].sum())),
-                     _counts(j, JUSTIFICATION_LABELS) or "-", _counts(c, cause_names) or "-"])
+                     _counts(j, justification) or "-", _counts(c, cause_name) or "-"])
     return [html.P(text, className="mb-1"),
-            _small_table(["Year", "Shutdowns listed", "Government's stated justification", "Actual cause"], rows,
-                         f"{name}: shutdowns by year, the government's stated justification and the actual cause"),
-            _source_note(src, _span(events["year"]) + "; counts derived by counting the publisher's rows")]
+            _small_table([_("Year"), _("Shutdowns listed"), _("Government's stated justification"), _("Actual cause")],
+                         rows, _("%(country)s: shutdowns by year, the government's stated justification and the "
+                                 "actual cause", country=name)),
+            _source_note(src, _span(events["year"]) + "; " + _("counts derived by counting the publisher's rows"))]
 
 
 def _requests_part(name: str, t: dict) -> list:
+    from dashboard.components.tensions import reason
     req, reasons = t["requests"], t["reasons"]
     src = "GOOGLE_TR_REMOVALS"
     if req.empty:
-        return [html.P(f"Google's Transparency Report lists no government request to remove content from {name} "
-                       "in 2019–2025 (January–June).", className="mb-1"), _source_note(src, "2019–2025 H1")]
+        return [html.P(_("Google's Transparency Report lists no government request to remove content from "
+                         "%(country)s in 2019–2025 (January–June).", country=name), className="mb-1"),
+                _source_note(src, _("2019–2025 H1"))]
     req = req.reindex(columns=["google_requests", "google_requests_court", "google_requests_other"]).fillna(0)
     total, court = int(req["google_requests"].sum()), int(req["google_requests_court"].sum())
-    text = (f"Google received {total} requests to remove content from {name}'s authorities in {_span(req.index)}"
-            f" ({court} by court order, {total - court} from other requestors such as officials, police or "
-            f"regulators). Reasons given: {_counts(reasons)}.")
+    text = ngettext("Google received %(num)s request to remove content from %(country)s's authorities in %(years)s "
+                    "(%(court)s by court order, %(other)s from other requestors such as officials, police or "
+                    "regulators).", "Google received %(num)s requests to remove content from %(country)s's "
+                    "authorities in %(years)s (%(court)s by court order, %(other)s from other requestors such as "
+                    "officials, police or regulators).", total, country=name, years=_span(req.index), court=court,
+                    other=total - court)
+    text += " " + _("Reasons given: %(list)s.", list=_counts(reasons, reason))
     rows = []
     for year, r in req.iterrows():
-        rows.append([str(year) + (" (Jan–Jun)" if "January-June only" in str(t["notes"].get(year, "")) else ""),
+        half = "January-June only" in str(t["notes"].get(year, ""))
+        rows.append([str(year) + (" " + _("(Jan–Jun)") if half else ""),
                      str(int(r["google_requests"])), str(int(r["google_requests_court"])),
-                     str(int(r["google_requests_other"])), _counts(reasons[reasons["year"] == year]) or "-"])
+                     str(int(r["google_requests_other"])), _counts(reasons[reasons["year"] == year], reason) or "-"])
     return [html.P(text, className="mb-1"),
-            _small_table(["Year", "Requests", "Court orders", "Other requestors", "Reasons given"], rows,
-                         f"{name}: government requests to Google to remove content, by requestor and reason"),
-            _source_note(src, _span(req.index) + "; sums over Google's rows: a request citing several reasons or "
-                              "products counts in each")]
+            _small_table([_("Year"), _("Requests"), _("Court orders"), _("Other requestors"), _("Reasons given")], rows,
+                         _("%(country)s: government requests to Google to remove content, by requestor and reason",
+                           country=name)),
+            _source_note(src, _span(req.index) + "; " + _("sums over Google's rows: a request citing several reasons "
+                                                          "or products counts in each"))]
 
 
 def _disinformation_part(name: str, t: dict) -> list:
     d = t["disinformation"]
     src = "DSP_V8"
     if d.empty:
-        return [html.P(f"The Digital Society Project v8 has no disinformation estimates for {name}.",
-                       className="mb-1"), _source_note(src, "2000–2025")]
-    cols = [("dsp_v2smgovdom", "Government (v2smgovdom)"), ("dsp_v2smpardom", "Parties (v2smpardom)"),
-            ("dsp_v2smfordom", "Foreign governments (v2smfordom)")]
-    d = d.reindex(columns=[c for c, _unused in cols])
+        return [html.P(_("The Digital Society Project v8 has no disinformation estimates for %(country)s.",
+                         country=name), className="mb-1"), _source_note(src, "2000–2025")]
+    cols = [("dsp_v2smgovdom", _("Government"), "v2smgovdom"), ("dsp_v2smpardom", _("Parties"), "v2smpardom"),
+            ("dsp_v2smfordom", _("Foreign governments"), "v2smfordom")]
+    d = d.reindex(columns=[c for c, _unused, _code in cols])
     last, first = d.index.max(), d.index.min()
-    text = (f"How much false information is spread in {name} (DSP v8 estimates; higher = less, about −4 to +3): "
-            + "; ".join(f"{label.split(' (')[0].lower()} {d.at[last, c]:.2f} in {last} ({d.at[first, c]:.2f} in "
-                        f"{first})" for c, label in cols if pd.notna(d.at[last, c])) + ".")
-    rows = [[str(y), *[("-" if pd.isna(r[c]) else f"{r[c]:.2f}") for c, _unused in cols]]
+    parts = [_("%(who)s %(last_value)s in %(last)s (%(first_value)s in %(first)s)", who=who.lower(),
+               last_value=i18n.number(d.at[last, c]), last=last, first_value=i18n.number(d.at[first, c]), first=first)
+             for c, who, _code in cols if pd.notna(d.at[last, c])]
+    text = _("How much false information is spread in %(country)s (DSP v8 estimates; higher = less, about −4 to "
+             "+3): %(list)s.", country=name, list=i18n.join(parts))
+    rows = [[str(y), *[("-" if pd.isna(r[c]) else i18n.number(r[c])) for c, _unused, _code in cols]]
             for y, r in d.sort_index(ascending=False).iterrows()]
     return [html.P(text, className="mb-1"),
-            html.Details([html.Summary(f"Every year, {first}–{last}"),
-                          _small_table(["Year", *[label for _i, label in cols]], rows,
-                                       f"{name}: disinformation by government, parties and foreign governments")]),
+            html.Details([html.Summary(_("Every year, %(first)s–%(last)s", first=first, last=last)),
+                          _small_table([_("Year"), *[f"{who} ({code})" for _c, who, code in cols]], rows,
+                                       _("%(country)s: disinformation by government, parties and foreign governments",
+                                         country=name))]),
             _source_note(src, f"{first}–{last}")]
 
 
 def tensions_section(iso3: str, year: int) -> html.Section:
     """Justifications over time, removal requests by reason and requestor, and the disinformation series."""
     from indicators.tensions import country_tensions
-    name = str(data.countries().at[iso3, "name"])
+    name = _name(iso3)
     try:
         t = country_tensions(data.tensions(), iso3)
     except Exception as exc:  # noqa: BLE001 - the profile must render even if tensions.csv is broken
-        return ui.section("Tensions within rights", ui.alert(f"The tensions data could not be read: {exc}"),
-                          id="tensions")
+        return ui.section(_("Tensions within rights"),
+                          ui.alert(_("The tensions data could not be read: %(error)s", error=exc)), id="tensions")
     nothing = t["events"].empty and t["requests"].empty and t["disinformation"].empty
     return ui.section(
-        "Tensions within rights: stated harm and restriction",
-        html.P(["Not part of the scores. What the government says justifies restriction, what it asked platforms "
-                "to remove, and how much disinformation circulates. Stated reasons are the government's own claims. ",
-                dcc.Link("Explore the tensions view", href=f"/tensions?year={year}"), "."],
+        _("Tensions within rights: stated harm and restriction"),
+        html.P([_("Not part of the scores. What the government says justifies restriction, what it asked platforms "
+                  "to remove, and how much disinformation circulates. Stated reasons are the government's own "
+                  "claims.") + " ",
+                dcc.Link(_("Explore the tensions view"), href=f"/tensions?year={year}"), "."],
                className="small text-body-secondary"),
-        *([ui.alert(f"No source in this dashboard records shutdowns, removal requests or disinformation for "
-                    f"{name}.", color="secondary")] if nothing else []),
-        html.H3("Shutdowns and the reasons given", className="h6 mt-2"), *_shutdown_part(name, t),
-        html.H3("Requests to remove content", className="h6 mt-3"), *_requests_part(name, t),
-        html.H3("Disinformation", className="h6 mt-3"), *_disinformation_part(name, t),
+        *([ui.alert(_("No source in this dashboard records shutdowns, removal requests or disinformation for "
+                      "%(country)s.", country=name), color="secondary")] if nothing else []),
+        html.H3(_("Shutdowns and the reasons given"), className="h6 mt-2"), *_shutdown_part(name, t),
+        html.H3(_("Requests to remove content"), className="h6 mt-3"), *_requests_part(name, t),
+        html.H3(_("Disinformation"), className="h6 mt-3"), *_disinformation_part(name, t),
         id="tensions")

@@ -1,4 +1,4 @@
-"""Every language in a real browser (issue 15): the map, a profile and the methodology page open in each of
+"""Every language in a real browser (issue 15): the map, a profile, the methodology and tensions pages open in each of
 the eight languages with the right `lang` and `dir`, axe-clean and without console errors (the `page`
 fixture fails on any); the language survives a link and a year change; the Arabic and Chinese profiles are
 photographed (desktop and phone, /tmp/shots/) and the Arabic brief is downloaded as a tagged PDF in Arabic.
@@ -21,7 +21,8 @@ SHOTS = Path("/tmp/shots")
 TIMEOUT = 30_000
 PAGES = {"map": ("/?year=2021", "Digital rights around the world", "map-graph"),
          "profile": ("/country/LBN?year=2021", "Pillar scores", "country-pillars"),
-         "methodology": ("/methodology", "Methodology", None)}
+         "methodology": ("/methodology", "Methodology", None),
+         "tensions": ("/tensions?year=2021", "Tensions within rights: harm and restriction", "tensions-graph")}
 
 
 def translated(lang: str, text: str) -> str:
