@@ -13,12 +13,12 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import data
+from dashboard import data, i18n
 from dashboard.callback_input import reject, scalar
-from dashboard.i18n import N_
+from dashboard.i18n import N_, _, ngettext
 
-dash.register_page(__name__, path="/review", name=N_("Review"), title="Expert review · Digital Rights Dashboard",
-                   order=90)
+dash.register_page(__name__, path="/review", name=N_("Review"),
+                   title=lambda **_kw: _("Expert review · Digital Rights Dashboard"), order=90)
 
 GRID = {"className": "ag-theme-quartz drd-grid", "style": {"width": "100%"}}
 # Tab leaves the grid (AG Grid would otherwise walk every cell); arrow keys move between cells; Space picks a row.
@@ -36,51 +36,62 @@ def _grid(grid_id: str, columns: list[dict], page_size: int | None, select: bool
                               else {"pagination": False})
     if select:
         options["rowSelection"] = {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
-    return dag.AgGrid(id=grid_id, rowData=[], columnDefs=columns, defaultColDef=TEXT, dashGridOptions=options,
+    return dag.AgGrid(id=grid_id, rowData=[], columnDefs=_columns(columns), defaultColDef=TEXT, dashGridOptions=options,
                       getRowId="params.data.id", columnSize="responsiveSizeToFit", **GRID, **extra)
 
 
 GRID_COLUMNS = [
-    {"field": "name", "headerName": "Indicator", "minWidth": 170, "flex": 3},
-    {"field": "indicator", "headerName": "Code", "minWidth": 110, "flex": 1},
-    {"field": "where", "headerName": "Pillar · actor", "minWidth": 120, "flex": 2},
-    {"field": "value_text", "headerName": "Value (scale)", "minWidth": 140, "flex": 2},
-    {"field": "year_text", "headerName": "Year (edition)", "minWidth": 100, "flex": 1},
-    {"field": "dataset", "headerName": "Dataset · variable", "minWidth": 170, "flex": 3},
-    {"field": "score", "headerName": "Score (1–6)", "minWidth": 90, "flex": 1, "filter": "agNumberColumnFilter"},
-    {"field": "review", "headerName": "Review", "minWidth": 130, "flex": 2},
+    {"field": "name", "headerName": N_("Indicator"), "minWidth": 170, "flex": 3},
+    {"field": "indicator", "headerName": N_("Code"), "minWidth": 110, "flex": 1},
+    {"field": "where", "headerName": N_("Pillar · actor"), "minWidth": 120, "flex": 2},
+    {"field": "value_text", "headerName": N_("Value (scale)"), "minWidth": 140, "flex": 2},
+    {"field": "year_text", "headerName": N_("Year (edition)"), "minWidth": 100, "flex": 1},
+    {"field": "dataset", "headerName": N_("Dataset · variable"), "minWidth": 170, "flex": 3},
+    {"field": "score", "headerName": N_("Score (1–6)"), "minWidth": 90, "flex": 1, "filter": "agNumberColumnFilter"},
+    {"field": "review", "headerName": N_("Review"), "minWidth": 130, "flex": 2},
 ]
 CORRECTION_COLUMNS = [
     {"field": "id", "headerName": "#", "minWidth": 56, "flex": 0.5, "filter": "agNumberColumnFilter"},
-    {"field": "what", "headerName": "Country · year · indicator", "minWidth": 160, "flex": 2},
-    {"field": "change", "headerName": "Published → proposed", "minWidth": 120, "flex": 1.5},
-    {"field": "reason", "headerName": "Reason", "minWidth": 160, "flex": 3},
-    {"field": "source_label", "headerName": "Source", "minWidth": 150, "flex": 2.5},
-    {"field": "proposer", "headerName": "Proposed by", "minWidth": 110, "flex": 1.5},
+    {"field": "what", "headerName": N_("Country · year · indicator"), "minWidth": 160, "flex": 2},
+    {"field": "change", "headerName": N_("Published → proposed"), "minWidth": 120, "flex": 1.5},
+    {"field": "reason", "headerName": N_("Reason"), "minWidth": 160, "flex": 3},
+    {"field": "source_label", "headerName": N_("Source"), "minWidth": 150, "flex": 2.5},
+    {"field": "proposer", "headerName": N_("Proposed by"), "minWidth": 110, "flex": 1.5},
 ]
 HISTORY_COLUMNS = [
-    {"field": "id", "headerName": "Event", "minWidth": 64, "flex": 0.6, "filter": "agNumberColumnFilter"},
-    {"field": "at", "headerName": "When (UTC)", "minWidth": 110, "flex": 1.2},
-    {"field": "actor", "headerName": "Who", "minWidth": 120, "flex": 1.5},
-    {"field": "action", "headerName": "What", "minWidth": 140, "flex": 1.6},
-    {"field": "indicator", "headerName": "Indicator", "minWidth": 100, "flex": 1.2},
-    {"field": "summary", "headerName": "Detail", "minWidth": 180, "flex": 3.5},
+    {"field": "id", "headerName": N_("Event"), "minWidth": 64, "flex": 0.6, "filter": "agNumberColumnFilter"},
+    {"field": "at", "headerName": N_("When (UTC)"), "minWidth": 110, "flex": 1.2},
+    {"field": "actor", "headerName": N_("Who"), "minWidth": 120, "flex": 1.5},
+    {"field": "action", "headerName": N_("What"), "minWidth": 140, "flex": 1.6},
+    {"field": "indicator", "headerName": N_("Indicator"), "minWidth": 100, "flex": 1.2},
+    {"field": "summary", "headerName": N_("Detail"), "minWidth": 180, "flex": 3.5},
 ]
 PROGRESS_COLUMNS = [
-    {"field": "name", "headerName": "Country", "minWidth": 140, "flex": 2},
-    {"field": "reviewed", "headerName": "Reviewed", "minWidth": 90, "flex": 1, "filter": "agNumberColumnFilter"},
-    {"field": "values", "headerName": "Values", "minWidth": 80, "flex": 1, "filter": "agNumberColumnFilter"},
-    {"field": "share", "headerName": "Share", "minWidth": 80, "flex": 1},
-    {"field": "open_disputes", "headerName": "Open disputes", "minWidth": 110, "flex": 1,
+    {"field": "name", "headerName": N_("Country"), "minWidth": 140, "flex": 2},
+    {"field": "reviewed", "headerName": N_("Reviewed"), "minWidth": 90, "flex": 1, "filter": "agNumberColumnFilter"},
+    {"field": "values", "headerName": N_("Values"), "minWidth": 80, "flex": 1, "filter": "agNumberColumnFilter"},
+    {"field": "share", "headerName": N_("Share"), "minWidth": 80, "flex": 1},
+    {"field": "open_disputes", "headerName": N_("Open disputes"), "minWidth": 110, "flex": 1,
      "filter": "agNumberColumnFilter"},
 ]
 PEOPLE_COLUMNS = [
-    {"field": "name", "headerName": "Account (never public)", "minWidth": 140, "flex": 2},
-    {"field": "role", "headerName": "Role", "minWidth": 90, "flex": 1},
-    {"field": "display_name", "headerName": "Shown in public as", "minWidth": 160, "flex": 2},
-    {"field": "state", "headerName": "Status", "minWidth": 90, "flex": 1},
+    {"field": "name", "headerName": N_("Account (never public)"), "minWidth": 140, "flex": 2},
+    {"field": "role", "headerName": N_("Role"), "minWidth": 90, "flex": 1},
+    {"field": "display_name", "headerName": N_("Shown in public as"), "minWidth": 160, "flex": 2},
+    {"field": "state", "headerName": N_("Status"), "minWidth": 90, "flex": 1},
 ]
 FIELDS = ("status", "proposed_value", "source", "comment")  # form fields whose problems show beside them
+STATUS = {"confirmed": N_("confirmed"), "disputed": N_("disputed"), "proposed": N_("proposed"),
+          "accepted": N_("accepted"), "rejected": N_("rejected")}
+
+
+def _columns(columns: list[dict]) -> list[dict]:
+    """Column definitions with their headers in the request's language (the constants keep the English)."""
+    return [c | {"headerName": _(c["headerName"])} if c["headerName"] != "#" else c for c in columns]
+
+
+def _status(status) -> str:
+    return _(STATUS[status]) if status in STATUS else str(status or "")
 
 
 def _user():
@@ -108,8 +119,9 @@ def _country_options() -> list[dict]:
         frame = data.countries().sort_values("name")
     except Exception:  # noqa: BLE001 - the layout must render even when data cannot load
         return []
-    return [{"label": f"{row['name']} ({iso3})" + (" ★" if row["pilot"] else ""), "value": iso3}
-            for iso3, row in frame.iterrows()]
+    named = sorted(((i18n.country_name(iso3, row["name"]), iso3, row["pilot"]) for iso3, row in frame.iterrows()),
+                   key=lambda n: n[0])
+    return [{"label": f"{name} ({iso3})" + (" ★" if pilot else ""), "value": iso3} for name, iso3, pilot in named]
 
 
 def _year_options() -> list[int]:
@@ -135,23 +147,24 @@ def layout(country: str = "COL", year: str | int | None = None, **_params) -> ht
         year = years[0] if years else None
     country = country.upper() if isinstance(country, str) and len(country) == 3 else "COL"
     is_lead = bool(user and user.is_lead)
-    who = (html.Div([html.Span(["Signed in as ", html.Strong(user.name), f" ({user.role}); shown in public as ",
+    who = (html.Div([html.Span([_("Signed in as") + " ", html.Strong(user.name),
+                                " " + _("(%(role)s); shown in public as", role=_role(user.role)) + " ",
                                 html.Strong(user.display_name or "?")], className="me-3"),
                      html.Form([dcc.Input(type="hidden", name="csrf", value=_csrf(), id="review-signout-csrf"),
-                                html.Button("Sign out", type="submit", className="btn btn-outline-secondary btn-sm",
+                                html.Button(_("Sign out"), type="submit", className="btn btn-outline-secondary btn-sm",
                                             id="review-signout")],
                                method="POST", action="/signout", className="d-inline")],
                     className="d-flex align-items-center flex-wrap gap-1")
-           if user else html.Div([html.A("Sign in", href="/signin?next=/review", className="btn btn-primary btn-sm"),
+           if user else html.Div([html.A(_("Sign in"), href="/signin?next=/review", className="btn btn-primary btn-sm"),
                                   dcc.Location(id="review-signin-redirect", href="/signin?next=/review",
                                                refresh=True)]))
     return html.Div([
-        html.Div([html.H1("Expert review", className="h3 mb-0"), who],
+        html.Div([html.H1(_("Expert review"), className="h3 mb-0"), who],
                  className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-2"),
-        html.P("Check every indicator value against its source: confirm it, or dispute it with a proposed "
-               "value and a source. A lead other than the proposer accepts or rejects each proposal; only "
-               "accepted corrections change the scores. Every action is kept in the audit trail. In public "
-               "(pages, API, downloads, briefs) panel members appear only under their display names.",
+        html.P(_("Check every indicator value against its source: confirm it, or dispute it with a proposed "
+                 "value and a source. A lead other than the proposer accepts or rejects each proposal; only "
+                 "accepted corrections change the scores. Every action is kept in the audit trail. In public "
+                 "(pages, API, downloads, briefs) panel members appear only under their display names."),
                className="text-muted"),
         dcc.Store(id="review-version-review", data=0),
         dcc.Store(id="review-version-decision", data=0),
@@ -160,99 +173,100 @@ def layout(country: str = "COL", year: str | int | None = None, **_params) -> ht
         dcc.Store(id="review-focus-form"),
         dcc.Interval(id="review-recompute-poll", interval=1500, disabled=True),
         dbc.Row([
-            dbc.Col([dbc.Label("Country", html_for="review-country"),
+            dbc.Col([dbc.Label(_("Country"), html_for="review-country"),
                      dcc.Dropdown(id="review-country", options=_country_options(), value=country, clearable=False)],
                     md=5),
-            dbc.Col([dbc.Label("Score year", html_for="review-year"),
+            dbc.Col([dbc.Label(_("Score year"), html_for="review-year"),
                      dcc.Dropdown(id="review-year", options=years, value=year, clearable=False)], md=2),
             dbc.Col(html.Div(id="review-scores", className="pt-md-4"), md=5),
         ], className="mb-3 g-3"),
         html.Div(id="review-recompute-notice", role="status"),
         html.Div(id="review-progress", className="mb-3"),
-        html.H2("Indicator values", className="h5"),
-        html.P(["Choose a value to review: click its row, or press Tab to reach the table, move with the arrow "
-                "keys and press ", html.Kbd("Space"), ". The review form below then opens with that value. "
-                "Sort or filter with each column's header menu."],
+        html.H2(_("Indicator values"), className="h5"),
+        html.P([_("Choose a value to review: click its row, or press Tab to reach the table, move with the arrow "
+                  "keys and press") + " ", html.Kbd(_("Space")), ". " + _("The review form below then opens with "
+                                                                          "that value. Sort or filter with each "
+                                                                          "column's header menu.")],
                className="small text-muted mb-1", id="review-grid-help"),
         _grid("review-grid", GRID_COLUMNS, None, select=True),
         dcc.Store(id="review-selected-indicator"),
         dcc.Store(id="review-selected-correction"),
         dbc.Card(dbc.CardBody([
-            html.H2("Review the chosen value", className="h5", id="review-form-heading", tabIndex="-1"),
-            html.Div("No value chosen yet: choose a row in the table above.", id="review-selected",
+            html.H2(_("Review the chosen value"), className="h5", id="review-form-heading", tabIndex="-1"),
+            html.Div(_("No value chosen yet: choose a row in the table above."), id="review-selected",
                      className="mb-2"),
             html.Fieldset([
-                html.Legend("Verdict (required)", className="form-label fs-6 mb-1"),
+                html.Legend(_("Verdict (required)"), className="form-label fs-6 mb-1"),
                 dbc.RadioItems(id="review-status", value=None, inline=True,
                                name="review-status",  # one radio group: the arrow keys move between them
-                               options=[{"label": "Confirmed: the value matches its source", "value": "confirmed"},
-                                        {"label": "Disputed: the source says otherwise", "value": "disputed"}]),
+                               options=[{"label": _("Confirmed: the value matches its source"), "value": "confirmed"},
+                                        {"label": _("Disputed: the source says otherwise"), "value": "disputed"}]),
                 _field_error("status"),
             ], className="mb-2"),
             dbc.Row([
-                dbc.Col([dbc.Label("Proposed value (for a dispute, on the scale shown above)",
+                dbc.Col([dbc.Label(_("Proposed value (for a dispute, on the scale shown above)"),
                                    html_for="review-proposed"),
                          dbc.Input(id="review-proposed", type="number", step="any"), _field_error("proposed_value")],
                         md=4),
-                dbc.Col([dbc.Label("Source (for a dispute): a URL, and optionally a note such as the item",
+                dbc.Col([dbc.Label(_("Source (for a dispute): a URL, and optionally a note such as the item"),
                                    html_for="review-source"),
                          dbc.Input(id="review-source", type="text", maxLength=500,
                                    placeholder="https://freedomhouse.org/country/... (E1)"),
                          _field_error("source")], md=8),
             ], className="g-2"),
-            dbc.Label("Comment (why; required for a dispute)", html_for="review-comment", className="mt-2"),
+            dbc.Label(_("Comment (why; required for a dispute)"), html_for="review-comment", className="mt-2"),
             dbc.Textarea(id="review-comment", maxLength=2000, rows=2),
             _field_error("comment"),
-            dbc.Button("Save review", id="review-submit", color="primary", className="mt-2"),
+            dbc.Button(_("Save review"), id="review-submit", color="primary", className="mt-2"),
             html.Div(id="review-feedback", className="mt-2", role="status"),
         ]), className="my-3", id="review-form"),
         html.Div([
-            html.H2("Proposed corrections (leads)", className="h5"),
-            html.P("Choose a proposal (click, or arrow keys and Space), then accept or reject it. You cannot decide "
-                   "your own proposals. Your decision note is published with the correction, under your display "
-                   "name.", className="small text-muted mb-1"),
+            html.H2(_("Proposed corrections (leads)"), className="h5"),
+            html.P(_("Choose a proposal (click, or arrow keys and Space), then accept or reject it. You cannot "
+                     "decide your own proposals. Your decision note is published with the correction, under your "
+                     "display name."), className="small text-muted mb-1"),
             html.P(id="review-corrections-empty", className="small"),
             _grid("review-corrections", CORRECTION_COLUMNS, 10, select=True),
             html.Div(id="review-correction-detail", className="small mt-2"),
             dbc.Row([
-                dbc.Col([dbc.Label("Decision note (optional; published)", html_for="review-decision-comment"),
+                dbc.Col([dbc.Label(_("Decision note (optional; published)"), html_for="review-decision-comment"),
                          dbc.Input(id="review-decision-comment", maxLength=2000)], md=6),
-                dbc.Col([dbc.Button("Accept", id="review-accept", color="success", className="me-2"),
-                         dbc.Button("Reject", id="review-reject", color="danger", outline=True)], md=6,
+                dbc.Col([dbc.Button(_("Accept"), id="review-accept", color="success", className="me-2"),
+                         dbc.Button(_("Reject"), id="review-reject", color="danger", outline=True)], md=6,
                         className="d-flex align-items-end"),
             ], className="g-2 mt-1"),
             html.Div(id="review-decision-feedback", className="mt-2", role="status"),
-            html.H2("Add a missing observation (leads)", className="h5 mt-4"),
+            html.H2(_("Add a missing observation (leads)"), className="h5 mt-4"),
             dbc.Row([
-                dbc.Col([dbc.Label("Indicator", html_for="review-add-indicator"),
+                dbc.Col([dbc.Label(_("Indicator"), html_for="review-add-indicator"),
                          dcc.Dropdown(id="review-add-indicator", options=[])], md=4),
-                dbc.Col([dbc.Label("Value", html_for="review-add-value"),
+                dbc.Col([dbc.Label(_("Value"), html_for="review-add-value"),
                          dbc.Input(id="review-add-value", type="number", step="any")], md=2),
-                dbc.Col([dbc.Label("Source", html_for="review-add-source"),
+                dbc.Col([dbc.Label(_("Source"), html_for="review-add-source"),
                          dbc.Input(id="review-add-source", maxLength=500)], md=6),
             ], className="g-2"),
-            dbc.Label("Why (required)", html_for="review-add-comment", className="mt-2"),
+            dbc.Label(_("Why (required)"), html_for="review-add-comment", className="mt-2"),
             dbc.Textarea(id="review-add-comment", maxLength=2000, rows=2),
-            dbc.Button("Propose observation", id="review-add-submit", color="secondary", className="mt-2"),
+            dbc.Button(_("Propose observation"), id="review-add-submit", color="secondary", className="mt-2"),
             html.Div(id="review-add-feedback", className="mt-2", role="status"),
-            html.H2("Public names of panel members (leads)", className="h5 mt-4"),
-            html.P("Pages, the API, downloads and briefs name panel members only by these display names; the "
-                   "account names stay in this signed-in audit trail. Each account starts as “Panel member N”.",
+            html.H2(_("Public names of panel members (leads)"), className="h5 mt-4"),
+            html.P(_("Pages, the API, downloads and briefs name panel members only by these display names; the "
+                     "account names stay in this signed-in audit trail. Each account starts as “Panel member N”."),
                    className="small text-muted mb-1"),
             _grid("review-people", PEOPLE_COLUMNS, 10),
             dbc.Row([
-                dbc.Col([dbc.Label("Account", html_for="review-people-account"),
+                dbc.Col([dbc.Label(_("Account"), html_for="review-people-account"),
                          dcc.Dropdown(id="review-people-account", options=[])], md=4),
-                dbc.Col([dbc.Label("New display name", html_for="review-people-name"),
+                dbc.Col([dbc.Label(_("New display name"), html_for="review-people-name"),
                          dbc.Input(id="review-people-name", maxLength=64)], md=5),
-                dbc.Col(dbc.Button("Save display name", id="review-people-submit", color="secondary"), md=3,
+                dbc.Col(dbc.Button(_("Save display name"), id="review-people-submit", color="secondary"), md=3,
                         className="d-flex align-items-end"),
             ], className="g-2 mt-1"),
             html.Div(id="review-people-feedback", className="mt-2", role="status"),
         ], id="review-lead-panel", className="my-3" if is_lead else "d-none"),
-        html.H2("Progress by country", className="h5 mt-4"),
+        html.H2(_("Progress by country"), className="h5 mt-4"),
         _grid("review-progress-all", PROGRESS_COLUMNS, 10),
-        html.H2("Audit trail for this country", className="h5 mt-4"),
+        html.H2(_("Audit trail for this country"), className="h5 mt-4"),
         _grid("review-history", HISTORY_COLUMNS, 15),
     ], className="pb-5")
 
@@ -278,14 +292,15 @@ def grid_rows(drill: dict, reviews: list[dict], specs=None) -> list[dict]:
             link = present.country_page(src, drill["iso3"], drill["country"], item.get("obs_year"), item.get("note"))
             ed = present.edition(item.get("note"))
             r = latest.get(code)
-            review = "" if r is None else f"{r['status']} by {r.get('reviewer_display') or r['reviewer']}"
+            review = "" if r is None else _("%(status)s by %(who)s", status=_status(r["status"]),
+                                            who=r.get("reviewer_display") or r["reviewer"])
             if item.get("corrected"):
-                review = (review + "; " if review else "") + "corrected"
+                review = (review + "; " if review else "") + _("corrected")
             year_text = "" if item.get("obs_year") is None else str(item["obs_year"])
             if ed:
-                year_text += f" (edition {ed})"
+                year_text += " " + _("(edition %(edition)s)", edition=ed)
             if item.get("carried"):
-                year_text += f", carried to {drill['year']}"
+                year_text += ", " + _("carried to %(year)s", year=drill["year"])
             rows.append({"id": code, "indicator": code, "name": item["name"],
                          "where": f"{pillar['name']} · {item['actor']}", "pillar": pillar["name"],
                          "actor": item["actor"], "value": item.get("value"), "obs_year": item.get("obs_year"),
@@ -296,7 +311,7 @@ def grid_rows(drill: dict, reviews: list[dict], specs=None) -> list[dict]:
                          "publisher": src.get("publisher") or "", "source_url": link["url"],
                          "source_label": link["label"], "country_page": link["country_page"],
                          "score": None if item.get("score") is None else round(item["score"], 2),
-                         "review": review or ("no data" if item.get("value") is None else "not reviewed"),
+                         "review": review or (_("no data") if item.get("value") is None else _("not reviewed")),
                          "last_comment": "" if r is None else r["comment"]})
     return rows
 
@@ -306,15 +321,16 @@ def chosen_text(row: dict) -> list:
     link = (html.A(row["source_label"], href=row["source_url"], target="_blank", rel="noopener noreferrer",
                    id="review-selected-source")
             if row.get("source_url")
-            else html.Span(row.get("source_label") or "no source", id="review-selected-source"))
-    facts = [("Value", row["value_text"]), ("Observation year", row["year_text"]),
-             ("Dataset · variable", row["dataset"]), ("Note", row.get("note") or "-"),
-             ("Score", "withheld or no data" if row["score"] is None else f"{row['score']:.2f} on 1–6"),
-             ("Review so far", row["review"] + (f": “{row['last_comment']}”" if row.get("last_comment") else ""))]
+            else html.Span(row.get("source_label") or _("no source"), id="review-selected-source"))
+    facts = [(_("Value"), row["value_text"]), (_("Observation year"), row["year_text"]),
+             (_("Dataset · variable"), row["dataset"]), (_("Note"), row.get("note") or "-"),
+             (_("Score"), _("withheld or no data") if row["score"] is None else
+              _("%(score)s on 1–6", score=i18n.number(row["score"]))),
+             (_("Review so far"), row["review"] + (f": “{row['last_comment']}”" if row.get("last_comment") else ""))]
     return [html.P([html.Strong(row["name"]), f" ({row['indicator']}), {row['where']}"], className="mb-1"),
             html.Dl([part for label, value in facts for part in (html.Dt(label), html.Dd(value))],
                     className="drd-facts small mb-1"),
-            html.P(["Check it at: ", link], className="small mb-0")]
+            html.P([_("Check it at:") + " ", link], className="small mb-0")]
 
 
 def correction_rows(corrections: list[dict], names: dict[str, str]) -> list[dict]:
@@ -323,7 +339,7 @@ def correction_rows(corrections: list[dict], names: dict[str, str]) -> list[dict
     rows = []
     for c in corrections:
         url, label = present.split_source(c.get("source"))
-        published = "none" if c.get("original_value") is None else f"{c['original_value']:g}"
+        published = _("none") if c.get("original_value") is None else f"{c['original_value']:g}"
         rows.append({"id": c["id"], "what": f"{c['country']} {c['year']} · {c['indicator']}",
                      "change": f"{published} → {c['value']:g}", "reason": c.get("reason") or "",
                      "source_url": url, "source_label": " · ".join(filter(None, [label, url])) or "-",
@@ -340,7 +356,7 @@ def history_rows(events: list[dict], names: dict[str, str]) -> list[dict]:
         shown = names.get(e["actor"])
         rows.append({"id": e["id"], "at": (e["at"] or "").replace("T", " ")[:19],
                      "actor": f"{e['actor']} ({shown})" if shown else e["actor"],
-                     "action": present.action_text(e["action"]), "indicator": e["indicator"] or "",
+                     "action": _(present.action_text(e["action"])), "indicator": e["indicator"] or "",
                      "summary": _event_summary(e)})
     return rows
 
@@ -348,19 +364,22 @@ def history_rows(events: list[dict], names: dict[str, str]) -> list[dict]:
 def _event_summary(ev: dict) -> str:
     after = ev.get("after") or {}
     if ev["action"].startswith("review."):
-        extra = f", proposed {after.get('proposed_value'):g}" if after.get("proposed_value") is not None else ""
+        extra = (", " + _("proposed %(value)s", value=f"{after.get('proposed_value'):g}")
+                 if after.get("proposed_value") is not None else "")
         comment = after.get("comment") or ""
-        return f"{after.get('status', '').capitalize()}{extra}" + (f": {comment}" if comment else "")
+        return f"{_status(after.get('status', '')).capitalize()}{extra}" + (f": {comment}" if comment else "")
     if ev["action"].startswith("correction."):
         before = ev.get("before") or {}
         note = after.get("decision_comment") if before else after.get("reason")
         value = after.get("value")
-        change = f"{before.get('status')} → {after.get('status')}" if before else "proposed"
-        return (f"Correction #{ev['entity_id']}, {change}, value {value:g}" if value is not None
-                else f"Correction #{ev['entity_id']}, {change}") + (f": {note}" if note else "")
+        change = f"{_status(before.get('status'))} → {_status(after.get('status'))}" if before else _("proposed")
+        return (_("Correction #%(id)s, %(change)s, value %(value)s", id=ev["entity_id"], change=change,
+                  value=f"{value:g}") if value is not None
+                else _("Correction #%(id)s, %(change)s", id=ev["entity_id"], change=change)) + \
+            (f": {note}" if note else "")
     if ev["action"].startswith("user."):
         return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in after.items() if k != "password") + \
-            (", password changed" if "password" in after else "")
+            (", " + _("password changed") if "password" in after else "")
     return ""
 
 
@@ -370,7 +389,14 @@ def _alert(message, ok: bool, role: str | None = None):
 
 
 def _fmt(value) -> str:
-    return "no data" if value is None else f"{value:.2f}"
+    return _("no data") if value is None else i18n.number(value)
+
+
+ROLES = {"lead": N_("lead"), "reviewer": N_("reviewer")}
+
+
+def _role(role) -> str:
+    return _(ROLES[role]) if role in ROLES else str(role or "")
 
 
 def _names(store) -> dict[str, str]:
@@ -408,16 +434,21 @@ def refresh(country, year, *_versions):
     prog = service.progress(store, country, int(year))
     share = prog["share_reviewed"]
     progress = html.Div([
-        html.Div(f"{prog['reviewed']} of {prog['values']} values reviewed ({share:.0%}) · "
-                 f"{prog['open_disputes']} open dispute(s) for {drill['country']}", id="review-progress-text"),
+        html.Div(ngettext("%(reviewed)s of %(num)s value reviewed (%(share)s)",
+                          "%(reviewed)s of %(num)s values reviewed (%(share)s)", prog["values"],
+                          reviewed=prog["reviewed"], share=i18n.percent(share)) + " · "
+                 + ngettext("%(num)s open dispute for %(country)s", "%(num)s open disputes for %(country)s",
+                            prog["open_disputes"], country=i18n.country_name(country, drill["country"])),
+                 id="review-progress-text"),
         html.Div(html.Div(className="progress-bar", style={"width": f"{share:.0%}"}), className="progress mt-1",
                  role="progressbar", style={"height": "0.5rem"},
-                 **{"aria-label": "share of values reviewed", "aria-valuenow": round(share * 100),
+                 **{"aria-label": _("share of values reviewed"), "aria-valuenow": round(share * 100),
                     "aria-valuemin": 0, "aria-valuemax": 100}),
     ])
     overall = drill["overall"]
-    scores = html.Div([html.Span("Overall score "), html.Strong(_fmt(overall["score"]), id="review-overall-score"),
-                       html.Span(f" {overall['label'] or ''}", className="text-muted"),
+    scores = html.Div([html.Span(_("Overall score") + " "),
+                       html.Strong(_fmt(overall["score"]), id="review-overall-score"),
+                       html.Span(f" {i18n.node_label('overall', overall['label'])}", className="text-muted"),
                        html.Div(" · ".join(f"{p['name']} {_fmt(p['score'])}" for p in drill["pillars"]),
                                 className="small text-muted")])
     accounts = list_users(store)
@@ -429,15 +460,16 @@ def refresh(country, year, *_versions):
     pilots = list(data.countries().index[data.countries()["pilot"]])
     overview = [r | {"id": r["country"], "share": f"{r['share_reviewed']:.0%}"}
                 for r in service.progress_all(store, int(year), pilots + [country])]
-    waiting = (f"{len(corrections)} proposal(s) waiting for a decision." if corrections
-               else "No proposals are waiting for a decision.")
+    waiting = (ngettext("%(num)s proposal waiting for a decision.", "%(num)s proposals waiting for a decision.",
+                        len(corrections)) if corrections else _("No proposals are waiting for a decision."))
     people = ([{"id": u["id"], "name": u["name"], "role": u["role"], "display_name": u["display_name"] or "",
-                "state": "active" if u["active"] else "inactive"} for u in accounts] if user.is_lead else [])
-    people_options = [{"label": f"{u['name']} (shown as {u['display_name']})", "value": u["name"]}
+                "state": _("active") if u["active"] else _("inactive")} for u in accounts] if user.is_lead else [])
+    people_options = [{"label": _("%(account)s (shown as %(name)s)", account=u["name"], name=u["display_name"]),
+                       "value": u["name"]}
                       for u in accounts] if user.is_lead else []
     notice = (dbc.Alert([dbc.Spinner(size="sm", spinner_class_name="me-2", type="border"),
-                         "An accepted correction is being folded into the scores (about a minute). Until then "
-                         "every page keeps showing the previous scores; this page updates by itself."],
+                         _("An accepted correction is being folded into the scores (about a minute). Until then "
+                           "every page keeps showing the previous scores; this page updates by itself.")],
                         color="info", className="py-2 d-flex align-items-center", id="review-recompute-alert")
               if pending else "")
     return (rows, progress, scores, corrections, history, missing, overview, waiting, people, people_options,
@@ -506,7 +538,7 @@ def select_row(selected, current, country=None, year=None):
         if row is None:
             raise dash.exceptions.PreventUpdate
         return (chosen_text(row), *([dash.no_update] * 13))  # new facts (e.g. after saving), same form
-    text = chosen_text(row) if row else "No value chosen yet: choose a row in the table above."
+    text = chosen_text(row) if row else _("No value chosen yet: choose a row in the table above.")
     return (text, code, None, None, "", "", "", *([""] * len(FIELDS)), False, False, False)
 
 
@@ -532,8 +564,10 @@ def select_correction(selected):
         return None, ""
     source = (html.A(row["source_label"], href=row["source_url"], target="_blank", rel="noopener noreferrer")
               if row.get("source_url") else row["source_label"])
-    return row["id"], html.Div([html.Strong(f"Proposal #{row['id']}: "), f"{row['what']}, {row['change']}. ",
-                                f"Why: {row['reason']}. Source: ", source, f". Proposed by {row['proposer']}."])
+    return row["id"], html.Div([html.Strong(_("Proposal #%(id)s:", id=row["id"]) + " "),
+                                f"{row['what']}, {row['change']}. ",
+                                _("Why: %(reason)s.", reason=row["reason"]) + " " + _("Source:") + " ", source,
+                                ". " + _("Proposed by %(who)s.", who=row["proposer"])])
 
 
 @callback(Output("review-feedback", "children"), Output("review-version-review", "data"),
@@ -550,10 +584,10 @@ def submit(_n, country, year, selected, status, comment, proposed, source, versi
     scalar(version, "version", (int,))
     clear = [""] * len(FIELDS) + [False, False, False]
     if _user() is None:  # who asks comes first, then what they sent
-        return _alert("Sign in to review.", False, role="alert"), dash.no_update, *clear
+        return _alert(_("Sign in to review."), False, role="alert"), dash.no_update, *clear
     scalar(selected, "indicator", (str,), 64)
     if not selected:
-        return _alert("Choose a row in the table first.", False, role="alert"), dash.no_update, *clear
+        return _alert(_("Choose a row in the table first."), False, role="alert"), dash.no_update, *clear
     payload = {"country": country, "year": year, "indicator": selected, "status": status,
                "comment": comment or "", "source": source or ""}
     if status == "disputed" or proposed not in (None, ""):
@@ -562,16 +596,17 @@ def submit(_n, country, year, selected, status, comment, proposed, source, versi
     if problems:
         errors = [problems.get(f, "") for f in FIELDS]
         flags = [bool(problems.get(f)) for f in ("proposed_value", "source", "comment")]
-        summary = _alert([html.Strong(f"{len(problems)} thing(s) to fix before saving: "),
+        summary = _alert([html.Strong(ngettext("%(num)s thing to fix before saving:",
+                                               "%(num)s things to fix before saving:", len(problems)) + " "),
                           "; ".join(problems.values()) + "."], False, role="alert")
         return summary, dash.no_update, *errors, *flags
     try:
         result = service.submit_review(_store(), _user(), payload)
     except service.ReviewError as exc:
         return _alert(str(exc), False, role="alert"), dash.no_update, *clear
-    msg = f"Saved: {selected} {status}."
+    msg = _("Saved: %(indicator)s %(status)s.", indicator=selected, status=_status(status))
     if result.get("correction"):
-        msg += f" Correction #{result['correction']['id']} awaits a lead's decision."
+        msg += " " + _("Correction #%(id)s awaits a lead's decision.", id=result["correction"]["id"])
     return _alert(msg, True), (version or 0) + 1, *clear
 
 
@@ -583,19 +618,20 @@ def decide(_accept, _reject, selected, comment, version):
     from dashboard.review import service
     user = _user()
     if user is None or not user.is_lead:  # who asks comes first, then what they sent
-        return _alert("Only a signed-in lead can decide.", False), dash.no_update
+        return _alert(_("Only a signed-in lead can decide."), False), dash.no_update
     scalar(selected, "correction", (int,))
     scalar(version, "version", (int,))
     if not selected:
-        return _alert("Choose a proposed correction first.", False, role="alert"), dash.no_update
+        return _alert(_("Choose a proposed correction first."), False, role="alert"), dash.no_update
     accept = dash.ctx.triggered_id == "review-accept"
     try:
         result = service.decide(_store(), user, selected, accept, comment)
     except service.ReviewError as exc:
         return _alert(str(exc), False, role="alert"), dash.no_update
-    verb = ("accepted: the scores are being recomputed with it; pages show the previous scores until then"
-            if accept else "rejected: it stays in the history")
-    return _alert(f"Correction #{result['id']} {verb}.", True), (version or 0) + 1
+    text = (_("Correction #%(id)s accepted: the scores are being recomputed with it; pages show the previous "
+              "scores until then.", id=result["id"]) if accept else
+            _("Correction #%(id)s rejected: it stays in the history.", id=result["id"]))
+    return _alert(text, True), (version or 0) + 1
 
 
 @callback(Output("review-add-feedback", "children"), Output("review-version-observation", "data"),
@@ -613,7 +649,8 @@ def add_observation(_n, country, year, indicator, value, source, comment, versio
         result = service.propose_observation(_store(), _user(), payload)
     except service.ReviewError as exc:
         return _alert(str(exc), False, role="alert"), dash.no_update
-    return _alert(f"Observation proposed as correction #{result['id']}; another lead must accept it.", True), \
+    return _alert(_("Observation proposed as correction #%(id)s; another lead must accept it.", id=result["id"]),
+                  True), \
         (version or 0) + 1
 
 
@@ -624,14 +661,15 @@ def set_display_name(_n, account, display_name, version):
     from dashboard.review.auth import AuthError, update_user
     user = _user()
     if user is None or not user.is_lead:
-        return _alert("Only a lead can choose display names.", False, role="alert"), dash.no_update
+        return _alert(_("Only a lead can choose display names."), False, role="alert"), dash.no_update
     scalar(account, "account", (str,), 64)
     scalar(display_name, "display name", (str,), 200)
     scalar(version, "version", (int,))
     if not account:
-        return _alert("Choose an account first.", False, role="alert"), dash.no_update
+        return _alert(_("Choose an account first."), False, role="alert"), dash.no_update
     try:
         shown = update_user(_store(), account, display_name=display_name or "", actor=user.name)
     except AuthError as exc:
         return _alert(str(exc), False, role="alert"), dash.no_update
-    return _alert(f"{account} is now shown in public as “{shown['display_name']}”.", True), (version or 0) + 1
+    return _alert(_("%(account)s is now shown in public as “%(name)s”.", account=account, name=shown["display_name"]),
+                  True), (version or 0) + 1

@@ -4,7 +4,8 @@
   the words around it, so a label never ends up inside a URL.
 - `country_page`: the publisher's page for this country where the publisher has one, else its page.
 - `value_text`, `edition`: a raw value with its scale ("3 on 0–4 (FIW item score)"), the edition.
-- `action_text`: the audit trail's verbs in plain words.
+- `action_text`: the audit trail's verbs in plain words (English, marked for the catalogues: the page
+  shows them through gettext).
 """
 
 from __future__ import annotations
@@ -13,20 +14,22 @@ import re
 import unicodedata
 from urllib.parse import urlencode, urlparse
 
+from ..i18n import N_
+
 URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 RANGE = re.compile(r"\(?\s*(about\s+)?(-?\d+(?:\.\d+)?)\s*(?:-|–|\.\.)\s*(-?\d+(?:\.\d+)?)\s*\)?\s*$", re.IGNORECASE)
 EDITION = re.compile(r"edition\s+(\d{4})", re.IGNORECASE)
 
 ACTIONS = {
-    "user.create": "Account created",
-    "user.update": "Account changed",
-    "user.display_name": "Public name given",
-    "review.confirmed": "Confirmed the value",
-    "review.disputed": "Disputed the value",
-    "correction.propose_dispute": "Proposed a corrected value",
-    "correction.propose_observation": "Proposed a missing value",
-    "correction.accept": "Accepted a correction",
-    "correction.reject": "Rejected a correction",
+    "user.create": N_("Account created"),
+    "user.update": N_("Account changed"),
+    "user.display_name": N_("Public name given"),
+    "review.confirmed": N_("Confirmed the value"),
+    "review.disputed": N_("Disputed the value"),
+    "correction.propose_dispute": N_("Proposed a corrected value"),
+    "correction.propose_observation": N_("Proposed a missing value"),
+    "correction.accept": N_("Accepted a correction"),
+    "correction.reject": N_("Rejected a correction"),
 }
 
 

@@ -157,7 +157,7 @@ def test_reviewer_disputes_with_the_keyboard_only(page, review_server):
     page.wait_for_selector("#review-feedback .alert-danger")
     for field in ("proposed_value", "source", "comment"):
         assert page.inner_text(f"#review-{field}-error").strip(), f"no message next to {field}"
-    assert "3 thing(s) to fix" in page.inner_text("#review-feedback")
+    assert "3 things to fix" in page.inner_text("#review-feedback")
     page.screenshot(path=str(SHOTS / "review-form-problems.png"), full_page=False)
 
     # choosing another row (keyboard again) empties the form: no stale comment, no verdict
