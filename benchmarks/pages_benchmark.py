@@ -70,11 +70,14 @@ def start_server() -> str:
 
 
 def chromium() -> str:
-    from tests.conftest import chromium_path
-    path = chromium_path()
-    if not path:
-        raise SystemExit("Chromium not found (apt-get install chromium)")
-    return path
+    """Debian's Chromium (or $CHROMIUM_PATH). Not through tests/conftest.py: importing it points
+    DRD_INSTANCE_DIR and DRD_CACHE_DIR at the test suite's scratch folders."""
+    import os
+    import shutil
+    for path in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
+        if path and Path(path).exists():
+            return path
+    raise SystemExit("Chromium not found (apt-get install chromium)")
 
 
 def first_visit(browser, url: str, path: str, ready: str) -> dict:
@@ -289,7 +292,7 @@ def after_correction(browser, url: str, rounds: int = 2) -> list[tuple[str, floa
     from dashboard.review import database_url
     from dashboard.review.auth import add_user
     from dashboard.review.store import Store
-    store = Store(database_url(Config.from_env()))
+    store = Store(database_url(Config.from_env()))  # the in-process server's review store (start_server)
     suffix = secrets.token_hex(3)
     creds = {}
     for who in ("a", "b"):

@@ -74,15 +74,61 @@ def _shape_problem(body) -> str | None:
     return None
 
 
-def _unknown_output(output: str) -> str | None:
-    """Dash answers an output no callback has with a KeyError (500): name it instead."""
+WILDCARDS = (["ALL"], ["MATCH"], ["ALLSMALLER"])
+
+
+def _output_parts(output: str) -> list[tuple[object, str]]:
+    """(id, property) of each output in Dash's output string ("..a.children...b.figure.." when several;
+    a pattern-matching id is JSON)."""
+    parts = output[2:-2].split("...") if output.startswith("..") else [output]
+    out = []
+    for part in parts:
+        ident, _dot, prop = part.rpartition(".")
+        out.append((json.loads(ident) if ident.startswith("{") else ident, prop))
+    return out
+
+
+def _matches(pattern, ident) -> bool:
+    if not isinstance(pattern, dict):
+        return ident == pattern
+    return isinstance(ident, dict) and ident.keys() == pattern.keys() and all(
+        v in WILDCARDS or ident[k] == v for k, v in pattern.items())
+
+
+def _outputs_problem(body: dict) -> str | None:
+    """`outputs` must name exactly the outputs of `output` (Dash answers a mismatch with a 500); a
+    pattern-matching output is a list of concrete ids that fit its pattern."""
+    try:
+        parts = _output_parts(body["output"])
+    except ValueError:
+        return "'output' names an id that is not valid JSON"
+    sent = body.get("outputs")
+    sent = sent if body["output"].startswith("..") else [sent]
+    if not isinstance(sent, list) or len(sent) != len(parts):
+        return "'outputs' must list each output of 'output'"
+    for (pattern, prop), entry in zip(parts, sent):
+        wildcard = isinstance(pattern, dict) and any(v in WILDCARDS for v in pattern.values())
+        entries = entry if wildcard and isinstance(entry, list) else [entry] if not wildcard else None
+        if entries is None or not all(isinstance(e, dict) and e.get("property") == prop
+                                      and _matches(pattern, e.get("id")) for e in entries):
+            return f"'outputs' does not match the output {prop!r} of 'output'"
+    return None
+
+
+def _unknown_output(body: dict) -> str | None:
+    """Dash answers an output no callback has with a KeyError, and fewer inputs or states than the
+    callback declares with an IndexError (500s): name them instead."""
     import dash
     try:
         known = dash.get_app().callback_map
     except Exception:  # no app registered yet: let Dash answer
         return None
+    output = body["output"]
     if known and output not in known:
         return f"no callback has the output {output[:80]!r}"
+    for key in ("inputs", "state"):
+        if output in known and len(body.get(key, [])) != len(known[output].get(key) or []):
+            return f"'{key}' must have {len(known[output].get(key) or [])} items for this output"
     return None
 
 
@@ -94,7 +140,7 @@ def init_app(server: Flask) -> None:
         body = request.get_json(silent=True)
         problem = _shape_problem(body) if body is not None else "the body is not JSON"
         if not problem:
-            problem = _unknown_output(body["output"])
+            problem = _unknown_output(body) or _outputs_problem(body)
         if problem:
             response = jsonify({"error": problem, "status": 400})
             response.status_code = 400

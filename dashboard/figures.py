@@ -1015,19 +1015,27 @@ def figure_dict(kind: str, params: dict | None = None, *, fixed_height: bool = T
     build. `fixed_height=False` drops the figure's height so CSS sizes it (exports keep the height).
     Treat the result as read-only.
     """
-    ctx = context()
     clean = tuple(sorted((k, str(v)) for k, v in (params or {}).items() if v not in (None, "")))
-    key = ("figure", kind, clean, fixed_height)
-    hit = ctx.cache.get(key)
-    if hit is None:
+
+    def build() -> dict:
         fig = CHARTS[kind](dict(clean))
         if not fixed_height:
             fig.layout.height = None
-        hit = fig.to_plotly_json()
-        if sum(1 for k in ctx.cache if k[0] == "figure") >= FIGURE_CACHE_SIZE:
-            for k in [k for k in ctx.cache if k[0] == "figure"]:
-                ctx.cache.pop(k, None)
-        ctx.cache[key] = hit
+        return fig.to_plotly_json()
+    return memo(("figure", kind, clean, fixed_height), build, FIGURE_CACHE_SIZE)
+
+
+def memo(key: tuple, build, limit: int = 128):
+    """`build()` memoised in the current scoring run's context under `key` (its first element names the
+    kind: "figure", "country-body", ...); when `limit` entries of that kind exist they are all dropped."""
+    cache = context().cache
+    hit = cache.get(key)
+    if hit is None:
+        hit = build()
+        if sum(1 for k in cache if k[0] == key[0]) >= limit:
+            for k in [k for k in cache if k[0] == key[0]]:
+                cache.pop(k, None)
+        cache[key] = hit
     return hit
 
 

@@ -196,18 +196,50 @@ def test_no_tampered_callback_payload_is_a_500(fresh_app):
     assert not failures, failures
 
 
+def _open_pillar(client, active, classes=None):
+    """The drill-down's 'a pillar was opened' callback, as the browser sends it for COL 2021."""
+    from dashboard.components import drilldown as dd
+    nodes = ["privacy", "expression", "access", "association"]
+    classes = classes if classes is not None else [dd.LOADED] + [dd.EMPTY] * 3
+    boxes = [{"id": {"node": n, "type": dd.TABLE_BOX}, "property": p} for n in nodes for p in ("children",)]
+    dep = next(d for d in client.get("/_dash-dependencies").json if d["output"].startswith('..{"node":["ALL"]'))
+    return client.post("/_dash-update-component", json={
+        "output": dep["output"],
+        "outputs": [boxes, [dict(b, property="className") for b in boxes]],
+        "inputs": [{"id": "country-drilldown", "property": "active_item", "value": active}],
+        "state": [[dict(b, property="className", value=c) for b, c in zip(boxes, classes)],
+                  {"id": "country-iso3", "property": "data", "value": "COL"},
+                  {"id": "country-year", "property": "value", "value": 2021}],
+        "changedPropIds": ["country-drilldown.active_item"]})
+
+
 def test_named_tampered_payloads_get_400_with_a_message(fresh_app):
     app, _ = fresh_app
     client = app.server.test_client()
     deps = client.get("/_dash-dependencies").json
     dep = next(d for d in deps if [i["id"] for i in d["inputs"]] == ["country-year"]
-               and [s["id"] for s in d.get("state", [])] == ["country-iso3"] and "country-url-sync" not in d["output"])
+               and [s["id"] for s in d.get("state", [])][:1] == ["country-iso3"] and "country-url-sync" not in d["output"])
     r = client.post("/_dash-update-component", json={
         "output": dep["output"], "outputs": _outputs(dep["output"]),
         "inputs": [{"id": "country-year", "property": "value", "value": 2021}],
-        "state": [{"id": "country-iso3", "property": "data", "value": "XXX"}],
+        "state": [{"id": "country-iso3", "property": "data", "value": "XXX"},
+                  {"id": "country-drilldown", "property": "active_item", "value": None}],
         "changedPropIds": ["country-year.value"]})
     assert r.status_code == 400 and r.json["error"] == "country: 'XXX' is not a known country code"
+    r = client.post("/_dash-update-component", json={  # a state left out: was an IndexError (500)
+        "output": dep["output"], "outputs": _outputs(dep["output"]),
+        "inputs": [{"id": "country-year", "property": "value", "value": 2021}],
+        "state": [{"id": "country-iso3", "property": "data", "value": "COL"}], "changedPropIds": []})
+    assert r.status_code == 400 and r.json["error"] == "'state' must have 2 items for this output"
+    r = client.post("/_dash-update-component", json={
+        "output": dep["output"], "outputs": {"id": "country-cards", "property": "children"},
+        "inputs": [{"id": "country-year", "property": "value", "value": 2021}], "state": [], "changedPropIds": []})
+    assert r.status_code == 400
+    r = _open_pillar(client, ["privacy", "../etc"])
+    assert r.status_code == 400 and r.json["error"] == "country-drilldown.active_item: '../etc' is not a pillar"
+    assert _open_pillar(client, ["access"], classes=[None]).status_code == 400  # boxes do not match
+    r = _open_pillar(client, ["privacy", "access"])
+    assert r.status_code == 200 and "a_shutdowns" in r.get_data(as_text=True)
     r = client.post("/_dash-update-component", json={
         "output": "no-such.children", "outputs": {"id": "no-such", "property": "children"},
         "inputs": [], "state": [], "changedPropIds": []})

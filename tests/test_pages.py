@@ -104,6 +104,40 @@ def test_drilldown_shows_every_level(pages):
     assert "Not measured by its source in this window" in out
 
 
+def test_drilldown_builds_only_the_open_pillars_tables(pages):
+    """A closed pillar holds an empty box (filled when it is opened): the profile no longer renders the
+    four indicator tables on every year change."""
+    from dashboard import data
+    from dashboard.components import drilldown as dd
+    d = data.drilldown("COL", 2021)
+    first, *others = [p["node"] for p in d["pillars"]]
+    accordion = pages["country"].drilldown(d)
+    assert accordion.active_item == [first]
+    boxes = {item.item_id: item.children[-1] for item in accordion.children}
+    assert boxes[first].className == dd.LOADED and "drd-indicator-table" in text_of(boxes[first])
+    for node in others:
+        assert boxes[node].id == {"type": dd.TABLE_BOX, "node": node} and boxes[node].className == dd.EMPTY
+        assert "Loading the indicators" in text_of(boxes[node]) and "drd-indicator-table" not in text_of(boxes[node])
+    opened = pages["country"].drilldown(d, ["access", "no-such-pillar"])
+    assert opened.active_item == ["access"]
+    assert "a_shutdowns" in text_of(opened) and "p_fiw_d4" not in text_of(opened)
+
+
+def test_an_opened_pillar_gets_its_table_once(pages):
+    from dashboard import data
+    from dashboard.components import drilldown as dd
+    d = data.drilldown("COL", 2021)
+    nodes = [p["node"] for p in d["pillars"]]
+    classes = [dd.LOADED] + [dd.EMPTY] * (len(nodes) - 1)
+    children, class_names = dd.pillar_tables(d, nodes, classes, [nodes[0], "access"])
+    access = nodes.index("access")
+    assert children[0] is None and class_names[0] is None          # already on the page: not sent again
+    assert "a_shutdowns" in text_of(children[access]) and class_names[access] == dd.LOADED
+    assert all(c is None for i, c in enumerate(children) if i not in (access,))  # closed ones stay empty
+    # closing a pillar keeps its table (nothing to rebuild when it is opened again)
+    assert dd.pillar_tables(d, nodes, [dd.LOADED] * len(nodes), None) == ([None] * len(nodes), [None] * len(nodes))
+
+
 def test_correction_provenance_is_shown(pages):
     pillar = {"node": "privacy", "items": [{
         "indicator": "p_fiw_d4", "name": "Expression without fear", "actor": "state", "weight": 1.0,

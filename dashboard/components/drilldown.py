@@ -133,8 +133,15 @@ def pulls_down(item: dict, pillar_score) -> bool:
     return item["status"] == "used" and pillar_score is not None and item["score"] < pillar_score
 
 
-def drilldown(d: dict) -> dbc.Accordion:
-    """One accordion item per pillar: actor nodes, then the indicator table with sources."""
+def drilldown(d: dict, open_nodes=None) -> dbc.Accordion:
+    """One accordion item per pillar: its summary and actor nodes, then the indicator table with sources.
+
+    Only the open pillars' tables are built (by default the first pillar's): a closed pillar holds an
+    empty box (TABLE_BOX) that `pillar_tables` fills when the pillar is opened. The four tables are
+    most of a profile (about 700 of its components); building them all made every year change
+    render thousands of hidden DOM nodes."""
+    pillars = {p["node"] for p in d["pillars"]}
+    opened = [n for n in (open_nodes or []) if n in pillars] or [d["pillars"][0]["node"]]
     items = []
     for p in d["pillars"]:
         name = i18n.methodology("pillars", p["node"], "name", p["name"])
@@ -156,12 +163,42 @@ def drilldown(d: dict) -> dbc.Accordion:
                       share=ui.pct(p["coverage"]), with_data=p["indicators_with_data"], total=p["indicators"])],
                    className="small mb-1"),
             actors,
-            indicator_table(p, d["year"]),
+            table_box(p, d["year"], p["node"] in opened),
         ], title=_("%(pillar)s: %(score)s · %(label)s · coverage %(share)s", pillar=name,
                    score=ui.score_text(p["score"]), label=label, share=ui.pct(p["coverage"])),
             item_id=p["node"]))
-    return dbc.Accordion(items, always_open=True, start_collapsed=False, active_item=[d["pillars"][0]["node"]],
+    return dbc.Accordion(items, always_open=True, start_collapsed=False, active_item=opened,
                          id="country-drilldown")
+
+
+TABLE_BOX = "drill-table"  # pattern-matching id type of a pillar's table box: {"type": TABLE_BOX, "node": ...}
+LOADED = "drd-drill-table drd-drill-loaded"  # the box's class once its table is in it
+EMPTY = "drd-drill-table"
+
+
+def table_box(p: dict, year: int, built: bool) -> html.Div:
+    """The box of one pillar's indicator table: the table itself, or a line saying it is on its way."""
+    content = indicator_table(p, year) if built else html.P(_("Loading the indicators…"),
+                                                             className="drd-muted small mb-0")
+    return html.Div(content, id={"type": TABLE_BOX, "node": p["node"]}, className=LOADED if built else EMPTY,
+                    **{"aria-live": "polite"})
+
+
+def pillar_tables(d: dict, boxes: list[str], classes: list, active) -> tuple[list, list]:
+    """The tables to put in the boxes `boxes` (pillar nodes, in the page's order) when the pillars
+    `active` are open: a table for each open pillar whose box is still empty (`classes`), and no
+    change (None) for every other box, so a table is sent once and a closed pillar keeps its table."""
+    active = set(active if isinstance(active, list) else [active] if active else [])
+    by_node = {p["node"]: p for p in d["pillars"]}
+    children, class_names = [], []
+    for node, cls in zip(boxes, classes):
+        if node in active and node in by_node and "drd-drill-loaded" not in str(cls or ""):
+            children.append(indicator_table(by_node[node], d["year"]))
+            class_names.append(LOADED)
+        else:
+            children.append(None)
+            class_names.append(None)
+    return children, class_names
 
 
 def _cell(label: str, content, class_name: str = "") -> html.Td:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import data, figures, i18n
 from dashboard.callback_input import rejects_bad_values, scalar
 from dashboard.components import ui
-from dashboard.components.drilldown import drilldown, indicator_table  # noqa: F401 - the profile's drill-down
+from dashboard.components.drilldown import TABLE_BOX, drilldown, indicator_table, pillar_tables  # noqa: F401
 from dashboard.components.drilldown import num as _num
 from dashboard.i18n import N_, _, ngettext
 from indicators.trend import signed, trend_sentence
@@ -107,14 +107,7 @@ YEAR_PARTS = [("country-cards", "children"), ("country-sure", "children"),
 
 def cached_body(iso3: str, year: int) -> dict:
     """year_parts() memoised per scoring run (the context's cache is dropped when the data is refreshed)."""
-    cache = figures.context().cache
-    key = ("country-body", iso3, year)
-    if key not in cache:
-        if sum(1 for k in cache if k[0] == "country-body") >= 128:
-            for k in [k for k in cache if k[0] == "country-body"]:
-                cache.pop(k, None)
-        cache[key] = year_parts(iso3, year)
-    return cache[key]
+    return figures.memo(("country-body", iso3, year), lambda: year_parts(iso3, year))
 
 
 def warm_bodies(previous) -> None:
@@ -313,15 +306,61 @@ def how_sure_section(sure: dict | None) -> html.Section | None:
 
 
 @callback(*[Output(i, prop) for i, prop in YEAR_PARTS], Input("country-year", "value"), State("country-iso3", "data"),
+          State("country-drilldown", "active_item"),
           running=ui.busy("country-body", "country-progress"), prevent_initial_call=True)
 @rejects_bad_values
-def update_year(year, iso3):
+def update_year(year, iso3, opened=None):
     scalar(year, "year")
     scalar(iso3, "country", (str,), 3)
     ctx = figures.context()
     year = figures.param_year({"year": year}, ctx)
-    part = cached_body(figures.param_country({"country": iso3}, ctx), year)
+    iso3 = figures.param_country({"country": iso3}, ctx)
+    part = dict(cached_body(iso3, year))
+    opened = open_pillars(opened, ctx)
+    if opened and opened != [next(iter(ctx.pillars))]:  # the pillars the reader had open stay open
+        part["country-drill"] = cached_drill(iso3, year, opened)
     return tuple(part[i] for i, _unused in YEAR_PARTS)
+
+
+def open_pillars(active, ctx) -> list[str]:
+    """The accordion's open items as sent by the browser (a list, one id or None), checked: pillar codes."""
+    items = active if isinstance(active, list) else [] if active is None else [active]
+    if len(items) > len(ctx.pillars):
+        raise ValueError("country-drilldown.active_item: more items than pillars")
+    for item in items:
+        scalar(item, "country-drilldown.active_item", (str,), 40)
+        if item not in ctx.pillars:
+            raise ValueError(f"country-drilldown.active_item: {item[:40]!r} is not a pillar")
+    return [p for p in ctx.pillars if p in items]
+
+
+def cached_drill(iso3: str, year: int, opened: list[str]):
+    """The drill-down with the pillars `opened` open (their tables built), memoised like cached_body."""
+    return figures.memo(("country-drill", iso3, year, tuple(opened)),
+                        lambda: drilldown(data.drilldown(iso3, year), opened))
+
+
+@callback(Output({"type": TABLE_BOX, "node": ALL}, "children"), Output({"type": TABLE_BOX, "node": ALL}, "className"),
+          Input("country-drilldown", "active_item"), State({"type": TABLE_BOX, "node": ALL}, "className"),
+          State("country-iso3", "data"), State("country-year", "value"), prevent_initial_call=True)
+@rejects_bad_values
+def open_pillar(active, classes, iso3, year):
+    """A pillar opened in the drill-down: its indicator table is built now (see drilldown.pillar_tables)."""
+    scalar(year, "year")
+    scalar(iso3, "country", (str,), 3)
+    ctx = figures.context()
+    year = figures.param_year({"year": year}, ctx)
+    iso3 = figures.param_country({"country": iso3}, ctx)
+    opened = open_pillars(active, ctx)
+    boxes = [o["id"]["node"] for o in dash.callback_context.outputs_list[0]]
+    if not isinstance(classes, list) or len(classes) != len(boxes):
+        raise ValueError("the drill-down's table boxes do not match its pillars")
+    for cls in classes:
+        scalar(cls, "drill-table.className", (str,), 100)
+    d = figures.memo(("country-drilldown", iso3, year), lambda: data.drilldown(iso3, year))
+    children, class_names = pillar_tables(d, boxes, classes, opened)
+    return ([dash.no_update if c is None else c for c in children],
+            [dash.no_update if c is None else c for c in class_names])
 
 
 @callback(Output("country-find-nav", "href"), Input("country-find", "value"), prevent_initial_call=True)

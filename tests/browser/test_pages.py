@@ -143,6 +143,16 @@ def test_profile_drilldown_reaches_an_indicator_source(page):
     access = page.locator("#country-drilldown tr", has_text="a_shutdowns")
     access.wait_for(state="visible", timeout=TIMEOUT)
     assert access.get_by_role("link", name=re.compile("Access Now")).get_attribute("href").startswith("https://")
+    # a closed pillar's table is built when it is opened (it was not on the page before) ...
+    assert page.locator("#country-drilldown .drd-indicator-table").count() == 2
+    # ... and the pillars the reader opened stay open, with their tables, in another year
+    choose(page, "country-year", "2019")
+    page.get_by_role("button", name=re.compile(r"^Access: .*")).wait_for(timeout=TIMEOUT)
+    page.wait_for_function("() => document.querySelector('#country-pillars .js-plotly-plot').layout.title.text"
+                           ".includes('2019')", timeout=4 * TIMEOUT)
+    access = page.locator("#country-drilldown tr", has_text="a_shutdowns")
+    access.wait_for(state="visible", timeout=TIMEOUT)
+    assert page.get_by_role("button", name=re.compile(r"^Access: ")).get_attribute("aria-expanded") == "true"
 
 
 def test_split_shows_both_actors(page):
