@@ -218,7 +218,8 @@ def test_named_tampered_payloads_get_400_with_a_message(fresh_app):
     client = app.server.test_client()
     deps = client.get("/_dash-dependencies").json
     dep = next(d for d in deps if [i["id"] for i in d["inputs"]] == ["country-year"]
-               and [s["id"] for s in d.get("state", [])][:1] == ["country-iso3"] and "country-url-sync" not in d["output"])
+               and [s["id"] for s in d.get("state", [])][:1] == ["country-iso3"]
+               and "country-url-sync" not in d["output"])
     r = client.post("/_dash-update-component", json={
         "output": dep["output"], "outputs": _outputs(dep["output"]),
         "inputs": [{"id": "country-year", "property": "value", "value": 2021}],
