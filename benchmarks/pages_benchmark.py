@@ -23,8 +23,8 @@ methodology < 400 kB, HTML shell < 60 kB, CLS < 0.1 (0.02) on every page (issue 
 Targets: map update p95 < 100 ms on the server; first visit < 1.5 MB transferred; profile year change
 p95 < 300 ms cached, < 1.5 s uncached (this 2-core machine); never blank.
 - first visit of a country page, a country in another year and the compare page right after a lead
-  accepted an expert correction (`after_correction`): the scores are recomputed, nothing is cached.
-  Target < 1.5 s. `--only after-correction` runs that part alone.
+  accepted an expert correction (`after_correction`): the scores are recomputed, nothing is cached;
+  ms until the content is painted (first contentful paint) and until the charts are drawn. Target < 1.5 s. `--only after-correction` runs that part alone.
 By default the app runs in-process (werkzeug, threaded) on 127.0.0.1; `--url` measures another server.
 """
 
@@ -282,7 +282,8 @@ def after_correction(browser, url: str, rounds: int = 2) -> list[tuple[str, floa
 
     Two leads are created in the server's review store; one proposes a value, the other accepts it over
     the HTTP API (as a panel would). Each page is visited once before (a server in use has shown it).
-    Returns (label, ms until the page's chart is drawn in a fresh browser) per page and round: right
+    Returns (label, ms until the content is painted, ms until the charts are drawn), in a fresh browser,
+    per page and round: right
     after the acceptance and, when the app recomputes in the background, once the new scores are served
     (with the time that took)."""
     import base64
@@ -309,20 +310,24 @@ def after_correction(browser, url: str, rounds: int = 2) -> list[tuple[str, floa
 
     from dashboard import data
 
-    def visit(path, ready) -> float:
+    def visit(path, ready) -> tuple[float, float]:
+        """(ms until the page's content is painted: the first response's copy with the scores, from the
+        browser's first-contentful-paint entry; ms until its charts are drawn and its controls live)."""
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()
         start = time.perf_counter()
         page.goto(url + path, timeout=120_000)
         page.wait_for_function(ready or AFTER_CORRECTION_PAGES[0][1], timeout=120_000)
+        drawn = (time.perf_counter() - start) * 1000
+        painted = page.evaluate("() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime")
         context.close()
-        return (time.perf_counter() - start) * 1000
+        return (painted if painted is not None else float("nan")), drawn
 
     out = []
     for path, ready in AFTER_CORRECTION_PAGES:  # a server in use has shown these pages before
         visit(path, ready)
     for path, ready in AFTER_CORRECTION_PAGES:  # the reference: the same visit with no correction pending
-        out.append((f"reference, no correction: {path}", visit(path, ready)))
+        out.append((f"reference, no correction: {path}", *visit(path, ready)))
     for i in range(rounds):
         review = post("/api/v1/reviews", {"country": "COL", "year": 2021, "indicator": "p_fiw_d4",
                                           "status": "disputed", "proposed_value": 1.0 + (i % 3),
@@ -330,13 +335,14 @@ def after_correction(browser, url: str, rounds: int = 2) -> list[tuple[str, floa
         post(f"/api/v1/corrections/{review['correction']['id']}/accept", {}, "b")
         accepted = time.perf_counter()
         for path, ready in AFTER_CORRECTION_PAGES:
-            out.append((f"round {i + 1}, right after: {path}", visit(path, ready)))
+            out.append((f"round {i + 1}, right after: {path}", *visit(path, ready)))
         wait = getattr(data, "wait_recomputed", None)
         if wait is not None:  # background recompute: time until the new scores are served, then visit again
             wait(600)
-            out.append((f"round {i + 1}: new scores served after", (time.perf_counter() - accepted) * 1000))
+            served = (time.perf_counter() - accepted) * 1000
+            out.append((f"round {i + 1}: new scores served after", served, served))
             for path, ready in AFTER_CORRECTION_PAGES:
-                out.append((f"round {i + 1}, new scores: {path}", visit(path, ready)))
+                out.append((f"round {i + 1}, new scores: {path}", *visit(path, ready)))
     return out
 
 
@@ -446,11 +452,16 @@ def report_after_correction(browser, url: str) -> None:
         print("first visit after an accepted correction: skipped (needs the in-process server's review store)")
         return
     timings = after_correction(browser, url)
-    for label, ms in timings:
-        print(f"after accepted correction: {label:<62} {ms:7.0f} ms")
-    worst = max(ms for label, ms in timings if "round" in label and "served after" not in label)
-    print(f"target first visit after a correction < 1500 ms: {'met' if worst < 1500 else 'NOT met'} "
-          f"(worst {worst:.0f} ms)")
+    print(f"after accepted correction ({'':<54} content painted   charts drawn)")
+    for label, painted, drawn in timings:
+        if "served after" in label:
+            print(f"after accepted correction: {label:<62} {drawn:7.0f} ms")
+        else:
+            print(f"after accepted correction: {label:<62} {painted:7.0f} ms {drawn:9.0f} ms")
+    visits = [(painted, drawn) for label, painted, drawn in timings if "round" in label and "served" not in label]
+    for name, worst in (("content painted", max(p for p, _d in visits)), ("charts drawn", max(d for _p, d in visits))):
+        print(f"target first visit after a correction < 1500 ms ({name}): {'met' if worst < 1500 else 'NOT met'} "
+              f"(worst {worst:.0f} ms)")
 
 
 if __name__ == "__main__":

@@ -55,8 +55,8 @@ def create_app(config: Config | None = None) -> dash.Dash:
     Compress(server)
     caching.init_static(server, app.config.assets_folder)  # fingerprinted files: compressed once, hard
     i18n.init_app(server)  # the request's language (?lang=, Accept-Language); after Compress: runs before it
-    callback_input.init_app(server)  # tampered callback payloads: 400, not 500
     security.init_app(server)  # CSP and other headers, caps; after Compress, so it hashes the uncompressed page
+    callback_input.init_app(server)  # tampered callback payloads: 400, not 500 (after the body-size cap)
     exports.init_app(server)  # /download/...: data, GIS layers, chart images, country briefs
     api.init_app(server)  # /api/v1/...: the open data API
     from .tensions import init_app as init_tensions

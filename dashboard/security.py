@@ -32,6 +32,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 MAX_BODY = 1 * 2 ** 20
 MAX_QUERY = 8 * 1024
@@ -125,6 +126,10 @@ def init_app(server: Flask) -> None:
         if not read_capped(MAX_BODY):
             return _refuse(413, f"the request body is larger than {MAX_BODY // 1024} KB")
         return None
+
+    @server.errorhandler(RequestEntityTooLarge)
+    def _too_large(_exc):  # a body read past the cap anywhere: the same JSON 413 as the cap's
+        return _refuse(413, f"the request body is larger than {MAX_BODY // 1024} KB")
 
     @server.after_request
     def _headers(response: Response) -> Response:

@@ -140,7 +140,8 @@ def test_oversized_bodies_and_query_strings_are_refused(fresh_app):
     app, _ = fresh_app
     client = app.server.test_client()
     r = client.post("/_dash-update-component", data=b"x" * (2 * 2 ** 20), content_type="application/json")
-    assert r.status_code == 413  # refused before Dash reads it
+    assert r.status_code == 413  # refused before Dash reads it, as JSON that says why (was an HTML page)
+    assert r.json == {"error": "the request body is larger than 1024 KB", "status": 413}
     assert client.get("/api/v1/scores?country=" + "COL," * 3000).status_code == 414
 
 
