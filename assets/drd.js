@@ -67,3 +67,29 @@
   function start() { scan(); new MutationObserver(scan).observe(document.body, {childList: true, subtree: true}); }
   if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', start); } else { start(); }
 })();
+/* drd.StaticHtml (dashboard/components/static.py): read-only HTML written on the server, shown as it is,
+   so tables and text that no callback touches are one component for Dash's renderer, not hundreds.
+   Its links to the app's own pages (data-drd-link, from dcc.Link) are followed the way dcc.Link does:
+   history.pushState and Dash's router event, no reload; the page's ?lang= is kept. */
+(function () {
+  window.drd = window.drd || {};
+  window.drd.StaticHtml = function (props) {
+    return window.React.createElement('div', {id: props.id, className: props.className,
+                                              dangerouslySetInnerHTML: {__html: props.html || ''}});
+  };
+  document.addEventListener('click', function (e) {
+    var a = e.target && e.target.closest ? e.target.closest('.drd-static a[data-drd-link]') : null;
+    if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey
+        || a.target || a.origin !== window.location.origin) { return; }
+    var url = new URL(a.href), lang = new URLSearchParams(window.location.search).get('lang');
+    if (lang && !url.searchParams.has('lang')) { url.searchParams.set('lang', lang); }
+    e.preventDefault();
+    if (url.pathname === window.location.pathname && url.search === window.location.search && url.hash) {
+      window.location.hash = url.hash;
+      return;
+    }
+    window.history.pushState({}, '', url.pathname + url.search + url.hash);
+    window.dispatchEvent(new CustomEvent('_dashprivate_pushstate'));
+    window.scrollTo(0, 0);
+  });
+})();

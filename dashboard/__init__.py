@@ -13,6 +13,7 @@ from indicators import load_dataset
 
 from . import api, caching, callback_input, data, exports, i18n, security
 from .components.footer import footer
+from .components.static import static
 from .components.language import language_menu
 from .config import Config
 from .i18n import N_, _
@@ -81,5 +82,5 @@ def layout() -> html.Div:
                     navbar=True),
         ], fluid=True), color="dark", dark=True, className="mb-3"),
         html.Main(dbc.Container(dash.page_container, fluid=True), id="main"),
-        footer(),
+        static(footer()),  # read-only credits: one component for Dash's renderer (components/static.py)
     ])

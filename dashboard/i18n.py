@@ -29,7 +29,9 @@ in content, or when a catalogue has an untranslated or fuzzy entry.
 from __future__ import annotations
 
 import copy
+import html as html_lib
 import json
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -167,10 +169,22 @@ def localise_links(node, lang: str | None):
     if not lang:
         return node
     if isinstance(node, dict):
-        return {k: (with_lang(v, lang) if k == "href" else localise_links(v, lang)) for k, v in node.items()}
+        return {k: (with_lang(v, lang) if k == "href" else localise_html(v, lang) if k == "html" and isinstance(
+            v, str) else localise_links(v, lang)) for k, v in node.items()}
     if isinstance(node, list):
         return [localise_links(v, lang) for v in node]
     return node
+
+
+_HREF = re.compile(r'href="([^"]*)"')
+
+
+def localise_html(text: str, lang: str | None) -> str:
+    """The internal hrefs of HTML written by dashboard.prerender (a StaticHtml's `html`) given `lang`."""
+    if not lang:
+        return text
+    return _HREF.sub(lambda m: 'href="' + html_lib.escape(with_lang(html_lib.unescape(m[1]), lang), quote=True)
+                     + '"', text)
 
 
 def localise_tree(tree, lang: str | None):
@@ -184,6 +198,10 @@ def localise_tree(tree, lang: str | None):
         href = getattr(node, "href", None)
         if internal(href):
             node.href = with_lang(href, lang)
+        inner = getattr(node, "tree", None)  # a StaticHtml's components (components/static.py)
+        if inner is not None:
+            node.tree = [localise_tree(t, lang) for t in inner] if isinstance(inner, list) else localise_tree(
+                inner, lang)
     return tree
 
 

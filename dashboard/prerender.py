@@ -151,6 +151,8 @@ def _component(c: Component, out: _Out) -> None:
         _dcc(kind, props, children, out)
     elif ns == "dash_bootstrap_components":
         _dbc(kind, props, children, out)
+    elif ns == "drd" and kind == "StaticHtml":  # dashboard.components.static: its tree, by this copy's rules
+        _tag(out, "div", {"id": props.get("id"), "className": props.get("className")}, getattr(c, "tree", None))
     else:  # unknown library: its text only
         _write(children, out)
 
@@ -163,7 +165,9 @@ def _figure_height(figure) -> int | None:
 
 def _dcc(kind: str, props: dict, children, out: _Out) -> None:
     if kind == "Link":
-        _tag(out, "a", {k: props[k] for k in ("href", "className", "id", "title", "style") if k in props}, children)
+        # data-drd-link: a link to the app's own page, followed by Dash's router (assets/drd.js)
+        _tag(out, "a", {k: props[k] for k in ("href", "className", "id", "title", "style") if k in props}, children,
+             extra={"data-drd-link": "true"})
     elif kind == "Loading":
         out.add('<div style="position: relative;"><div>')
         _write(children, out)

@@ -83,6 +83,32 @@ def test_internal_links_keep_an_explicit_language(client):
     assert "/methodology" in plain and [h for h in plain if "lang=" in h and not h.startswith("?")] == []
 
 
+def test_links_in_static_html_keep_an_explicit_language(client):
+    """A StaticHtml part (the profile's cards, trend, tensions, the footer) is cached per language and
+    shared by every visitor: an explicit ?lang= is added to its internal links on the way out only."""
+    from dashboard.components.static import static
+    from dashboard.i18n import localise_html, localise_links
+    from dash import dcc, html
+    part = static(html.P([dcc.Link("Method", href="/methodology?x=1&y=2"), html.A("V-Dem", href="https://v-dem.net")]))
+    text = part.html
+    assert 'href="/methodology?x=1&amp;y=2" data-drd-link="true"' in text
+    localised = localise_links(part.to_plotly_json(), "es")["props"]["html"]
+    assert 'href="/methodology?x=1&amp;y=2&amp;lang=es"' in localised and 'href="https://v-dem.net"' in localised
+    assert localise_html(text, None) == text
+    # in a real answer: the profile's year change in Arabic (the page's language sent as X-DRD-Lang)
+    deps = client.get("/_dash-dependencies").json
+    dep = next(d for d in deps if [i["id"] for i in d["inputs"]] == ["country-year"] and "country-cards" in d["output"])
+    outs = [dict(zip(("id", "property"), p.rsplit(".", 1))) for p in dep["output"].strip(".").split("...")]
+    r = client.post("/_dash-update-component", headers={i18n.HEADER: "ar"}, json={
+        "output": dep["output"], "outputs": outs,
+        "inputs": [{"id": "country-year", "property": "value", "value": 2020}],
+        "state": [{"id": "country-iso3", "property": "data", "value": "COL"},
+                  {"id": "country-drilldown", "property": "active_item", "value": None}],
+        "changedPropIds": ["country-year.value"]})
+    cards = r.get_json()["response"]["country-cards"]["children"]["props"]["html"]
+    assert 'href="/methodology?lang=ar" data-drd-link="true"' in cards
+
+
 def test_dash_layout_follows_the_page_language(client):
     """The script in the page sends the URL's lang as X-DRD-Lang with Dash's own requests."""
     layout = client.get("/_dash-layout", headers={i18n.HEADER: "zh"}).get_json()

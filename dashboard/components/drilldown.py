@@ -23,6 +23,7 @@ from dash import html
 from .. import data, i18n
 from ..i18n import N_, _
 from . import ui
+from .static import static
 
 STATUS = {"missing": N_("No data for this country (other countries have it this year)"),
           "not measured this year": N_("Not measured by its source in this window")}
@@ -156,13 +157,12 @@ def drilldown(d: dict, open_nodes=None) -> dbc.Accordion:
                                             total=a["indicators"])])
                           for a in p["actors"]], className="small mb-2")
         items.append(dbc.AccordionItem([
-            html.P([_("%(pillar)s: weighted mean (weight %(weight)s in the overall score) of its indicators with "
+            static([html.P([_("%(pillar)s: weighted mean (weight %(weight)s in the overall score) of its indicators with "
                       "data; coverage %(share)s, %(with_data)s of %(total)s indicators. Lowest scores first: "
                       "highlighted rows score below the pillar and pull it down. By actor:", pillar=name,
                       weight=i18n.number(p["weight"], 0) if float(p["weight"]).is_integer() else num(p["weight"]),
                       share=ui.pct(p["coverage"]), with_data=p["indicators_with_data"], total=p["indicators"])],
-                   className="small mb-1"),
-            actors,
+                   className="small mb-1"), actors]),
             table_box(p, d["year"], p["node"] in opened),
         ], title=_("%(pillar)s: %(score)s · %(label)s · coverage %(share)s", pillar=name,
                    score=ui.score_text(p["score"]), label=label, share=ui.pct(p["coverage"])),
@@ -178,8 +178,8 @@ EMPTY = "drd-drill-table"
 
 def table_box(p: dict, year: int, built: bool) -> html.Div:
     """The box of one pillar's indicator table: the table itself, or a line saying it is on its way."""
-    content = indicator_table(p, year) if built else html.P(_("Loading the indicators…"),
-                                                             className="drd-muted small mb-0")
+    content = static(indicator_table(p, year)) if built else html.P(_("Loading the indicators…"),
+                                                                     className="drd-muted small mb-0")
     return html.Div(content, id={"type": TABLE_BOX, "node": p["node"]}, className=LOADED if built else EMPTY,
                     **{"aria-live": "polite"})
 
@@ -193,7 +193,7 @@ def pillar_tables(d: dict, boxes: list[str], classes: list, active) -> tuple[lis
     children, class_names = [], []
     for node, cls in zip(boxes, classes):
         if node in active and node in by_node and "drd-drill-loaded" not in str(cls or ""):
-            children.append(indicator_table(by_node[node], d["year"]))
+            children.append(static(indicator_table(by_node[node], d["year"])))
             class_names.append(LOADED)
         else:
             children.append(None)

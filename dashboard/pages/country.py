@@ -15,6 +15,7 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, 
 from dashboard import data, figures, i18n
 from dashboard.callback_input import rejects_bad_values, scalar
 from dashboard.components import ui
+from dashboard.components.static import static
 from dashboard.components.drilldown import TABLE_BOX, drilldown, indicator_table, pillar_tables  # noqa: F401
 from dashboard.components.drilldown import num as _num
 from dashboard.i18n import N_, _, ngettext
@@ -141,12 +142,12 @@ def year_parts(iso3: str, year: int) -> dict:
           year=year, share=ui.pct(o["coverage"]), needed=ui.pct(d["min_coverage"])),
         color="secondary") if withheld else None
     return {
-        "country-cards": [html.H2(_("Scores in %(year)s", year=year), className="visually-hidden"),
+        "country-cards": static([html.H2(_("Scores in %(year)s", year=year), className="visually-hidden"),
                           dbc.Row(cards, className="g-2"),
                           html.P([_("Scores run from 1 (severe violations) to 6 (fully respected). Coverage: the "
                                     "share of the indicators measured this year that have data for the country.")
                                   + " ", dcc.Link(_("How scores are made"), href="/methodology"), "."],
-                                 className="small text-body-secondary mt-1"), note],
+                                 className="small text-body-secondary mt-1"), note]),
         "country-sure": how_sure_section(sure),
         "country-pillars": figures.figure_dict("pillars", params),
         "country-pillars-menu": ui.downloads("pillars", params, {**params, "level": "pillar"}),
@@ -196,8 +197,8 @@ def page_body(iso3: str, year: int) -> list:
                                menu=ui.downloads("trend", {"country": iso3},
                                                  {"year": "all", "country": iso3, "level": "pillar"})), lg=6),
         ]),
-        trend_section(iso3),
-        tensions_section(iso3, year),
+        static(trend_section(iso3)),  # read-only: one component, not ~120 (components/static.py)
+        static(tensions_section(iso3, year)),
     ]
 
 

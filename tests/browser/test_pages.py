@@ -155,6 +155,21 @@ def test_profile_drilldown_reaches_an_indicator_source(page):
     assert page.get_by_role("button", name=re.compile(r"^Access: ")).get_attribute("aria-expanded") == "true"
 
 
+def test_a_link_in_static_html_moves_within_the_app(page):
+    """The profile's cards, trend and tensions are server-written HTML (components/static.py): their links
+    to other pages go through Dash's router like dcc.Link (no reload), by keyboard too, keeping ?lang=."""
+    page.goto(page.base_url + "/country/COL?year=2021&lang=es")
+    wait_graph(page, "country-pillars")
+    page.evaluate("() => { window.__drdSamePage = true; }")
+    link = page.locator("#country-cards a[data-drd-link]").first
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/methodology\?lang=es$"), timeout=TIMEOUT)
+    page.get_by_role("heading", level=1).wait_for(timeout=TIMEOUT)
+    assert page.evaluate("() => window.__drdSamePage === true"), "the link reloaded the page"
+    assert page.evaluate("() => document.documentElement.lang") == "es"
+
+
 def test_split_shows_both_actors(page):
     page.goto(page.base_url + "/country/IDN?year=2021")
     wait_graph(page, "country-split")
