@@ -24,7 +24,8 @@ Targets: map update p95 < 100 ms on the server; first visit < 1.5 MB transferred
 p95 < 300 ms cached, < 1.5 s uncached (this 2-core machine); never blank.
 - first visit of a country page, a country in another year and the compare page right after a lead
   accepted an expert correction (`after_correction`): the scores are recomputed, nothing is cached;
-  ms until the content is painted (first contentful paint) and until the charts are drawn. Target < 1.5 s. `--only after-correction` runs that part alone.
+  ms until the content is painted (first contentful paint) and until the charts are drawn.
+  Target < 1.5 s. `--only after-correction` runs that part alone.
 By default the app runs in-process (werkzeug, threaded) on 127.0.0.1; `--url` measures another server.
 """
 

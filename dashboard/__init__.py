@@ -13,8 +13,8 @@ from indicators import load_dataset
 
 from . import api, caching, callback_input, data, exports, i18n, security
 from .components.footer import footer
-from .components.static import static
 from .components.language import language_menu
+from .components.static import static
 from .config import Config
 from .i18n import N_, _
 from .shell import IGNORED_ASSETS, DashboardApp

@@ -86,9 +86,10 @@ def test_internal_links_keep_an_explicit_language(client):
 def test_links_in_static_html_keep_an_explicit_language(client):
     """A StaticHtml part (the profile's cards, trend, tensions, the footer) is cached per language and
     shared by every visitor: an explicit ?lang= is added to its internal links on the way out only."""
+    from dash import dcc, html
+
     from dashboard.components.static import static
     from dashboard.i18n import localise_html, localise_links
-    from dash import dcc, html
     part = static(html.P([dcc.Link("Method", href="/methodology?x=1&y=2"), html.A("V-Dem", href="https://v-dem.net")]))
     text = part.html
     assert 'href="/methodology?x=1&amp;y=2" data-drd-link="true"' in text

@@ -157,7 +157,8 @@ def drilldown(d: dict, open_nodes=None) -> dbc.Accordion:
                                             total=a["indicators"])])
                           for a in p["actors"]], className="small mb-2")
         items.append(dbc.AccordionItem([
-            static([html.P([_("%(pillar)s: weighted mean (weight %(weight)s in the overall score) of its indicators with "
+            static([html.P([_(
+                "%(pillar)s: weighted mean (weight %(weight)s in the overall score) of its indicators with "
                       "data; coverage %(share)s, %(with_data)s of %(total)s indicators. Lowest scores first: "
                       "highlighted rows score below the pillar and pull it down. By actor:", pillar=name,
                       weight=i18n.number(p["weight"], 0) if float(p["weight"]).is_integer() else num(p["weight"]),

@@ -15,9 +15,9 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, 
 from dashboard import data, figures, i18n
 from dashboard.callback_input import rejects_bad_values, scalar
 from dashboard.components import ui
-from dashboard.components.static import static
 from dashboard.components.drilldown import TABLE_BOX, drilldown, indicator_table, pillar_tables  # noqa: F401
 from dashboard.components.drilldown import num as _num
+from dashboard.components.static import static
 from dashboard.i18n import N_, _, ngettext
 from indicators.trend import signed, trend_sentence
 
