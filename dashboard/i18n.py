@@ -207,16 +207,20 @@ def localise_tree(tree, lang: str | None):
 
 # --- CLDR formatting (Babel) ------------------------------------------------------------------------------
 
-def number(value, digits: int = 2, lang: str | None = None) -> str:
-    """`value` with `digits` decimals as the language writes it: 4.15 in English, 4,15 in Spanish."""
-    fmt = "0." + "0" * digits if digits else "0"
+def number(value, digits: int = 2, lang: str | None = None, grouped: bool = False) -> str:
+    """`value` with `digits` decimals as the language writes it: 4.15 in English, 4,15 in Spanish;
+    `grouped` adds the language's thousands separator (1,000; 1 000; 1000 where CLDR groups from 10 000)."""
+    fmt = ("#,##0" if grouped else "0") + ("." + "0" * digits if digits else "")
     return babel_numbers.format_decimal(value, format=fmt, locale=lang or current())
 
 
 def signed(value, digits: int = 2, lang: str | None = None) -> str:
-    """A change with its sign: +0.95, −0,41 (the minus sign, not a hyphen)."""
-    text = number(abs(value), digits, lang)
-    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+    """A change with its sign: +0.95, −0,41 (the minus sign, not a hyphen), ±0.00 for a change that rounds
+    to zero, "–" for none (indicators.trend.signed's rules, in the language's number style)."""
+    if value is None or value != value:
+        return "–"
+    value = round(float(value), digits)
+    return ("+" if value > 0 else "−" if value < 0 else "±") + number(abs(value), digits, lang)
 
 
 def percent(value, lang: str | None = None) -> str:

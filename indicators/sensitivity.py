@@ -47,6 +47,7 @@ from .methodology import Methodology
 from .normalise import GOALPOST_METHODS, SCALE_MAX, SCALE_MIN, score_values
 from .observations import Dataset
 from .pipeline import apply_corrections, select_observations
+from .text import N_
 
 SCORE_COLUMNS = ["overall", "privacy", "expression", "access", "association", "state", "corporate"]
 LOW_Q, HIGH_Q = 5.0, 95.0
@@ -692,15 +693,15 @@ def share_summary(result: Sensitivity) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 
 CHOICE_LABELS = {
-    "indicator_weights": "the indicator weights",
-    "pillar_weights": "the pillar weights",
-    "goalposts": "the goalposts",
-    "normalisation": "the normalisation",
-    "window": "how old a value may be",
-    "leave_one_out": "which indicators count",
-    "measurement_error": "the sources' own measurement error",
+    "indicator_weights": N_("the indicator weights"),
+    "pillar_weights": N_("the pillar weights"),
+    "goalposts": N_("the goalposts"),
+    "normalisation": N_("the normalisation"),
+    "window": N_("how old a value may be"),
+    "leave_one_out": N_("which indicators count"),
+    "measurement_error": N_("the sources' own measurement error"),
     "absence_rules": "whether \"none recorded\" counts (the zero rules)",
-    "interactions": "several choices together",
+    "interactions": N_("several choices together"),
 }
 
 

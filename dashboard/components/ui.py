@@ -11,7 +11,7 @@ from dash import Input, Output, clientside_callback, dcc, html
 
 from .. import data, i18n
 from ..figures import SCALE
-from ..i18n import _
+from ..i18n import N_, _
 
 # No plotly toolbar on charts (it covered their titles on phones; the Download menu beside each chart
 # gives PNG, SVG and the data) and never its "Share chart…" button, which uploads to Plotly Cloud: the
@@ -106,6 +106,27 @@ def progress(progress_id: str, text: str) -> html.Div:
     """A progress line shown while a callback runs (its class is set by the callback's `running`)."""
     return html.Div([html.Span(className="spinner-border spinner-border-sm me-2", **{"aria-hidden": "true"}),
                      html.Span(text)], id=progress_id, className="drd-progress", role="status")
+
+
+# AG Grid's own words (its pager, empty table and filter menus), as its localeText keys
+GRID_WORDS = {"noRowsToShow": N_("No rows to show"), "loadingOoo": N_("Loading…"), "page": N_("Page"),
+              "of": N_("of"), "to": N_("to"), "more": N_("more"), "firstPage": N_("First page"),
+              "previousPage": N_("Previous page"), "nextPage": N_("Next page"), "lastPage": N_("Last page"),
+              "filterOoo": N_("Filter…"), "contains": N_("Contains"), "notContains": N_("Does not contain"),
+              "equals": N_("Equals"), "notEqual": N_("Does not equal"), "startsWith": N_("Begins with"),
+              "endsWith": N_("Ends with"), "blank": N_("Blank"), "notBlank": N_("Not blank"),
+              "lessThan": N_("Less than"), "greaterThan": N_("Greater than"),
+              "lessThanOrEqual": N_("Less than or equal to"), "greaterThanOrEqual": N_("Greater than or equal to"),
+              "inRange": N_("Between"), "andCondition": N_("AND"), "orCondition": N_("OR")}
+
+
+def grid_options(options: dict) -> dict:
+    """`dashGridOptions` for an AG Grid in the request's language: its own words translated and, right to
+    left, AG Grid's mirrored layout (columns from the right)."""
+    if i18n.current() == i18n.DEFAULT:
+        return options
+    return options | {"localeText": {k: _(v) for k, v in GRID_WORDS.items()},
+                      "enableRtl": i18n.direction() == "rtl"}
 
 
 def alert(message, color: str = "warning", **kwargs) -> dbc.Alert:

@@ -15,6 +15,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data, i18n
 from dashboard.callback_input import reject, scalar
+from dashboard.components import ui
 from dashboard.i18n import N_, _, ngettext
 
 dash.register_page(__name__, path="/review", name=N_("Review"),
@@ -36,7 +37,8 @@ def _grid(grid_id: str, columns: list[dict], page_size: int | None, select: bool
                               else {"pagination": False})
     if select:
         options["rowSelection"] = {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
-    return dag.AgGrid(id=grid_id, rowData=[], columnDefs=_columns(columns), defaultColDef=TEXT, dashGridOptions=options,
+    return dag.AgGrid(id=grid_id, rowData=[], columnDefs=_columns(columns), defaultColDef=TEXT,
+                      dashGridOptions=ui.grid_options(options),
                       getRowId="params.data.id", columnSize="responsiveSizeToFit", **GRID, **extra)
 
 
@@ -301,10 +303,14 @@ def grid_rows(drill: dict, reviews: list[dict], specs=None) -> list[dict]:
                 year_text += " " + _("(edition %(edition)s)", edition=ed)
             if item.get("carried"):
                 year_text += ", " + _("carried to %(year)s", year=drill["year"])
-            rows.append({"id": code, "indicator": code, "name": item["name"],
-                         "where": f"{pillar['name']} · {item['actor']}", "pillar": pillar["name"],
+            pillar_name = i18n.methodology("pillars", pillar.get("node"), "name", pillar["name"])
+            actor_name = i18n.methodology("actors", item["actor"], "name", item["actor"])
+            rows.append({"id": code, "indicator": code,
+                         "name": i18n.methodology("indicators", code, "name", item["name"]),
+                         "where": f"{pillar_name} · {actor_name}", "pillar": pillar["name"],
                          "actor": item["actor"], "value": item.get("value"), "obs_year": item.get("obs_year"),
-                         "value_text": present.value_text(item.get("value"), unit, item.get("method")),
+                         "value_text": (_("no data") if item.get("value") is None else
+                                        present.value_text(item.get("value"), unit, item.get("method"))),
                          "unit": unit, "year_text": year_text or "-", "note": item.get("note") or "",
                          "dataset": " · ".join(filter(None, [src.get("dataset") or src.get("publisher"),
                                                              variable])),
@@ -449,7 +455,8 @@ def refresh(country, year, *_versions):
     scores = html.Div([html.Span(_("Overall score") + " "),
                        html.Strong(_fmt(overall["score"]), id="review-overall-score"),
                        html.Span(f" {i18n.node_label('overall', overall['label'])}", className="text-muted"),
-                       html.Div(" · ".join(f"{p['name']} {_fmt(p['score'])}" for p in drill["pillars"]),
+                       html.Div(" · ".join(f"{i18n.methodology('pillars', p.get('node'), 'name', p['name'])} "
+                                           f"{_fmt(p['score'])}" for p in drill["pillars"]),
                                 className="small text-muted")])
     accounts = list_users(store)
     names = {u["name"]: u["display_name"] for u in accounts if u.get("display_name")}
