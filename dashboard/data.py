@@ -24,6 +24,7 @@ _lock = threading.Lock()
 _state: dict[str, Bundle] = {}
 _settings: dict[str, object] = {"data_dir": None, "extra_corrections": None, "background": False}
 _warmers: list[Callable[[Bundle | None], None]] = []
+_tensions_cache: dict[tuple, tuple] = {}  # data/tensions.csv by its files' stamps (see tensions())
 _job: dict[str, object] = {"thread": None, "wanted": 0, "done": 0}
 _building: contextvars.ContextVar[Bundle | None] = contextvars.ContextVar("drd_building_bundle", default=None)
 
@@ -128,7 +129,10 @@ def _recompute_loop() -> None:
                 _state.clear()
             else:
                 points = _state.get("points")
+                # what the warmers built for the new results (trends, change columns) is kept
+                built = {k: v for k, v in _state.items() if isinstance(v, tuple) and v and v[0] is new}
                 _state.clear()
+                _state.update(built)
                 _state["bundle"] = new
                 if points is not None:
                     _state["points"] = points
@@ -313,12 +317,20 @@ def tensions() -> pd.DataFrame:
     """data/tensions.csv, validated (iso3, year, measure, value, source_id, note); cached per scoring run."""
     from indicators.tensions import load_tensions
     b = bundle()
+    # keyed by the files it rests on, not by the scoring run: an accepted correction changes neither
+    # (reading and validating 23,000 rows took a second on the first profile after every correction)
+    folder = Path(b.dataset.data_dir)
+    stamp = tuple((f, (folder / f).stat().st_mtime_ns) if (folder / f).exists() else (f, None)
+                  for f in ("tensions.csv", "countries.csv", "sources.csv"))
+    key = (str(folder), stamp)
     with _lock:
-        cached = _state.get("tensions")
-        if cached is None or cached[0] is not b:
+        cached = _state.get("tensions") or _tensions_cache.get(key)
+        if cached is None or cached[0] != key:
             frame = load_tensions(b.dataset.data_dir, set(b.dataset.countries.index), set(b.dataset.sources.index))
-            cached = (b, frame)
-            _state["tensions"] = cached
+            cached = (key, frame)
+            _tensions_cache.clear()
+            _tensions_cache[key] = cached
+        _state["tensions"] = cached
     return cached[1]
 
 

@@ -178,3 +178,23 @@ def test_methodology_comes_from_the_tables(pages):
     for label in meth.bands["label"]:
         assert label in out
     assert "50%" in out and "Tensions" in out and "12 operators" in out
+
+
+def test_a_background_recompute_keeps_what_a_correction_does_not_change(pages):
+    """After an accepted correction the new results are prepared in the background; the first profile
+    served with them must not read tensions.csv again (a correction never changes it: 1 s) nor score
+    the trends again (the warmers built them for the new results before the swap: 1.1 s)."""
+    from dashboard import data
+    data.configure(DATA, background=True)
+    try:
+        served = data.tensions()
+        data.trend("COL")
+        data.recompute("test-keep")
+        assert data.wait_recomputed(600)
+        new = data.bundle()
+        assert data.tensions() is served
+        kept = [k for k, v in list(data._state.items())  # noqa: SLF001 - the cache's own contents
+                if isinstance(v, tuple) and v and v[0] is new and str(k).startswith("trend-COL-overall")]
+        assert kept, "the warmers' trends for the new results were dropped at the swap"
+    finally:
+        data.configure(DATA)

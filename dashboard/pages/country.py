@@ -118,6 +118,8 @@ def warm_bodies(previous) -> None:
     wanted += [(i, max(ctx.years)) for i in ctx.countries.index[ctx.countries["pilot"]]]
     for iso3, year in dict.fromkeys(wanted):
         cached_body(iso3, year)
+    for iso3 in dict.fromkeys(i for i, _y in wanted):
+        trend_section(iso3)  # the country's trends (data.trend, kept for the new results)
 
 
 data.add_warmer(warm_bodies)
