@@ -14,6 +14,7 @@ from dash import dcc, html
 
 from dashboard import data, i18n
 from dashboard.components import ui
+from dashboard.components.static import static
 from dashboard.i18n import N_, _, ngettext
 
 dash.register_page(__name__, path="/methodology", name=N_("Methodology"),
@@ -307,6 +308,12 @@ def trends_section() -> html.Section:
 
 
 def layout(**_params):
+    """The page: read-only text and tables, sent as one component of HTML (components/static.py), so
+    Dash's renderer does not build ~1,500 components for a text page (Lighthouse's blocking time)."""
+    return static(content(), "drd-methodology")
+
+
+def content() -> html.Div:
     ds = data.dataset()
     meth = ds.methodology
     par = meth.parameters
