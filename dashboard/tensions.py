@@ -14,6 +14,7 @@ import pandas as pd
 from indicators.tensions import AXIS_TEXT, LAW
 
 from . import data
+from .i18n import _
 
 VIEW_COLUMNS = {
     "iso3": "ISO 3166-1 alpha-3 code", "country": "Country name (Natural Earth)",
@@ -130,18 +131,19 @@ def to_xlsx(frame: pd.DataFrame, rows: pd.DataFrame, year: int, url: str) -> byt
     from .exports.formats import neutralise
     from .exports.tables import DATA_LICENCE, LICENCE_URL, PROJECT, credit_line
     sources = sources_for(frame, rows)
-    about = [("Title", f"{PROJECT}: tensions within rights (harm pressure vs restriction in practice), {year}"),
-             ("Not part of the scores", "This view informs reading the scores; it changes none."),
-             ("Reproduce", url), ("Harm pressure", AXIS_TEXT["harm"]), ("Restriction", AXIS_TEXT["restriction"]),
-             ("Safeguards", AXIS_TEXT["safeguards"]),
-             ("Caveats", "Stated reasons are governments' own claims. Absence from a dataset is not evidence: a "
-                         "country without data on an axis is not placed. Requests per million internet users use "
-                         "ITU's internet-users share x Natural Earth's single-year population estimate."),
-             ("Licence", f"{DATA_LICENCE} ({LICENCE_URL}); third-party figures under their publishers' terms "
-                         "(sources sheet)."),
-             ("Credit", credit_line(year, list(dict.fromkeys(sources["publisher"])))), ("", ""),
-             ("Column (tensions sheet)", "Meaning"), *[(c, VIEW_COLUMNS[c]) for c in frame.columns],
-             ("", ""), ("Column (rows sheet)", "Meaning"), *[(c, SOURCE_ROW_COLUMNS[c]) for c in rows.columns]]
+    about = [(_("Title"), _("%(project)s: tensions within rights (harm pressure vs restriction in practice), "
+                            "%(year)s", project=_(PROJECT), year=year)),
+             (_("Not part of the scores"), _("This view informs reading the scores; it changes none.")),
+             (_("Reproduce"), url), (_("Harm pressure"), _(AXIS_TEXT["harm"])),
+             (_("Restriction"), _(AXIS_TEXT["restriction"])), (_("Safeguards"), _(AXIS_TEXT["safeguards"])),
+             (_("Caveats"), _("Stated reasons are governments' own claims. Absence from a dataset is not evidence: "
+                              "a country without data on an axis is not placed. Requests per million internet users "
+                              "use ITU's internet-users share x Natural Earth's single-year population estimate.")),
+             (_("Licence"), _("%(licence)s (%(url)s); third-party figures under their publishers' terms (sources "
+                              "sheet).", licence=DATA_LICENCE, url=LICENCE_URL)),
+             (_("Credit"), credit_line(year, list(dict.fromkeys(sources["publisher"])))), ("", ""),
+             (_("Column (tensions sheet)"), _("Meaning")), *[(c, VIEW_COLUMNS[c]) for c in frame.columns],
+             ("", ""), (_("Column (rows sheet)"), _("Meaning")), *[(c, SOURCE_ROW_COLUMNS[c]) for c in rows.columns]]
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter",
                         engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False,

@@ -700,7 +700,7 @@ CHOICE_LABELS = {
     "window": N_("how old a value may be"),
     "leave_one_out": N_("which indicators count"),
     "measurement_error": N_("the sources' own measurement error"),
-    "absence_rules": "whether \"none recorded\" counts (the zero rules)",
+    "absence_rules": N_("whether \"none recorded\" counts (the zero rules)"),
     "interactions": N_("several choices together"),
 }
 
@@ -767,7 +767,16 @@ def how_sure(result: Sensitivity, iso3: str, runs: int = 1000) -> dict | None:
         "top_choice": None if top is None else top["choice"],
         "top_share": None if top is None else float(top["share"]),
         "paragraph": paragraph,
+        # the figures behind the texts, for a caller that words them itself (the dashboard, per language)
+        "values": {"country": str(name), "runs": runs, "ranked": n_ranked,
+                   "scores": {c: tuple(_float(row.get(k)) for k in (c, f"{c}_low", f"{c}_high"))
+                              for c in SCORE_COLUMNS if c in row.index},
+                   "rank": tuple(_float(row.get(k)) for k in ("rank", "rank_low", "rank_high"))},
     }
+
+
+def _float(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def alternatives_table(data_dir: Path | str) -> pd.DataFrame:

@@ -98,7 +98,8 @@ def trend_text(iso3: str, year: int) -> str:
     try:
         from indicators import trend
         t = trend.country_trend(data.results(), data.dataset().methodology, iso3, first, year)
-        return trend.trend_sentence(t)
+        from .. import sentences
+        return sentences.trend_sentence(t)
     except ImportError:
         pass
     except Exception:  # noqa: BLE001 - a trend that cannot be computed must not cost the brief
@@ -141,11 +142,11 @@ def findings(d: dict, iso3: str, year: int) -> list[str]:
                          "%(country)s in %(year)s, so no corporate score is given.", state=_fmt(state["score"]),
                          country=country, year=year))
     out.append(trend_text(iso3, year))
-    sure = data.how_sure(iso3, year) if o["score"] is not None and not pd.isna(o["score"]) else None
-    if sure:
-        out.append(f"How sure: when the methodological choices are varied 1,000 times the overall score stays "
-                   f"{sure['overall'].split('(', 1)[-1].rstrip(')').replace('likely ', 'within ')} in 90% of runs; "
-                   f"{sure['rank']}.")
+    from .. import sentences
+    sure = (sentences.how_sure(data.how_sure(iso3, year)) if o["score"] is not None and not pd.isna(o["score"])
+            else None)
+    if sure and "values" in sure and None not in sure["values"]["scores"].get("overall", (None,) * 3):
+        out.append(sentences.how_sure_line(sure))
     notes = evidence.evidence_notes(iso3, year, ["overall", *(p["node"] for p in d["pillars"]),
                                                  *(a["node"] for p in d["pillars"] for a in p["actors"])])
     out += notes or [_("Every score shown rests on most of its indicators.")]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import data
+from .. import data, i18n
+from ..i18n import _, ngettext
 
 THIN_COVERAGE = 0.75  # a score resting on less of its weight than this is flagged as thin evidence
 
@@ -13,13 +14,20 @@ THIN_COVERAGE = 0.75  # a score resting on less of its weight than this is flagg
 def node_evidence(iso3: str, year: int) -> dict[str, dict]:
     """node code -> {name, score, coverage, used, total} for overall, pillars, actors and pillar x actor."""
     d = data.drilldown(iso3, year)
-    names = {"overall": "Overall"}
+    meth = data.dataset().methodology
+
+    def actor(code: str) -> str:
+        english = meth.actors.at[code, "name"] if code in meth.actors.index else code
+        return i18n.methodology("actors", code, "name", english)
+
+    names = {"overall": _("Overall")}
     for p in d["pillars"]:
-        names[p["node"]] = p["name"]
+        pillar = i18n.methodology("pillars", p["node"], "name", p["name"])
+        names[p["node"]] = pillar
         for a in p["actors"]:
-            names[a["node"]] = f"{p['name']}, {a['actor']}"
+            names[a["node"]] = _("%(pillar)s, %(actor)s", pillar=pillar, actor=actor(a["actor"]).lower())
     for a in d["actors"]:
-        names[a["node"]] = f"{a['actor'].capitalize()} actors"
+        names[a["node"]] = _("%(actor)s actors", actor=actor(a["actor"]).capitalize())
     nodes = [{"node": "overall", **d["overall"]}, *d["pillars"], *d["actors"],
              *(a for p in d["pillars"] for a in p["actors"])]
     return {n["node"]: {"name": names.get(n["node"], n["node"]), "score": n["score"], "coverage": n["coverage"],
@@ -36,7 +44,7 @@ def status(item: dict) -> str:
 
 
 def missing_words(code: str) -> str:
-    return "no corporate evidence" if code.endswith("corporate") else "no data"
+    return _("no corporate evidence") if code.endswith("corporate") else _("no data")
 
 
 def evidence_notes(iso3: str, year: int, codes: list[str]) -> list[str]:
@@ -49,14 +57,14 @@ def evidence_notes(iso3: str, year: int, codes: list[str]) -> list[str]:
             continue
         state = status(item)
         if state == "thin":
-            plural = "s" if item["total"] != 1 else ""
-            thin.append(f"{item['name']} ({item['used']} of {item['total']} indicator{plural}, "
-                        f"{item['coverage']:.0%} of its weight)")
+            thin.append(ngettext("%(name)s (%(used)s of %(num)s indicator, %(share)s of its weight)",
+                                 "%(name)s (%(used)s of %(num)s indicators, %(share)s of its weight)", item["total"],
+                                 name=item["name"], used=item["used"], share=i18n.percent(item["coverage"] or 0)))
         elif state == "none":
-            none.append(f"{item['name']}: {missing_words(code)}")
+            none.append(_("%(name)s: %(missing)s", name=item["name"], missing=missing_words(code)))
     notes = []
     if thin:
-        notes.append("Thin evidence: " + "; ".join(thin) + ".")
+        notes.append(_("Thin evidence: %(list)s.", list="; ".join(thin)))
     if none:
-        notes.append("Not scored, too little evidence (" + "; ".join(none) + ").")
+        notes.append(_("Not scored, too little evidence (%(list)s).", list="; ".join(none)))
     return notes

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import data
 from .. import params as P
+from ..i18n import _
 from .cache import _cache
 from .links import absolute
 from .query import Query
@@ -101,19 +102,19 @@ def to_xlsx(frame: pd.DataFrame, query: Query | None = None, title: str | None =
     title = title or (query.title() if query else "Scores")
     frame = band_labels(frame)
     headers = column_headers(frame.columns)
-    about = [("Title", f"{PROJECT}: {title}"),
-             ("Reproduce", absolute(query.url("xlsx")) if query else ""),
-             ("Years", ", ".join(str(y) for y in years)),
-             ("Level", query.level if query else "pillar"),
-             ("Methodology version", meth.methodology_version),
-             ("Scale", "1-6, 6 = rights fully respected, 1 = severe violations"),
-             ("Missing values", "An empty cell is missing data, never zero: a score is withheld when its coverage "
-                                "is below the methodology's minimum"),
-             ("Generated", date.today().isoformat()),
-             ("Licence", f"Scores and data: {DATA_LICENCE} ({LICENCE_URL}). "
-                         "Third-party figures stay under their publishers' terms (sources sheet)."),
-             ("Credit", credit_line(None, list(dict.fromkeys(sources["publisher"])))),
-             ("", "", ""), ("Column", "Machine name (CSV, API)", "Meaning")]
+    about = [(_("Title"), _(PROJECT) + ": " + title),
+             (_("Reproduce"), absolute(query.url("xlsx")) if query else ""),
+             (_("Years"), ", ".join(str(y) for y in years)),
+             (_("Level"), query.level if query else "pillar"),
+             (_("Methodology version"), meth.methodology_version),
+             (_("Scale"), _("1-6, 6 = rights fully respected, 1 = severe violations")),
+             (_("Missing values"), _("An empty cell is missing data, never zero: a score is withheld when its "
+                                     "coverage is below the methodology's minimum")),
+             (_("Generated"), date.today().isoformat()),
+             (_("Licence"), _("Scores and data: %(licence)s (%(url)s). Third-party figures stay under their "
+                              "publishers' terms (sources sheet).", licence=DATA_LICENCE, url=LICENCE_URL)),
+             (_("Credit"), credit_line(None, list(dict.fromkeys(sources["publisher"])))),
+             ("", "", ""), (_("Column"), _("Machine name (CSV, API)"), _("Meaning"))]
     header_row = len(about) - 1
     about = [(*row, "") if len(row) == 2 else row for row in about]
     about += [(headers[c], c, text) for c, text in column_docs(frame.columns)]

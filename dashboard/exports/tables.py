@@ -14,6 +14,7 @@ import pandas as pd
 from indicators.pipeline import SCORE_NODES, wide_scores
 
 from .. import data
+from ..i18n import _
 from .query import Query
 
 PROJECT = "Digital Rights Dashboard"
@@ -162,7 +163,7 @@ def column_kind(column: str) -> str | None:
 
 def column_docs(columns) -> list[tuple[str, str]]:
     docs = dict(BASE_DOCS)
-    for _, extra in _column_hooks:
+    for _hook, extra in _column_hooks:
         docs.update(extra)
     out = []
     for column in columns:
@@ -227,7 +228,7 @@ def scores_table(query: Query) -> pd.DataFrame:
             frame = _indicator_table(year, countries, query.pillar)
         else:
             frame = _pillar_table(year, countries)
-        for hook, _ in _column_hooks:
+        for hook, _docs in _column_hooks:
             frame = hook(frame, year, query.level)
         parts.append(frame)
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
@@ -321,6 +322,7 @@ def credit_line(year: int | str | None = None, publishers: list[str] | None = No
     """One line naming the project, its licence and every publisher."""
     pubs = publishers if publishers is not None else list(dict.fromkeys(data.dataset().sources["publisher"]))
     meth = data.dataset().methodology.parameters.methodology_version
-    when = f", {year}" if year else ""
-    return (f"{PROJECT}{when} (methodology {meth}), data {DATA_LICENCE}. Sources: {'; '.join(pubs)}. "
-            "Third-party figures under their publishers' terms.")
+    project = _(PROJECT) + (f", {year}" if year else "")
+    return _("%(project)s (methodology %(version)s), data %(licence)s. Sources: %(sources)s. Third-party figures "
+             "under their publishers' terms.", project=project, version=meth, licence=DATA_LICENCE,
+             sources="; ".join(pubs))

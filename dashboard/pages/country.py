@@ -12,14 +12,14 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import data, figures, i18n
+from dashboard import data, figures, i18n, sentences
 from dashboard.callback_input import rejects_bad_values, scalar
 from dashboard.components import ui
 from dashboard.components.drilldown import TABLE_BOX, drilldown, indicator_table, pillar_tables  # noqa: F401
 from dashboard.components.drilldown import num as _num
 from dashboard.components.static import static
 from dashboard.i18n import N_, _, ngettext
-from indicators.trend import signed, trend_sentence
+from indicators.trend import signed
 
 dash.register_page(__name__, path_template="/country/<iso3>", name=N_("Country"),
                    title=lambda iso3=None, **_kw: _("%(country)s: digital rights profile", country=_name(iso3)),
@@ -222,7 +222,7 @@ def trend_section(iso3: str) -> html.Section:
                           id="trend")
     ctx = figures.context()
     t = data.trend(iso3, *span)
-    words = [html.P(html.Strong(trend_sentence(t)), className="mb-1")]
+    words = [html.P(html.Strong(sentences.trend_sentence(t)), className="mb-1")]
     pillars = []
     for code, name in ctx.pillars.items():
         try:
@@ -283,7 +283,7 @@ def body(iso3: str, year: int) -> list:
 def how_sure(iso3: str, year: int) -> tuple[dict | None, dict[str, str]]:
     """The sensitivity texts (indicators.sensitivity.how_sure) and 'likely lo–hi' per score column."""
     try:
-        sure = data.how_sure(iso3, year)
+        sure = sentences.how_sure(data.how_sure(iso3, year))
         rows = data.sensitivity(year)
     except Exception:  # noqa: BLE001 - the uncertainty note must never break the profile
         return None, {}
