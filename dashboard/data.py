@@ -24,7 +24,7 @@ _lock = threading.Lock()
 _state: dict[str, Bundle] = {}
 _settings: dict[str, object] = {"data_dir": None, "extra_corrections": None, "background": False}
 _warmers: list[Callable[[Bundle | None], None]] = []
-_tensions_cache: dict[tuple, tuple] = {}  # data/tensions.csv by its files' stamps (see tensions())
+_tensions_cache: dict[tuple, pd.DataFrame] = {}  # data/tensions.csv by its files' stamps (see tensions())
 _job: dict[str, object] = {"thread": None, "wanted": 0, "done": 0}
 _building: contextvars.ContextVar[Bundle | None] = contextvars.ContextVar("drd_building_bundle", default=None)
 
@@ -324,14 +324,11 @@ def tensions() -> pd.DataFrame:
                   for f in ("tensions.csv", "countries.csv", "sources.csv"))
     key = (str(folder), stamp)
     with _lock:
-        cached = _state.get("tensions") or _tensions_cache.get(key)
-        if cached is None or cached[0] != key:
+        if key not in _tensions_cache:
             frame = load_tensions(b.dataset.data_dir, set(b.dataset.countries.index), set(b.dataset.sources.index))
-            cached = (key, frame)
             _tensions_cache.clear()
-            _tensions_cache[key] = cached
-        _state["tensions"] = cached
-    return cached[1]
+            _tensions_cache[key] = frame
+        return _tensions_cache[key]
 
 
 def tensions_view(year: int) -> pd.DataFrame:

@@ -127,7 +127,7 @@ data.add_warmer(warm_bodies)
 
 def year_parts(iso3: str, year: int) -> dict:
     """Everything that depends on the year, keyed by the ids of YEAR_PARTS."""
-    d = data.drilldown(iso3, year)
+    d = drill_data(iso3, year)
     o = d["overall"]
     params = {"country": iso3, "year": year}
     sure, likely = how_sure(iso3, year)
@@ -155,7 +155,7 @@ def year_parts(iso3: str, year: int) -> dict:
         "country-pillars-menu": ui.downloads("pillars", params, {**params, "level": "pillar"}),
         "country-split": figures.figure_dict("split", params),
         "country-split-menu": ui.downloads("split", params, {**params, "level": "pillar"}),
-        "country-drill": drilldown(d),
+        "country-drill": cached_drill(iso3, year, []),
         "country-drill-menu": ui.downloads(None, None, {**params, "level": "indicator"}),
         "country-region": figures.figure_dict("region_compare", params),
         "country-region-menu": ui.downloads("region_compare", params,
@@ -313,16 +313,19 @@ def how_sure_section(sure: dict | None) -> html.Section | None:
           running=ui.busy("country-body", "country-progress"), prevent_initial_call=True)
 @rejects_bad_values
 def update_year(year, iso3, opened=None):
+    ctx, iso3, year = _checked(iso3, year)
+    part = dict(cached_body(iso3, year))
+    part["country-drill"] = cached_drill(iso3, year, open_pillars(opened, ctx))  # open pillars stay open
+    return tuple(part[i] for i, _unused in YEAR_PARTS)
+
+
+def _checked(iso3, year):
+    """(context, ISO3, year) from a profile callback's country and year, each checked (400 naming it)."""
     scalar(year, "year")
     scalar(iso3, "country", (str,), 3)
     ctx = figures.context()
     year = figures.param_year({"year": year}, ctx)
-    iso3 = figures.param_country({"country": iso3}, ctx)
-    part = dict(cached_body(iso3, year))
-    opened = open_pillars(opened, ctx)
-    if opened and opened != [next(iter(ctx.pillars))]:  # the pillars the reader had open stay open
-        part["country-drill"] = cached_drill(iso3, year, opened)
-    return tuple(part[i] for i, _unused in YEAR_PARTS)
+    return ctx, figures.param_country({"country": iso3}, ctx), year
 
 
 def open_pillars(active, ctx) -> list[str]:
@@ -337,10 +340,16 @@ def open_pillars(active, ctx) -> list[str]:
     return [p for p in ctx.pillars if p in items]
 
 
+def drill_data(iso3: str, year: int) -> dict:
+    """data.drilldown memoised per scoring run: the cards, the drill-down and each opened table share it."""
+    return figures.memo(("country-drilldown", iso3, year), lambda: data.drilldown(iso3, year))
+
+
 def cached_drill(iso3: str, year: int, opened: list[str]):
-    """The drill-down with the pillars `opened` open (their tables built), memoised like cached_body."""
+    """The drill-down with the pillars `opened` open (their tables built; none: the first), memoised."""
+    opened = opened or [next(iter(figures.context().pillars))]
     return figures.memo(("country-drill", iso3, year, tuple(opened)),
-                        lambda: drilldown(data.drilldown(iso3, year), opened))
+                        lambda: drilldown(drill_data(iso3, year), opened))
 
 
 @callback(Output({"type": TABLE_BOX, "node": ALL}, "children"), Output({"type": TABLE_BOX, "node": ALL}, "className"),
@@ -349,19 +358,14 @@ def cached_drill(iso3: str, year: int, opened: list[str]):
 @rejects_bad_values
 def open_pillar(active, classes, iso3, year):
     """A pillar opened in the drill-down: its indicator table is built now (see drilldown.pillar_tables)."""
-    scalar(year, "year")
-    scalar(iso3, "country", (str,), 3)
-    ctx = figures.context()
-    year = figures.param_year({"year": year}, ctx)
-    iso3 = figures.param_country({"country": iso3}, ctx)
+    ctx, iso3, year = _checked(iso3, year)
     opened = open_pillars(active, ctx)
     boxes = [o["id"]["node"] for o in dash.callback_context.outputs_list[0]]
     if not isinstance(classes, list) or len(classes) != len(boxes):
         raise ValueError("the drill-down's table boxes do not match its pillars")
     for cls in classes:
         scalar(cls, "drill-table.className", (str,), 100)
-    d = figures.memo(("country-drilldown", iso3, year), lambda: data.drilldown(iso3, year))
-    children, class_names = pillar_tables(d, boxes, classes, opened)
+    children, class_names = pillar_tables(drill_data(iso3, year), boxes, classes, opened)
     return ([dash.no_update if c is None else c for c in children],
             [dash.no_update if c is None else c for c in class_names])
 
