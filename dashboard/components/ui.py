@@ -133,6 +133,16 @@ def alert(message, color: str = "warning", **kwargs) -> dbc.Alert:
     return dbc.Alert(message, color=color, className="drd-alert", **kwargs)
 
 
+def reset_alerts(problems: list[str]) -> list[dbc.Alert]:
+    """One alert per URL parameter a page did not understand and reset (its parse() problems)."""
+    return [alert(_("The link asked for something unknown and was reset: %(problem)s", problem=p)) for p in problems]
+
+
+def point(title, text) -> html.Li:
+    """A list item that starts with its point in bold: "<b>Title.</b> The explanation."."""
+    return html.Li([html.Strong(title + " "), text])
+
+
 def table(caption, head, rows: list, label: str, class_name: str = "drd-table", id: str | None = None) -> html.Div:
     """A striped table with its caption, in a box that scrolls sideways on a phone. The box is a named
     region in the tab order, so a keyboard can reach and scroll it (axe scrollable-region-focusable)."""

@@ -133,8 +133,7 @@ def layout(countries=None, year=None, actor=None, node=None, view=None, **_other
                  "band and coverage. Error bars show each score's likely range over 1,000 rescorings with other "
                  "reasonable choices: where two countries' ranges overlap, the gap between them is not meaningful."),
                className="text-body-secondary"),
-        *[ui.alert(_("The link asked for something unknown and was reset: %(problem)s", problem=p))
-          for p in problems],
+        *ui.reset_alerts(problems),
         dbc.Row([
             ui.labelled(_("Countries"), dcc.Dropdown(id="compare-countries", options=ui.country_options(),
                                                      value=state["countries"], multi=True,

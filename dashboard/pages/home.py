@@ -92,8 +92,7 @@ def layout(year=None, node=None, actor=None, region=None, pilots=None, **_other)
                   "1 = severe violations)."),
                 html.Span(" " + _("Choose a score, a year and who is responsible: the state or companies."),
                           className="d-none d-sm-inline")], className="text-body-secondary drd-intro"),
-        *[ui.alert(_("The link asked for something unknown and was reset: %(problem)s", problem=p))
-          for p in problems],
+        *ui.reset_alerts(problems),
         dbc.Row([
             ui.labelled(_("Score"), dcc.Dropdown(id="map-node", options=node_options(ctx), value=view["node"],
                                               clearable=False, searchable=False), "map-node",

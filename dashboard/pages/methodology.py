@@ -123,20 +123,20 @@ def corporate_section(ds) -> html.Section:
                              "publicly acknowledged it (#KeepItOn telco_ack: Yes among Yes/No; “Unknown” is not "
                              "evidence). Its best score is 5: implementing a shutdown openly is not full respect. "
                              "users_notified is left out: it does not say who notified users.")]),
-            html.Li([html.Strong(_("Ranking Digital Rights.") + " "),
+            ui.point(_("Ranking Digital Rights."),
                      _("The operator's disclosed policies, on its home-market operating company (12 markets). "
                        "Goalposts 0–60 fit RDR's scale (no telco exceeds 48.4, which now scores 5.0, not "
                        "'repressed'). Only the 2020 index: RDR revised its methodology in 2020 (AT&T freedom of "
-                       "expression 40.2 → 23.0), so earlier scores are on another scale and not used.")]),
-            html.Li([html.Strong(_("AI surveillance is state adoption.") + " "),
+                       "expression 40.2 → 23.0), so earlier scores are on another scale and not used.")),
+            ui.point(_("AI surveillance is state adoption."),
                      _("Feldstein's index records which states use AI surveillance technology; it is scored as a "
                        "state privacy indicator. The companies that supplied it are named in the drill-down note as "
                        "context, not scored: a supplier's sale is not conduct in that country measured per "
-                       "country.")]),
-            html.Li([html.Strong(_("Left out, with reasons (table below).") + " "),
+                       "country.")),
+            ui.point(_("Left out, with reasons (table below)."),
                      _("Government requests for user data (volumes reflect a company's user base and lawful "
                        "investigations; series end 2018), commercial spyware lists (licence; one undated leak), and "
-                       "RDR platform scores (platforms serve the world, not one country).")]),
+                       "RDR platform scores (platforms serve the world, not one country).")),
         ]),
         html.P(html.Strong(_("The honest result: few countries have a corporate score. At most %(top)s countries a "
                              "year have any corporate score, and the corporate actor score (which needs half its "
@@ -232,22 +232,22 @@ def uncertainty_section(ds) -> html.Section:
                  "is rescored %(runs)s times. Each run draws one value for every choice in the table below, and the "
                  "runs are seeded, so they can be reproduced.", runs=i18n.number(1000, 0, grouped=True))),
         html.Ul([
-            html.Li([html.Strong(_("Likely range:") + " "),
+            ui.point(_("Likely range:"),
                      _("beside each score, the 5th to 95th percentile of its runs (widened to include the published "
                        "score in the rare case it falls outside). The overall rank gets the same treatment, among "
-                       "countries with an overall score (1 = best).")]),
-            html.Li([html.Strong(_("Same rules in every run:") + " "),
+                       "countries with an overall score (1 = best).")),
+            ui.point(_("Same rules in every run:"),
                      _("coverage and the withholding rule apply as in the published scores, and missing data is "
                        "never filled. With every choice switched off, the runs reproduce the published scores "
-                       "exactly.")]),
-            html.Li([html.Strong(_("What matters most:") + " "),
+                       "exactly.")),
+            ui.point(_("What matters most:"),
                      _("the first-order share of each choice, that is the variance of the mean score given that "
                        "choice divided by the total variance. It is estimated from the same runs by grouping them by "
-                       "the choice's value. What the shares leave is the effect of choices acting together.")]),
-            html.Li([html.Strong(_("Measurement error:") + " "),
+                       "the choice's value. What the shares leave is the effect of choices acting together.")),
+            ui.point(_("Measurement error:"),
                      _("where a source publishes a standard error (V-Dem does), an optional value_sd column adds "
                        "that noise to each run. Our V-Dem extracts carry point estimates only, so the ranges leave "
-                       "out V-Dem's own uncertainty.")]),
+                       "out V-Dem's own uncertainty.")),
         ]),
         matters,
         html.P(_("Read two countries whose ranges overlap as not clearly different."), className="fw-semibold"),
@@ -280,28 +280,28 @@ def trends_section() -> html.Section:
                  "on the ground with indicators entering or leaving the basket. Every change the dashboard shows "
                  "(country profile, trends page, API, exports) is therefore given three ways:")),
         html.Ul([
-            html.Li([html.Strong(_("Published change:") + " "),
-                     _("the score in the end year minus the score in the start year.")]),
-            html.Li([html.Strong(_("On the same indicators (like for like):") + " "),
+            ui.point(_("Published change:"),
+                     _("the score in the end year minus the score in the start year.")),
+            ui.point(_("On the same indicators (like for like):"),
                      _("for each pair of consecutive scored years, the score is recomputed in both years on only the "
                        "indicators the country has in both, with the methodology's own weights (the pillars that "
                        "have such an indicator, each the weighted mean of those indicators); the year-to-year "
                        "differences are then added up (chained). A value carried forward from an earlier year is "
                        "the same observation in both years: it stays in the comparison but counts as no change. A "
                        "pillar withheld for low coverage in either year is left out of that step. A step with no "
-                       "indicator in common has no like-for-like change, and none is given for the span.")]),
-            html.Li([html.Strong(_("From indicators added or dropped (composition):") + " "),
+                       "indicator in common has no like-for-like change, and none is given for the span.")),
+            ui.point(_("From indicators added or dropped (composition):"),
                      _("the published change minus the like-for-like change. It is zero when the basket does not "
-                       "change.")]),
-            html.Li([html.Strong(_("Each indicator's part:") + " "),
+                       "change.")),
+            ui.point(_("Each indicator's part:"),
                      _("within a step, an indicator moves the like-for-like score by its weight share times its "
                        "change in score; these parts add up to the like-for-like change (python -m indicators trend "
-                       "ISO3 --from Y1 --to Y2 lists them with the raw values and observation years).")]),
-            html.Li([html.Strong(_("Regional and world means:") + " "),
+                       "ISO3 --from Y1 --to Y2 lists them with the raw values and observation years).")),
+            ui.point(_("Regional and world means:"),
                      _("each mean starts at its first year's published mean and then adds, year by year, the mean "
                        "like-for-like change of the countries scored in both years. The published change of a mean "
                        "splits exactly into like for like + indicators added or dropped + the set of countries "
-                       "scored changing.")]),
+                       "scored changing.")),
         ]),
         example,
     ], id="trends", className="mb-4")
@@ -368,8 +368,8 @@ def content() -> html.Div:
                                                          "3.5, law → 6).")]),
                 html.Li([html.Strong("bands"), ": " + _("counts fall into bands with a score each (e.g. 0 → 6, 1–2 → "
                                                    "4).")]),
-                html.Li([html.Strong(_("higher is worse:") + " "),
-                         _("an indicator where more means worse scores 7 − s.")]),
+                ui.point(_("higher is worse:"),
+                         _("an indicator where more means worse scores 7 − s.")),
                 html.Li([html.Strong("max_score"), ": " + _("an indicator that cannot show full respect (a register of "
                                                        "shutdowns, an index of surveillance found) is rescaled from "
                                                        "1–6 to 1–max_score, so its best value, and what its zero rule "
@@ -411,30 +411,30 @@ def content() -> html.Div:
             html.H2(_("Missing data"), className="h5"),
             html.P(html.Strong(_("Missing data is never filled with a number."))),
             html.Ul([
-                html.Li([html.Strong(_("Window:") + " "),
+                ui.point(_("Window:"),
                          _("the score for year Y uses each indicator's latest observation in [Y − %(window)s, Y] (an "
                            "indicator may set its own window). The drill-down shows the observation's own year and "
-                           "flags values carried forward.", window=params.window_years)]),
-                html.Li([html.Strong(_("Coverage:") + " "),
+                           "flags values carried forward.", window=params.window_years)),
+                ui.point(_("Coverage:"),
                          _("the share of a score's weight, among the indicators some source measured that year, that "
-                           "has data for the country.")]),
-                html.Li([html.Strong(_("%(share)s rule:", share=i18n.percent(params.min_coverage)) + " "),
+                           "has data for the country.")),
+                ui.point(_("%(share)s rule:", share=i18n.percent(params.min_coverage)),
                          _("a score whose coverage is below %(share)s is withheld and shown as “no data” (grey on "
-                           "the map), never as a low score.", share=i18n.percent(params.min_coverage))]),
-                html.Li([html.Strong(_("Measured share:") + " "),
+                           "the map), never as a low score.", share=i18n.percent(params.min_coverage))),
+                ui.point(_("Measured share:"),
                          _("the part of the whole methodology that any source measured that year; the same for "
                            "every country. The V-Dem Digital Society items exist for 2021 only, so read trends with "
-                           "it (the Trends page draws it).")]),
-                html.Li([html.Strong(_("Two documented zero rules, flagged and capped.") + " "),
+                           "it (the Trends page draws it).")),
+                ui.point(_("Two documented zero rules, flagged and capped."),
                          _("Access Now states that a country-year absent from #KeepItOn means no shutdown was "
                            "recorded; Feldstein's AI Global Surveillance Index covers 179 countries, so a country in "
                            "its universe with no technology recorded counts as zero. Zeros from either rule are "
                            "explicit rows in the observations with absence = 1 and a note; both indicators have "
                            "max_score 5, so a zero rule never gives a best score, and it informs only state "
-                           "indicators. The uncertainty runs switch the rules off in half the runs.")]),
-                html.Li([html.Strong(_("Expert corrections") + " "),
+                           "indicators. The uncertainty runs switch the rules off in half the runs.")),
+                ui.point(_("Expert corrections"),
                          _("replace a published value; the original value and the correction's author, date, reason "
-                           "and source stay visible in the drill-down.")]),
+                           "and source stay visible in the drill-down.")),
             ]),
             table(param_rows, [_("Parameter"), _("Value"), ""], _("Parameters (data/methodology/parameters.csv)")),
         ], id="missing", className="mb-4"),
@@ -450,27 +450,27 @@ def content() -> html.Div:
         html.Section([
             html.H2(_("Tensions a reader must know"), className="h5"),
             html.Ul([
-                html.Li([html.Strong(_("Content regulation is not always censorship.") + " "),
+                ui.point(_("Content regulation is not always censorship."),
                          _("Laws that curb incitement to violence or protect against online abuse can be legitimate, "
                            "while the same tools can remove political speech. The indicators score what the law and "
                            "practice do to political expression (V-Dem asks whether the legal framework protects "
-                           "it); a low score is a flag to read the country context, not a verdict on every rule.")]),
-                html.Li([html.Strong(_("Operators implement government-ordered shutdowns.") + " "),
+                           "it); a low score is a flag to read the country context, not a verdict on every rule.")),
+                ui.point(_("Operators implement government-ordered shutdowns."),
                          _("They often have no lawful way to refuse, so the shutdown counts against the state; what "
-                           "is scored as corporate is whether the operator was open about it.")]),
-                html.Li([html.Strong(_("Ranking Digital Rights covers few markets.") + " "),
+                           "is scored as corporate is whether the operator was open about it.")),
+                ui.point(_("Ranking Digital Rights covers few markets."),
                          _("RDR telecom scores exist only for the home markets of the 12 operators it ranks, so most "
                            "countries have no corporate privacy or expression score: they say “No corporate "
-                           "evidence”.")]),
-                html.Li([html.Strong(_("Structural is not abuse.") + " "),
+                           "evidence”.")),
+                ui.point(_("Structural is not abuse."),
                          _("Low connectivity lowers the Access pillar but is not counted as anyone's abuse; the "
-                           "state-vs-corporate split leaves it out.")]),
-                html.Li([html.Strong(_("Absence of records is not proof of respect.") + " "),
+                           "state-vs-corporate split leaves it out.")),
+                ui.point(_("Absence of records is not proof of respect."),
                          _("The zero rules follow each publisher's own statement; an unreported shutdown or "
-                           "surveillance contract stays unseen.")]),
-                html.Li([html.Strong(_("Sources differ in licence.") + " "),
+                           "surveillance contract stays unseen.")),
+                ui.point(_("Sources differ in licence."),
                          _("The scores are shared under CC BY-SA 4.0; Freedom House's figures are not openly "
-                           "licensed (cite Freedom House).")]),
+                           "licensed (cite Freedom House).")),
             ]),
         ], id="tensions", className="mb-4"),
 

@@ -150,27 +150,27 @@ def caveats() -> dbc.Alert:
     return ui.alert([
         html.Strong(_("Read with care.") + " "),
         html.Ul([
-            html.Li([html.Strong(_("Not part of the scores.") + " "),
-                     _("This view helps read the scores; it changes none.")]),
-            html.Li([html.Strong(_("Stated reasons are governments' own claims.") + " "),
+            ui.point(_("Not part of the scores."),
+                     _("This view helps read the scores; it changes none.")),
+            ui.point(_("Stated reasons are governments' own claims."),
                      _("Access Now records the justification authorities gave for a shutdown, and Google the reason "
                        "a requester gave for a removal; neither shows that the harm was real. Access Now's 'actual "
-                       "cause' is its own reading of events.")]),
-            html.Li([html.Strong(_("Absence from a dataset is not evidence.") + " "),
+                       "cause' is its own reading of events.")),
+            ui.point(_("Absence from a dataset is not evidence."),
                      _("A country without data on an axis is not placed, never put at zero. A country missing from "
-                       "Google's report or from the shutdown list has no reading there, not a good one.")]),
-            html.Li([html.Strong(_("The denominator.") + " "),
+                       "Google's report or from the shutdown list has no reading there, not a good one.")),
+            ui.point(_("The denominator."),
                      _("Removal requests are compared per million internet users: ITU's share of the population "
                        "using the internet (the latest year within three years) times Natural Earth's population "
                        "estimate (a single year, mostly 2019). Both are approximate; small countries with few "
-                       "users can show large rates from a handful of requests.")]),
-            html.Li([html.Strong(_("Counting.") + " "),
+                       "users can show large rates from a handful of requests.")),
+            ui.point(_("Counting."),
                      _("Google's counts are sums over its published rows (one request spanning several products "
                        "or reasons counts more than once; 2025 covers January to June only). Access Now lists a "
-                       "shutdown still running again in each later year.")]),
-            html.Li([html.Strong(_("The dashed lines") + " "),
+                       "shutdown still running again in each later year.")),
+            ui.point(_("The dashed lines"),
                      _("mark the middle of each scale (%(harm)s on the DSP scale, %(restriction)s on 1-6), not a "
-                       "norm or a threshold.", harm=i18n.number(0, 0), restriction=i18n.number(3.5, 1))]),
+                       "norm or a threshold.", harm=i18n.number(0, 0), restriction=i18n.number(3.5, 1))),
         ], className="mb-0 small"),
     ], color="info")
 
@@ -183,8 +183,7 @@ def layout(year=None, region=None, **_other):
                  "speech, disinformation. This view sets measured harm in the information space against what "
                  "governments do in practice, with the safeguards and the reasons they state beside it. It is "
                  "kept out of the scores."), className="text-body-secondary"),
-        *[ui.alert(_("The link asked for something unknown and was reset: %(problem)s", problem=p))
-          for p in problems],
+        *ui.reset_alerts(problems),
         html.Ul([html.Li(axis_text(k), className="small") for k in ("harm", "restriction", "safeguards")],
                 className="mb-2"),
         dbc.Row([

@@ -132,8 +132,7 @@ def layout(node=None, actor=None, region=None, **_other):
                  "indicators: each line starts at the first year's mean and then moves only by what changed on "
                  "indicators measured in both years. The dotted grey lines are the published means, which also "
                  "move when indicators are added or dropped."), className="text-body-secondary"),
-        *[ui.alert(_("The link asked for something unknown and was reset: %(problem)s", problem=p))
-          for p in problems],
+        *ui.reset_alerts(problems),
         dbc.Row([
             ui.labelled(_("Score"), dcc.Dropdown(id="trends-node", options=nodes, value=view["node"], clearable=False,
                                               searchable=False), "trends-node"),
