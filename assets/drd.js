@@ -43,24 +43,28 @@
 })();
 /* Charts: the source line and notes under a chart are placed at the plot's left edge, after the axis
    labels, which on a phone pushed them off the right edge ("…Free expression corporat"): start
-   them at the chart's own left edge instead. Runs after every redraw (Plotly.react resets them). */
+   them at the chart's own left edge instead. The note's SVG group is moved (no Plotly.relayout: that
+   re-ran the layout of every chart after each redraw, and its relayoutData made Dash plot each chart
+   a third time). Re-applied after every drawing event, since Plotly redraws its notes from the figure. */
 (function () {
   function fitNotes(gd) {
     var fl = gd._fullLayout;
-    if (!fl || !fl._size || !fl.annotations || !fl._size.w || !window.Plotly) { return; }
-    var target = -fl._size.l / fl._size.w, update = {};
-    (gd.layout.annotations || []).forEach(function (a, i) {
-      if (a.xref === 'paper' && a.xanchor === 'left' && a.yanchor === 'top' && a.y === 0 && !a.showarrow
-          && Math.abs((a.x || 0) - target) > 0.002 && (a.x || 0) <= 0) {
-        update['annotations[' + i + '].x'] = target;
-      }
+    if (!fl || !fl._size || !fl._size.w || !gd.layout || !gd.layout.annotations) { return; }
+    gd.layout.annotations.forEach(function (a, i) {
+      if (a.xref !== 'paper' || a.yanchor !== 'top' || a.y !== 0 || a.showarrow) { return; }
+      // px from the plot's edge to the chart's: left-aligned notes at x=0, right-aligned (Arabic) at x=1
+      var x = a.x || 0, shift = a.xanchor === 'left' && x === 0 ? -fl._size.l
+        : a.xanchor === 'right' && x === 1 ? fl._size.r : null;
+      var g = shift === null ? null : gd.querySelector('.infolayer .annotation[data-index="' + i + '"]');
+      if (g) { g.setAttribute('transform', 'translate(' + shift + ',0)'); }
     });
-    if (Object.keys(update).length) { window.Plotly.relayout(gd, update); }
   }
   function hook(gd) {
     if (gd.__drdNotes || !gd.on) { return; }
     gd.__drdNotes = true;
-    gd.on('plotly_afterplot', function () { fitNotes(gd); });
+    ['plotly_afterplot', 'plotly_react', 'plotly_relayout', 'plotly_redraw'].forEach(function (ev) {
+      gd.on(ev, function () { fitNotes(gd); });
+    });
     fitNotes(gd);
   }
   function scan() { document.querySelectorAll('.js-plotly-plot').forEach(hook); }
