@@ -97,3 +97,68 @@
     window.scrollTo(0, 0);
   });
 })();
+/* Menus of links sent as HTML (.drd-menu: the download menus, dashboard/components/downloads.py), with
+   Bootstrap's dropdown behaviour: the button opens and closes the list (aria-expanded), a click outside,
+   Escape or leaving it with Tab closes it, arrow keys move through its links, Home/End to the ends.
+   The list opens under the button and, when it would leave the screen, is aligned to the button's other
+   edge. */
+(function () {
+  function parts(el) {
+    var root = el && el.closest ? el.closest('.drd-menu .dropdown') : null;
+    return root ? {root: root, button: root.querySelector('.dropdown-toggle'),
+                   list: root.querySelector('.dropdown-menu')} : null;
+  }
+  function links(m) { return Array.prototype.slice.call(m.list.querySelectorAll('a.dropdown-item')); }
+  function close(m, focus) {
+    if (!m || !m.list.classList.contains('show')) { return; }
+    m.list.classList.remove('show', 'dropdown-menu-end');
+    m.button.classList.remove('show');
+    m.button.setAttribute('aria-expanded', 'false');
+    if (focus) { m.button.focus(); }
+  }
+  function closeAll(except) {
+    document.querySelectorAll('.drd-menu .dropdown-menu.show').forEach(function (list) {
+      if (!except || list !== except.list) { close(parts(list), false); }
+    });
+  }
+  function open(m, first) {
+    closeAll(m);
+    m.list.classList.add('show');
+    m.button.classList.add('show');
+    m.button.setAttribute('aria-expanded', 'true');
+    var r = m.list.getBoundingClientRect(), width = document.documentElement.clientWidth;
+    if (r.right > width || r.left < 0) { m.list.classList.add('dropdown-menu-end'); }
+    var items = links(m);
+    if (first !== undefined && items.length) { items[first < 0 ? items.length - 1 : 0].focus(); }
+  }
+  document.addEventListener('click', function (e) {
+    var m = parts(e.target);
+    if (m && e.target.closest('.dropdown-toggle') === m.button) {
+      if (m.list.classList.contains('show')) { close(m, false); } else { open(m); }
+      return;
+    }
+    if (m && e.target.closest('a.dropdown-item')) { close(m, false); return; }  // the download starts
+    closeAll(m);
+  });
+  document.addEventListener('keydown', function (e) {
+    var m = parts(e.target);
+    if (!m) { return; }
+    var shown = m.list.classList.contains('show'), items = links(m), at = items.indexOf(e.target);
+    if (e.key === 'Escape' && shown) { e.preventDefault(); close(m, true); }
+    else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      var down = e.key === 'ArrowDown';
+      if (!shown) { open(m, down ? 0 : -1); return; }
+      if (!items.length) { return; }
+      var next = at < 0 ? (down ? 0 : items.length - 1) : (at + (down ? 1 : -1) + items.length) % items.length;
+      items[next].focus();
+    } else if ((e.key === 'Home' || e.key === 'End') && shown && items.length) {
+      e.preventDefault();
+      items[e.key === 'Home' ? 0 : items.length - 1].focus();
+    }
+  });
+  document.addEventListener('focusout', function (e) {
+    var m = parts(e.target);
+    if (m && (!e.relatedTarget || !m.root.contains(e.relatedTarget))) { close(m, false); }
+  });
+})();

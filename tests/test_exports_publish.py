@@ -96,7 +96,10 @@ def test_xlsx_strings_stay_text_never_formulas():
 def test_map_menu_offers_the_same_rows_per_indicator():
     from dashboard.components.downloads import download_menu
     menu = download_menu("map", {"year": 2021, "region": MENA}, {"year": 2021, "region": MENA}, gis=True)
-    items = {str(i.children): i.href for i in menu.children if getattr(i, "href", None)}
+    links = [node for node in menu.tree._traverse() if getattr(node, "href", None)]  # noqa: SLF001
+    items = {str(a.children): a.href for a in links}
+    assert 'href="/download/scores.xlsx?year=2021&amp;region=Middle+East+%26+North+Africa&amp;level=indicator"' in (
+        menu.html)
     assert items["Excel, per indicator values"] == (
         "/download/scores.xlsx?year=2021&region=Middle+East+%26+North+Africa&level=indicator")
     assert items["Embed (HTML snippet for your site)"].startswith("/embed/map?year=2021&region=")

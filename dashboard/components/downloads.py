@@ -4,15 +4,21 @@ the map), the sources cited and, for one country in one year, its PDF brief.
 Links point at the stable URLs served by dashboard.exports, so a link reproduces the file without
 a browser. Pages rebuild the menu in the callback that redraws their chart, passing the same
 parameters the chart was drawn with.
+
+The menu is Bootstrap's dropdown markup sent as one StaticHtml (dashboard.components.static), opened,
+closed and moved through from the keyboard by assets/drd.js (`.drd-menu`): a dbc.DropdownMenu was a
+dozen Dash components per menu, remounted by every callback that rebuilds it (three per year change on
+the profile), for a list of plain links.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import dash_bootstrap_components as dbc
+from dash import html
 
 from ..i18n import _
+from .static import StaticHtml
 
 
 def _query(params: dict | None) -> str:
@@ -53,28 +59,26 @@ def _single_country_year(params: dict | None) -> tuple[str, str] | None:
     return None
 
 
-def _item(text: str, href: str, new_tab: bool = False) -> dbc.DropdownMenuItem:
-    # external_link: a plain request the server answers with Content-Disposition: attachment (a download)
-    return dbc.DropdownMenuItem(text, href=href, external_link=True, **({"target": "_blank"} if new_tab else {}))
+def _item(text: str, href: str, new_tab: bool = False) -> html.Li:
+    # a plain request the server answers with Content-Disposition: attachment (a download)
+    return html.Li(html.A(text, href=href, className="dropdown-item", **({"target": "_blank"} if new_tab else {})))
 
 
-def download_menu(chart: str | None, chart_params: dict | None = None, data_params: dict | None = None,
-                  gis: bool = False, menu_id: str | None = None, data: str = "scores") -> dbc.DropdownMenu:
-    """A dropdown of download links for one chart and the data behind it.
+def _header(text: str) -> html.Li:
+    return html.Li(html.H6(text, className="dropdown-header"))
 
-    Always: CSV and Excel of the rows in view (and Excel of their per-indicator values), and the sources
-    cited. With `chart`: PNG, SVG and the embed snippet (/embed/<chart>?...&code=1, a new tab).
-    With `gis`: GeoJSON and GeoPackage. When the data is one country in one year: its PDF brief.
-    `data` names the table behind the chart: `scores` or `tensions` (/download/tensions.csv|.xlsx).
-    """
+
+def menu_items(chart: str | None, chart_params: dict | None = None, data_params: dict | None = None,
+               gis: bool = False, data: str = "scores") -> list[html.Li]:
+    """The menu's entries (see download_menu): headers and links, in order."""
     items = []
     if chart:
-        items += [dbc.DropdownMenuItem(_("Chart"), header=True),
+        items += [_header(_("Chart")),
                   _item(_("PNG image (print resolution)"), chart_url(chart, "png", chart_params)),
                   _item(_("SVG image"), chart_url(chart, "svg", chart_params)),
                   _item(_("Embed (HTML snippet for your site)"), embed_url(chart, chart_params, code=True),
                         new_tab=True)]
-    items += [dbc.DropdownMenuItem(_("Data"), header=True),
+    items += [_header(_("Data")),
               _item("CSV", data_url("csv", data_params, data)),
               _item(_("Excel (with sources sheet)"), data_url("xlsx", data_params, data))]
     if data == "scores" and str((data_params or {}).get("level") or "pillar") != "indicator":
@@ -86,8 +90,24 @@ def download_menu(chart: str | None, chart_params: dict | None = None, data_para
     items.append(_item(_("Sources cited (CSV)"), sources_url(data_params, data)))
     single = _single_country_year(data_params) if data == "scores" else None
     if single:
-        items += [dbc.DropdownMenuItem(_("Report"), header=True),
-                  _item(_("Country brief (PDF)"), brief_url(*single))]
-    kwargs = {"id": menu_id} if menu_id else {}
-    return dbc.DropdownMenu(items, label=_("Download"), color="secondary", size="sm", className="d-inline-block",
-                            **kwargs)
+        items += [_header(_("Report")), _item(_("Country brief (PDF)"), brief_url(*single))]
+    return items
+
+
+def download_menu(chart: str | None, chart_params: dict | None = None, data_params: dict | None = None,
+                  gis: bool = False, menu_id: str | None = None, data: str = "scores") -> StaticHtml:
+    """A dropdown of download links for one chart and the data behind it.
+
+    Always: CSV and Excel of the rows in view (and Excel of their per-indicator values), and the sources
+    cited. With `chart`: PNG, SVG and the embed snippet (/embed/<chart>?...&code=1, a new tab).
+    With `gis`: GeoJSON and GeoPackage. When the data is one country in one year: its PDF brief.
+    `data` names the table behind the chart: `scores` or `tensions` (/download/tensions.csv|.xlsx).
+    """
+    tree = html.Div([
+        html.Button(_("Download"), type="button", className="dropdown-toggle btn btn-secondary btn-sm",
+                    **{"aria-expanded": "false"}),
+        # data-bs-popper: Bootstrap's placement under the button without Popper (drd.js flips it to the end)
+        html.Ul(menu_items(chart, chart_params, data_params, gis, data), className="dropdown-menu",
+                **{"data-bs-popper": "static"}),
+    ], className="dropdown")
+    return StaticHtml(tree, id=menu_id, className="drd-static drd-menu d-inline-block")

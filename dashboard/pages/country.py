@@ -297,15 +297,16 @@ def how_sure(iso3: str, year: int) -> tuple[dict | None, dict[str, str]]:
     return sure, likely
 
 
-def how_sure_section(sure: dict | None) -> html.Section | None:
-    """'How sure is this?': the overall score and rank with their likely ranges, and what moves them."""
+def how_sure_section(sure: dict | None):
+    """'How sure is this?': the overall score and rank with their likely ranges, and what moves them
+    (read-only: one StaticHtml, see dashboard/components/static.py)."""
     if sure is None:
         return None
-    return ui.section(_("How sure is this?"),
+    return static(ui.section(_("How sure is this?"),
                       html.P([html.Strong(_("Overall") + " "), sure["overall"], " · ", sure["rank"]], className="mb-1"),
                       html.P([sure["paragraph"], " ", dcc.Link(_("How the ranges are made"),
                                                                href="/methodology#uncertainty"), "."],
-                             className="small text-body-secondary"), id="how-sure")
+                             className="small text-body-secondary"), id="how-sure"))
 
 
 @callback(*[Output(i, prop) for i, prop in YEAR_PARTS], Input("country-year", "value"), State("country-iso3", "data"),
