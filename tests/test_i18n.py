@@ -328,3 +328,44 @@ def test_no_translation_call_hides_inside_an_f_string():
                             "_", "gettext", "ngettext", "N_"):
                         hidden.append(f"{path.relative_to(ROOT)}:{call.lineno}")
     assert hidden == []
+
+
+# --- the review service's pages a person reads (the sign-in page) ----------------------------------------
+
+def test_signin_page_follows_the_language(client):
+    from babel.support import Translations
+
+    def translated(lang, text):
+        return Translations.load(str(i18n.TRANSLATIONS), [lang]).gettext(text)
+
+    english = client.get("/signin").get_data(as_text=True)
+    assert HTML_TAG.search(english).group(0) == '<html lang="en" dir="ltr">' and "Sign in to review" in english
+    spanish = client.get("/signin", headers={"Accept-Language": "es-CO,es;q=0.9"})
+    body = spanish.get_data(as_text=True)
+    assert HTML_TAG.search(body).group(0) == '<html lang="es" dir="ltr">'
+    assert spanish.headers["Content-Language"] == "es" and "Accept-Language" in spanish.headers["Vary"]
+    assert "Inicie sesión para revisar" in body and "Contraseña" in body and "Sign in to review" not in body
+    assert 'action="/signin"' in body  # a language from the browser is not written into links
+    arabic = client.get("/signin?next=/review%3Fcountry%3DLBN&lang=ar").get_data(as_text=True)
+    assert HTML_TAG.search(arabic).group(0) == '<html lang="ar" dir="rtl">'
+    assert "vendor/bootstrap.rtl.min.css" in arabic and "vendor/bootstrap.min.css" not in arabic
+    assert translated("ar", "Sign in to review") in arabic and "Sign in" not in arabic
+    assert 'action="/signin?lang=ar"' in arabic and 'class="navbar-brand" href="/?lang=ar"' in arabic
+    assert 'href="/signin?next=%2Freview%3Fcountry%3DLBN&amp;lang=fr" lang="fr" hreflang="fr"' in arabic
+    assert 'value="/review?country=LBN"' in arabic  # the page to return to, unchanged
+
+
+def test_signin_errors_and_redirects_keep_the_language(client):
+    guard = client.get("/review?country=LBN&lang=ru")
+    assert guard.status_code == 302
+    assert guard.headers["Location"].startswith("/signin?next=") and guard.headers["Location"].endswith("lang=ru")
+    form = client.get("/signin?lang=fr").get_data(as_text=True)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    wrong = client.post("/signin?lang=fr", data={"name": "nobody", "password": "x", "csrf": csrf, "next": "/review"})
+    assert wrong.status_code == 401
+    assert "Nom d’utilisateur inconnu ou mot de passe erroné." in wrong.get_data(as_text=True)
+    expired = client.post("/signin", data={"name": "nobody", "password": "x", "csrf": "forged"},
+                          headers={"Accept-Language": "zh"})
+    assert expired.status_code == 400 and "表单已过期，请重新登录。" in expired.get_data(as_text=True)
+    english = client.post("/signin", data={"name": "nobody", "password": "x", "csrf": "forged"})
+    assert "The form expired; please sign in again." in english.get_data(as_text=True)

@@ -89,3 +89,32 @@ def test_download_the_brief_in_arabic(page):
     fonts = {str(f.get_object()["/BaseFont"]) for p in pdf.pages
              for f in (p["/Resources"].get("/Font") or {}).values()}
     assert any("DejaVu" in f for f in fonts), fonts  # the font that draws Arabic, embedded
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+def test_signin_page_in_every_language(page, lang):
+    """The review service's page a person reads (plain Flask, not Dash): language, direction, stylesheet,
+    axe-clean; a wrong password answers in the language and the form keeps it."""
+    page.goto(page.base_url + f"/review?lang={lang}")
+    page.wait_for_url(re.compile(r"/signin\?"), timeout=TIMEOUT)
+    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == [
+        lang, "rtl" if lang == "ar" else "ltr"]
+    assert page.locator("h1").inner_text() == translated(lang, "Sign in to review")
+    stylesheets = page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href).join(' ')")
+    assert ("bootstrap.rtl.min.css" in stylesheets) is (lang == "ar")
+    assert axe_violations(page) == []
+    page.fill("#signin-name", "nobody")
+    page.fill("#signin-password", "wrong")
+    page.press("#signin-password", "Enter")
+    page.wait_for_selector(".alert-danger", timeout=TIMEOUT)
+    assert page.locator(".alert-danger").inner_text() == translated(lang, "Unknown user name or wrong password.")
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert axe_violations(page) == []
+    expected = [e for e in page.recorder.console_errors if "status of 401" in e]  # the wrong password's answer
+    assert len(expected) == 1
+    page.recorder.console_errors.remove(expected[0])
+    if lang == "ar":
+        SHOTS.mkdir(exist_ok=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(SHOTS / "signin_ar_phone.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
