@@ -80,9 +80,14 @@ PARAMETER_FIELDS = [Field("name", "code"), Field("value"), Field("description", 
 # translations.csv: the methodology's words in other languages (one row per table row, field and language)
 TRANSLATION_FIELDS = [Field("table"), Field("key"), Field("field"), Field("lang"), Field("text")]
 # which fields of which table are translated: every one of them needs a text in every language the file
-# has (a language appears as soon as one row names it). Keys: the table's key columns joined by ":".
-TRANSLATED = {"indicators": ("name",), "pillars": ("name", "question"), "actors": ("name",),
-              "bands": ("label",)}
+# has (a language appears as soon as one row names it). Keys: the table's key columns joined by ":"
+# (`code`; `node:band` for bands, `version:order` for the changelog, `candidate` for excluded
+# candidates, `choice` for sensitivity.csv). Tables after bands are optional files: checked when present.
+TRANSLATED = {"indicators": ("name", "description"), "pillars": ("name", "question"),
+              "actors": ("name", "description"), "bands": ("label",), "changelog": ("area", "change", "reason"),
+              "excluded": ("candidate", "reason"), "sensitivity": ("description",)}
+TABLE_KEYS = {"bands": ("node", "band"), "changelog": ("version", "order"), "excluded": ("candidate",),
+              "sensitivity": ("choice",)}  # every other translated table: ("code",)
 PARAMETERS = {  # name -> (converter, minimum, maximum)
     "methodology_version": (str, None, None),
     "first_year": (int, 1990, 2100),
@@ -199,10 +204,10 @@ def load_methodology(directory: Path, known_sources: set[str] | None,
                           name=prefix + "bands.csv")
     raw_par = read_table(directory / "parameters.csv", PARAMETER_FIELDS, issues, key=["name"],
                          name=prefix + "parameters.csv")
-    excluded = None
+    excluded = raw_exc = None
     if (directory / "excluded.csv").exists():  # optional: documentation of what is left out, and why
         raw_exc = read_table(directory / "excluded.csv", EXCLUDED_FIELDS, issues, name=prefix + "excluded.csv",
-                             allow_empty=True)
+                             key=["candidate"], allow_empty=True)
         excluded = None if raw_exc is None else raw_exc.drop(columns="_line")
     changelog = None
     if (directory / "changelog.csv").exists():  # optional: what changed from the previous version
@@ -216,8 +221,10 @@ def load_methodology(directory: Path, known_sources: set[str] | None,
     if any(t is None for t in (raw_ind, raw_pil, raw_act, raw_band, raw_par)):
         return None
     if translations is not None:
+        optional = {"changelog": changelog, "excluded": raw_exc, "sensitivity": _sensitivity_rows(directory)}
         _check_translations(translations, {"indicators": raw_ind, "pillars": raw_pil, "actors": raw_act,
-                                           "bands": raw_band}, prefix, issues)
+                                           "bands": raw_band, **{t: f for t, f in optional.items() if f is not None}},
+                            prefix, issues)
         translations = translations.drop(columns="_line")
 
     label = prefix + "indicators.csv"
@@ -303,11 +310,25 @@ def load_methodology(directory: Path, known_sources: set[str] | None,
     return Methodology(indicators, pillars, actors, bands, parameters, excluded, changelog, translations)
 
 
+def _sensitivity_rows(directory: Path) -> pd.DataFrame | None:
+    """sensitivity.csv's rows (for its translations), or None when absent or unreadable: its own problems
+    are reported by indicators.alternatives, which every interval reads it with."""
+    from .alternatives import FIELDS  # here: alternatives needs nothing of this module, keep the import light
+    if not (directory / "sensitivity.csv").exists():
+        return None
+    problems: list[Issue] = []
+    frame = read_table(directory / "sensitivity.csv", FIELDS, problems, key=["choice"])
+    return None if problems else frame
+
+
+def translation_key(table: str, row) -> str:
+    """The key of a table row in translations.csv: its key columns joined by ':' (e.g. '2.0:1')."""
+    return ":".join(str(row[c]) for c in TABLE_KEYS.get(table, ("code",)))
+
+
 def _table_keys(table: str, frame: pd.DataFrame) -> list[tuple[str, int]]:
-    """(key, line) of each row: `code`, or `node:band` for bands."""
-    if table == "bands":
-        return [(f"{n}:{b}", int(line)) for n, b, line in zip(frame["node"], frame["band"], frame["_line"])]
-    return [(str(c), int(line)) for c, line in zip(frame["code"], frame["_line"])]
+    """(key, line) of each row (see TABLE_KEYS)."""
+    return [(translation_key(table, row), int(row["_line"])) for _, row in frame.iterrows()]
 
 
 def _check_translations(frame: pd.DataFrame, tables: dict[str, pd.DataFrame], prefix: str,
@@ -316,6 +337,7 @@ def _check_translations(frame: pd.DataFrame, tables: dict[str, pd.DataFrame], pr
     row of translations.csv names a table, row and field that exist."""
     label = prefix + "translations.csv"
     keys = {t: dict(_table_keys(t, f)) for t, f in tables.items()}
+    keys |= {t: {} for t in TRANSLATED if t not in keys}  # an optional table that is absent has no rows
     for _, row in frame.iterrows():
         line = int(row["_line"])
         if row["table"] not in TRANSLATED:
@@ -331,6 +353,8 @@ def _check_translations(frame: pd.DataFrame, tables: dict[str, pd.DataFrame], pr
     have = set(zip(frame["table"], frame["key"], frame["field"], frame["lang"]))
     for lang in sorted(set(frame["lang"])):
         for table, fields in TRANSLATED.items():
+            if table not in tables:
+                continue
             source = tables[table]
             for (key, line), (_, row) in zip(_table_keys(table, source), source.iterrows()):
                 for field in fields:

@@ -62,15 +62,16 @@ import pandas as pd
 
 from .methodology import Methodology
 from .pipeline import Results
+from .text import N_
 
 STATUSES = ("changed", "unchanged", "carried", "entered", "left", "transient")
-STATUS_TEXT = {
-    "changed": "new observation, score moved",
-    "unchanged": "new observation, same score",
-    "carried": "same observation carried forward: not a change",
-    "entered": "added to the basket since the start year",
-    "left": "dropped from the basket since the start year",
-    "transient": "in the basket only between the two years",
+STATUS_TEXT = {  # the "why" of a contribution: English here (CLI, API); the profile shows it translated
+    "changed": N_("new observation, score moved"),
+    "unchanged": N_("new observation, same score"),
+    "carried": N_("same observation carried forward: not a change"),
+    "entered": N_("added to the basket since the start year"),
+    "left": N_("dropped from the basket since the start year"),
+    "transient": N_("in the basket only between the two years"),
 }
 STEP_COLUMNS = ["iso3", "year_from", "year_to", "level_from", "level_to", "published", "like_for_like",
                 "composition", "n_from", "n_to", "n_common", "n_entered", "n_left"]

@@ -235,6 +235,54 @@ def test_callback_redirect_keeps_the_language(client):
     assert answer["response"]["country-find-nav"]["href"] == "/country/LBN"
 
 
+# --- the methodology's own words (data/methodology/translations.csv) --------------------------------------
+
+@pytest.fixture(scope="module")
+def server(app_config):
+    from dashboard import create_app
+    return create_app(app_config).server
+
+
+@pytest.mark.parametrize("lang", [lang for lang in i18n.LANGUAGES if lang != i18n.DEFAULT])
+def test_the_methodology_page_shows_every_translated_text_of_its_tables(server, lang):
+    """Indicator names and descriptions, pillar questions, band labels, actors, the changelog's changes and
+    reasons, excluded candidates and their reasons, sensitivity choices: each in the page's language."""
+    from html import escape
+
+    from dashboard import data
+    from dashboard.pages import methodology as page
+    with server.test_request_context(f"/methodology?lang={lang}"):
+        text = page.layout().html
+    meth = data.dataset().methodology
+    words = meth.translated(lang)
+    assert {t for t, _k, _f in words} == {"indicators", "pillars", "actors", "bands", "changelog", "excluded",
+                                          "sensitivity"}
+    assert [k for k, x in words.items() if escape(x, quote=False) not in text] == []
+    english = meth.indicators["description"].iloc[0]
+    assert escape(english, quote=False) not in text  # the English is not shown beside (or instead of) it
+    assert escape(meth.changelog["reason"].iloc[0], quote=False) not in text
+
+
+def test_a_contribution_s_why_is_in_the_profile_s_language(server):
+    """The trend's per-indicator 'why' is the engine's English (CLI, API), translated where the profile shows it."""
+    from dashboard import data, prerender
+    from dashboard.pages.country import trend_section, trend_span
+    from indicators.trend import STATUS_TEXT
+    for iso3 in ("MOZ", "COL", "LBN", "UZB", "IDN"):
+        moved = [c for c in data.trend(iso3, *trend_span(iso3))["contributions"]
+                 if c["contribution"] and abs(c["contribution"]) >= 0.005][:5]
+        shown = {c["status"] for c in moved} - {"changed"}  # the profile gives a 'why' for these
+        if shown:
+            break
+    assert shown, "no pilot's trend explains a contribution: pick another example"
+    with server.test_request_context(f"/country/{iso3}?lang=fr"):
+        text = prerender.to_html(trend_section(iso3)).html
+        french = {s: i18n.gettext(STATUS_TEXT[s]) for s in shown}
+    for status in shown:
+        assert french[status] != STATUS_TEXT[status] and f"({french[status]})" in text
+        assert STATUS_TEXT[status] not in text
+
+
 # --- every user-facing string in the pages and components is marked ---------------------------------------
 
 SCANNED = sorted([*(ROOT / "dashboard" / "pages").glob("*.py"), *(ROOT / "dashboard" / "components").glob("*.py")])

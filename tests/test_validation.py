@@ -160,3 +160,52 @@ def test_a_translation_of_nothing_is_refused(tmp_path):
     lines = {i.field: i for i in issues if i.file == "methodology/translations.csv"}
     assert set(lines) == {"key", "field", "table", "lang"}
     assert "zz_gone" in lines["key"].message
+
+
+def _explained(root):
+    """The hand-made methodology with the texts a reader is given: an indicator's description, an excluded
+    candidate, a changelog entry and a sensitivity choice, each a field translations.csv must carry."""
+    import pandas as pd
+    meth = root / "methodology"
+    ind = pd.read_csv(meth / "indicators.csv", dtype=str, keep_default_na=False)
+    ind["description"] = ["", "Higher counts are worse.", "", "", "", ""]  # b_worse, line 3
+    ind.to_csv(meth / "indicators.csv", index=False)
+    (meth / "excluded.csv").write_text("candidate,variables,publisher,reason\n"
+                                       "\"Requests, by product\",x_var,Test Publisher,Counts one request twice.\n")
+    (meth / "changelog.csv").write_text("version,order,area,change,reason\n"
+                                        "2.0,1,Access,Goalposts widened.,No country reached the top.\n")
+    (meth / "sensitivity.csv").write_text("choice,enabled,values,spread,description\n"
+                                          "window,1,1;2,,The window drawn per run.\n")
+    return [("indicators", "b_worse", "description", "es", "Los valores altos son peores."),
+            ("excluded", "Requests, by product", "candidate", "es", "Solicitudes, por producto"),
+            ("excluded", "Requests, by product", "reason", "es", "Cuenta dos veces una solicitud."),
+            ("changelog", "2.0:1", "area", "es", "Acceso"),
+            ("changelog", "2.0:1", "change", "es", "Umbrales ampliados."),
+            ("changelog", "2.0:1", "reason", "es", "Ningún país llegaba al máximo."),
+            ("sensitivity", "window", "description", "es", "La ventana elegida en cada ejecución.")]
+
+
+def test_descriptions_reasons_and_changes_are_translated_too(tmp_path):
+    root = write_data_dir(tmp_path, GOOD)
+    _translations(root, extra=_explained(root))
+    words = load_dataset(root).methodology.translated("es")
+    assert words[("indicators", "b_worse", "description")] == "Los valores altos son peores."
+    assert words[("changelog", "2.0:1", "reason")] == "Ningún país llegaba al máximo."  # key: version:order
+    assert words[("excluded", "Requests, by product", "candidate")] == "Solicitudes, por producto"
+    assert words[("sensitivity", "window", "description")] == "La ventana elegida en cada ejecución."
+
+
+def test_a_missing_description_or_reason_names_file_row_field_and_language(tmp_path):
+    root = write_data_dir(tmp_path, GOOD)
+    rows = _explained(root)
+    gone = {("indicators", "b_worse", "description"), ("excluded", "Requests, by product", "reason"),
+            ("changelog", "2.0:1", "change"), ("sensitivity", "window", "description")}
+    _translations(root, extra=[r for r in rows if r[:3] not in gone])
+    issues = issues_of(root)
+    for file, line, field, key in (("methodology/indicators.csv", 3, "description", "b_worse"),
+                                   ("methodology/excluded.csv", 2, "reason", "Requests, by product"),
+                                   ("methodology/changelog.csv", 2, "change", "2.0:1"),
+                                   ("methodology/sensitivity.csv", 2, "description", "window")):
+        message = find(issues, file, line, field).message
+        assert f"no 'es' translation of {field} for '{key}'" in message, message
+    assert len(issues) == 4  # the indicators without a description need no translation of one

@@ -239,7 +239,7 @@ def trend_section(iso3: str) -> html.Section:
                           code=c["indicator"], before=_num(c["value_from"]), year_before=c["obs_year_from"] or "–",
                           after=_num(c["value_to"]), year_after=c["obs_year_to"] or "–",
                           contribution=_signed(c["contribution"]))
-                        + ("" if c["status"] == "changed" else f" ({c['why']})")]) for c in moved]
+                        + ("" if c["status"] == "changed" else " (" + _(c["why"]) + ")")]) for c in moved]
     return ui.section(
         title, *words,
         html.P([_("The published score for a year rests on the indicators measured that year. Sources start and "

@@ -16,6 +16,7 @@ from dashboard import data, i18n
 from dashboard.components import ui
 from dashboard.components.static import static
 from dashboard.i18n import N_, _, ngettext
+from indicators.methodology import translation_key
 
 dash.register_page(__name__, path="/methodology", name=N_("Methodology"),
                    title=lambda **_kw: _("Methodology: Digital Rights Dashboard"), order=3)
@@ -56,7 +57,8 @@ def indicators_section(ds) -> list:
             window = meth.window(code)
             rows.append([
                 [html.Strong(i18n.methodology("indicators", code, "name", r["name"])), html.Br(), html.Code(code),
-                 html.Br(), html.Span(r["description"] or "", className="drd-muted")],
+                 html.Br(), html.Span(i18n.methodology("indicators", code, "description", r["description"] or ""),
+                                     className="drd-muted")],
                 i18n.methodology("actors", r["actor"], "name", meth.actors.at[r["actor"], "name"])
                 if r["actor"] in meth.actors.index else r["actor"],
                 _("higher is better") if r["direction"] == "higher_better" else _("higher is worse (scored 7 − s)"),
@@ -182,7 +184,10 @@ def changelog_section(meth) -> html.Section | None:
     def fmt(v) -> str:
         return i18n.signed(v)
 
-    rows = [[str(r["order"]), r["area"], r["change"], r["reason"], *[fmt(r[c]) for c in effects]]
+    def word(r, field: str) -> str:
+        return i18n.methodology("changelog", translation_key("changelog", r), field, r[field])
+
+    rows = [[str(r["order"]), word(r, "area"), word(r, "change"), word(r, "reason"), *[fmt(r[c]) for c in effects]]
             for _i, r in log.iterrows()]
     return html.Section([
         html.H2(_("What changed in version %(version)s", version=meth.parameters.methodology_version),
@@ -198,7 +203,9 @@ def changelog_section(meth) -> html.Section | None:
 def excluded_section(meth) -> html.Section | None:
     if meth.excluded is None or meth.excluded.empty:
         return None
-    rows = [[html.Strong(r["candidate"]), html.Code(r["variables"]), r["publisher"], r["reason"]]
+    rows = [[html.Strong(i18n.methodology("excluded", r["candidate"], "candidate", r["candidate"])),
+             html.Code(r["variables"]), r["publisher"],
+             i18n.methodology("excluded", r["candidate"], "reason", r["reason"])]
             for _i, r in meth.excluded.iterrows()]
     return html.Section([html.H2(_("What is left out, and why"), className="h5"),
                          table(rows, [_("Candidate"), _("Variables"), _("Publisher"), _("Reason")],
@@ -210,7 +217,8 @@ def uncertainty_section(ds) -> html.Section:
     """How sure is a score? The Monte Carlo over data/methodology/sensitivity.csv (indicators/sensitivity.py)."""
     from indicators.sensitivity import CHOICE_LABELS, alternatives_table, share_summary
     alts = alternatives_table(ds.data_dir)
-    rows = [[html.Code(r["choice"]), _("yes") if r["varied"] else _("no"), r["range"], r["description"]]
+    rows = [[html.Code(r["choice"]), _("yes") if r["varied"] else _("no"), r["range"],
+             i18n.methodology("sensitivity", r["choice"], "description", r["description"])]
             for _i, r in alts.iterrows()]
     year = ds.methodology.parameters.last_year
     try:
@@ -320,7 +328,8 @@ def content() -> html.Div:
     params = ds.methodology.parameters
     n_ind = len(meth.indicators)
     actors = [[html.Strong(i18n.methodology("actors", code, "name", r["name"])),
-               _("yes") if r["counts_as_abuse"] else _("no (conditions, not conduct)"), r["description"]]
+               _("yes") if r["counts_as_abuse"] else _("no (conditions, not conduct)"),
+               i18n.methodology("actors", code, "description", r["description"] or "")]
               for code, r in meth.actors.iterrows()]
     def counts(code: str) -> str:
         ind = meth.indicators[meth.indicators["pillar"] == code]
