@@ -375,7 +375,8 @@ def lines_figure(frame: pd.DataFrame, measured: pd.DataFrame | None, *, title: s
                            xref="paper", yref="paper", x=0, y=0.235, xanchor="left", yanchor="bottom",
                            font={"size": 10, "color": "#495057"})
     fig.update_layout(hovermode="closest")
-    return finish(fig, title, source, height=400, bottom=22, top_legend=True)
+    # bottom: room for a year under every bar, which a phone's width turns upright (~32 px), above the source
+    return finish(fig, title, source, height=400, bottom=40, top_legend=True)
 
 
 def compare_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:

@@ -449,11 +449,20 @@ def _page_download_links() -> list[str]:
             template = page.get("path_template") or ""
             variables = {name: "COL" for name in _re.findall(r"<(\w+)>", template)}
             layout = layout(**variables)
-        for component in [layout, *layout._traverse()]:
-            href = getattr(component, "href", None)
-            if isinstance(href, str) and href.startswith("/download/"):
-                links.append(href)
+        links += [href for href in _hrefs(layout) if href.startswith("/download/")]
     return sorted(set(links))
+
+
+def _hrefs(tree):
+    """Every href in a component tree, including the components a StaticHtml was written from."""
+    if not hasattr(tree, "_traverse"):  # text or None
+        return
+    for component in [tree, *tree._traverse()]:  # noqa: SLF001
+        if isinstance(getattr(component, "href", None), str):
+            yield component.href
+        inner = getattr(component, "tree", None)  # dashboard/components/static.py
+        for part in inner if isinstance(inner, list) else [inner] if inner is not None else []:
+            yield from _hrefs(part)
 
 
 @needs_chromium

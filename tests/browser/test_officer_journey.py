@@ -64,7 +64,8 @@ def modebar_titles(page) -> list[str]:
 
 
 def overlaps_and_clipping(page) -> list[str]:
-    """Chart titles under the toolbar, and chart texts cut at the chart's edge ("…corporat", "core (1-6)")."""
+    """Chart titles under the toolbar, chart texts cut at the chart's edge ("…corporat", "core (1-6)") and
+    axis labels over a chart's notes (upright years over the source line on a phone)."""
     return page.evaluate("""() => {
         const out = [];
         const inside = (r, s) => r.left >= s.left - 2 && r.right <= s.right + 2 && r.top >= s.top - 2
@@ -79,6 +80,14 @@ def overlaps_and_clipping(page) -> list[str]:
                 const r = t.getBoundingClientRect();
                 if (!t.textContent.trim() || r.width === 0) { continue; }
                 if (!inside(r, box)) { out.push(name + ': clipped "' + t.textContent.slice(0, 40) + '"'); }
+            }
+            const ticks = Array.from(plot.querySelectorAll('g[class^="x"][class$="tick"] text'))  // xtick, x2tick…
+                .map(t => t.getBoundingClientRect());
+            for (const t of plot.querySelectorAll('.infolayer .annotation text')) {
+                const r = t.getBoundingClientRect();
+                if (r.width && ticks.some(k => k.width && meet(r, k))) {
+                    out.push(name + ': axis labels over "' + t.textContent.slice(0, 40) + '"');
+                }
             }
             const bar = plot.querySelector('.modebar');
             const title = plot.querySelector('.gtitle');
