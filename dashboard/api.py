@@ -21,6 +21,8 @@ import json
 import pandas as pd
 from flask import Blueprint, Response, request
 
+from indicators.text import N_, Sentence
+
 from . import data
 from . import params as P
 from .caching import per_data_version
@@ -32,6 +34,7 @@ from .openapi import openapi_spec
 from .params import ParamError
 
 bp = Blueprint("open_api", __name__, url_prefix="/api/v1")
+AN_API_ROUTE = N_("an API route")  # what a path under /api/ is not, in the 404's sentence
 bp.register_error_handler(Exception, handle_unexpected)
 
 
@@ -115,10 +118,11 @@ def _trend_year(name: str) -> int | None:
     try:
         year = int(raw)
     except ValueError:
-        raise ParamError(name, f"{name} '{raw}' is not a year") from None
+        raise ParamError(name, N_("%(name)s '%(value)s' is not a year"), name=name, value=raw) from None
     years = data.years()
     if year not in years:
-        raise ParamError(name, f"{name} {year} is outside the scored years {min(years)}-{max(years)}")
+        raise ParamError(name, N_("%(name)s %(year)s is outside the scored years %(range)s"), name=name, year=year,
+                         range=f"{min(years)}-{max(years)}")
     return year
 
 
@@ -188,7 +192,7 @@ def openapi():
 @bp.route("/", defaults={"rest": ""}, methods=ANY_METHOD)
 @bp.route("/<path:rest>", methods=ANY_METHOD)
 def unknown(rest: str):
-    return unknown_path(f"/api/v1/{rest}", "an API route")
+    return unknown_path(f"/api/v1/{rest}", Sentence(AN_API_ROUTE))
 
 
 # The catch-all for anything under /api/ that is not v1 (answers JSON, not the Dash page).
@@ -198,7 +202,7 @@ fallback.register_error_handler(Exception, handle_unexpected)
 
 @fallback.route("/api/<path:rest>", methods=ANY_METHOD)
 def unknown_api(rest: str):
-    return unknown_path(f"/api/{rest}", "an API route")
+    return unknown_path(f"/api/{rest}", Sentence(AN_API_ROUTE))
 
 
 def init_app(server) -> None:

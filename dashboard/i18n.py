@@ -42,6 +42,8 @@ from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from flask_babel import Babel
 
+from indicators.text import Sentence
+
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 DEFAULT = "en"
 # code -> the language's own name (what the menu shows), in the order of the menu
@@ -87,6 +89,25 @@ _ = gettext
 def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "extract this, translate later"
     """Marks a string for extraction where it must stay English until shown (e.g. a registry name)."""
     return text
+
+
+def localise(text) -> str:
+    """A message in the request's language: an `indicators.text.Sentence` (an API error's prose, a review
+    validation message) from its template and values; an exception that keeps one (dashboard.params'
+    ParamError with its parameter's name in front, the review service's ReviewError) likewise; any other
+    text as it is (None as "")."""
+    if isinstance(text, Exception):
+        if hasattr(text, "localised"):
+            return text.localised(localise)
+        return localise(getattr(text, "sentence", None) or str(text))
+    if isinstance(text, Sentence):
+        if text.parts is not None:
+            return text.separator.join(localise(part) for part in text.parts)
+        if not text.values:
+            return gettext(text.template)
+        return gettext(text.template, **{k: localise(v) if isinstance(v, Sentence) else v
+                                          for k, v in text.values.items()})
+    return "" if text is None else str(text)
 
 
 def parse(code) -> str | None:

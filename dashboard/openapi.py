@@ -507,7 +507,10 @@ def openapi_spec() -> dict:
                  "description": "Digital rights scores (1-6, 6 = fully respected) by country, pillar and actor, "
                                 "with the raw values and sources behind them, and the expert-review API. Data under "
                                 "CC BY-SA 4.0; third-party figures under their publishers' terms (see `sources`).\n\n"
-                                "Errors are JSON `{error, status[, parameter]}`. A method a path does not take is "
+                                "Errors are JSON `{error, status[, parameter]}`: `error` is a sentence for people, in "
+                                "the language of `?lang=` (en, es, fr, ar, ru, zh, pt, id), else of `Accept-Language`, "
+                                "else English (`Content-Language` names it); `status` and `parameter` are the same in "
+                                "every language: match on those, not on the words. A method a path does not take is "
                                 "405 with an `Allow` header listing the ones it does (e.g. `GET /api/v1/observations`"
                                 " -> 405, `Allow: POST`). A query string over 8 KB is 414; a request body over 1 MB "
                                 "(64 KB on the review API) is 413, refused before it is read. Open-data answers "
@@ -531,8 +534,12 @@ def openapi_spec() -> dict:
                                  "description": "a country's ISO 3166-1 alpha-3 code (case-insensitive)"},
                         **_open_schemas(v), **_review_schemas(v),
                         "Error": {"type": "object", "required": ["error", "status"],
-                                  "properties": {"error": {"type": "string"}, "parameter": {"type": "string"},
-                                                 "status": {"type": "integer"}}}},
+                                  "properties": {
+                                      "error": {"type": "string", "description": "what is wrong, for people: in the "
+                                                "language of ?lang= or Accept-Language (default English)"},
+                                      "parameter": {"type": "string", "description": "the parameter at fault (the "
+                                                    "same in every language)"},
+                                      "status": {"type": "integer", "description": "the HTTP status"}}}},
             "responses": {
                 "BadParameter": _resp("a parameter or the body is invalid (named in `parameter` or the message)",
                                       _ERROR),

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from indicators.text import N_, Sentence
+
 from . import data
 
 ALL = "all"
@@ -32,14 +34,27 @@ MAX_COUNTRIES = 300  # more codes than there are countries: a longer list is ref
 
 
 class ParamError(ValueError):
-    """A bad request parameter: `parameter` names it, `message` says why, `status` is 400 or 404."""
+    """A bad request parameter: `parameter` names it, `message` says why (English), `status` is 400 or 404.
 
-    def __init__(self, parameter: str, message: str, status: int = 400):
-        text = message if message.startswith(f"{parameter}:") else f"{parameter}: {message}"
+    `message` may be a catalogue template with `values` (`ParamError("year", N_("%(year)s is not a scored
+    year"), year="1800")`): `sentence` keeps it so the API answers it in the request's language
+    (`localised`), while `message` and `str()` stay English and `parameter` is the same in every language.
+    """
+
+    def __init__(self, parameter: str, message: str, status: int = 400, **values):
+        sentence = message if isinstance(message, Sentence) else Sentence(message, **values)
+        self.prefixed = not sentence.startswith(f"{parameter}:")
+        text = f"{parameter}: {sentence}" if self.prefixed else str(sentence)
         super().__init__(text)
         self.parameter = parameter
         self.message = text
+        self.sentence = sentence
         self.status = status
+
+    def localised(self, localise) -> str:
+        """The message with its prose through `localise` (dashboard.i18n.localise), the parameter's name kept."""
+        prose = localise(self.sentence)
+        return f"{self.parameter}: {prose}" if self.prefixed else prose
 
 
 def text(params: dict | None, name: str) -> str:
@@ -66,9 +81,9 @@ def year(value: str | None) -> int:
     try:
         chosen = int(raw)
     except ValueError:
-        raise ParamError("year", f"'{raw}' is not a year") from None
+        raise ParamError("year", N_("'%(value)s' is not a year"), value=raw) from None
     if chosen not in scored:
-        raise ParamError("year", f"{chosen} is not a scored year ({_years_range()})")
+        raise ParamError("year", N_("%(year)s is not a scored year (%(range)s)"), year=chosen, range=_years_range())
     return chosen
 
 
@@ -84,24 +99,26 @@ def years(value: str | None, allow_many: bool = True) -> list[int]:
         chosen = []
         parts = raw.split(",")
         if len(parts) > 100:  # bounds the work per request
-            raise ParamError("year", "at most 100 years or ranges")
+            raise ParamError("year", N_("at most 100 years or ranges"))
         for part in parts:
             lo, sep, hi = part.strip().partition("-")
             try:
                 ends = [int(lo), int(hi)] if sep else [int(lo)]
             except ValueError:
-                raise ParamError("year", f"'{str(value)[:40]}' is not a year, a list (2019,2021), a range "
-                                         "(2015-2023) or 'all'") from None
+                raise ParamError("year", N_("'%(value)s' is not a year, a list (2019,2021), a range (2015-2023) or "
+                                            "'all'"), value=str(value)[:40]) from None
             outside = [e for e in ends if not min(scored) <= e <= max(scored)]
             if outside:  # checked before anything is expanded: 0-999999999 costs what 2015 costs
-                raise ParamError("year", f"{outside[0]} is not a scored year ({_years_range()})")
+                raise ParamError("year", N_("%(year)s is not a scored year (%(range)s)"), year=outside[0],
+                                 range=_years_range())
             chosen += list(range(ends[0], ends[-1] + 1))
     bad = [y for y in chosen if y not in scored]
     if bad or not chosen:
-        raise ParamError("year", f"{bad[0] if bad else value} is not a scored year ({_years_range()})")
+        raise ParamError("year", N_("%(year)s is not a scored year (%(range)s)"), year=bad[0] if bad else value,
+                         range=_years_range())
     chosen = sorted(set(chosen))
     if len(chosen) > 1 and not allow_many:
-        raise ParamError("year", "this export takes one year (e.g. year=2021)")
+        raise ParamError("year", N_("this export takes one year (e.g. year=2021)"))
     return chosen
 
 
@@ -109,9 +126,9 @@ def country(value: str | None, name: str = "country", status: int = 400) -> str:
     """One known ISO3 code (required)."""
     code = str(value or "").strip().upper()
     if not code:
-        raise ParamError(name, "a country code (ISO3, e.g. COL) is required", status)
+        raise ParamError(name, N_("a country code (ISO3, e.g. COL) is required"), status)
     if code not in data.countries().index:
-        raise ParamError(name, f"'{code}' is not a known country code", status)
+        raise ParamError(name, N_("'%(code)s' is not a known country code"), status, code=code)
     return code
 
 
@@ -120,19 +137,19 @@ def countries(value: str | None, name: str = "country", required: bool = False,
     """Comma-separated ISO3 codes, case-insensitive, without repeats; None when absent and not required."""
     parts = str(value or "").split(",")
     if len(parts) > MAX_COUNTRIES:  # bounds the work per request, like the year list
-        raise ParamError(name, f"at most {MAX_COUNTRIES} country codes")
+        raise ParamError(name, N_("at most %(num)s country codes"), num=MAX_COUNTRIES)
     codes = [c.strip().upper() for c in parts if c.strip()]
     if not codes:
         if required:
-            raise ParamError(name, "give one or more country codes, comma-separated (e.g. COL,IDN)")
+            raise ParamError(name, N_("give one or more country codes, comma-separated (e.g. COL,IDN)"))
         return None
     known = data.countries().index
     unknown = [c for c in codes if c not in known]
     if unknown:
-        raise ParamError(name, f"{', '.join(unknown)} is not a known country code")
+        raise ParamError(name, N_("%(codes)s is not a known country code"), codes=", ".join(unknown))
     codes = list(dict.fromkeys(codes))
     if limit and len(codes) > limit:
-        raise ParamError(name, f"at most {limit} countries side by side")
+        raise ParamError(name, N_("at most %(num)s countries side by side"), num=limit)
     return codes
 
 
@@ -147,7 +164,8 @@ def region(value: str | None) -> str:
         return ""
     match = [r for r in regions() if r.lower() == raw.lower()]
     if not match:
-        raise ParamError("region", f"'{raw}' is not a region ({'; '.join(regions())})")
+        raise ParamError("region", N_("'%(value)s' is not a region (%(regions)s)"), value=raw,
+                         regions="; ".join(regions()))
     return match[0]
 
 
@@ -158,7 +176,8 @@ def _pillars() -> list[str]:
 def node(value: str | None) -> str:
     raw = str(value or "").strip().lower() or "overall"
     if raw != "overall" and raw not in _pillars():
-        raise ParamError("node", f"'{raw}' is not 'overall' or a pillar ({', '.join(_pillars())})")
+        raise ParamError("node", N_("'%(value)s' is not 'overall' or a pillar (%(pillars)s)"), value=raw,
+                         pillars=", ".join(_pillars()))
     return raw
 
 
@@ -166,14 +185,15 @@ def actor(value: str | None) -> str:
     raw = str(value or "").strip().lower() or ALL
     actors = list(data.dataset().methodology.actor_codes)
     if raw != ALL and raw not in actors:
-        raise ParamError("actor", f"'{raw}' is not 'all' or an actor ({', '.join(actors)})")
+        raise ParamError("actor", N_("'%(value)s' is not 'all' or an actor (%(actors)s)"), value=raw,
+                         actors=", ".join(actors))
     return raw
 
 
 def level(value: str | None) -> str:
     raw = str(value or "").strip().lower() or "pillar"
     if raw not in LEVELS:
-        raise ParamError("level", f"'{value}' is not one of {', '.join(LEVELS)}")
+        raise ParamError("level", N_("'%(value)s' is not one of %(allowed)s"), value=value, allowed=", ".join(LEVELS))
     return raw
 
 
@@ -182,7 +202,8 @@ def pillar(value: str | None) -> str | None:
     if not raw:
         return None
     if raw not in _pillars():
-        raise ParamError("pillar", f"'{raw}' is not one of {', '.join(_pillars())}")
+        raise ParamError("pillar", N_("'%(value)s' is not one of %(allowed)s"), value=raw,
+                         allowed=", ".join(_pillars()))
     return raw
 
 
@@ -204,7 +225,7 @@ def flag(value: str | None, name: str) -> bool:
         return False
     if raw in ("1", "true", "yes", "on"):
         return True
-    raise ParamError(name, f"'{value}' is not 1 or 0")
+    raise ParamError(name, N_("'%(value)s' is not 1 or 0"), value=value)
 
 
 def size(value: str | None, name: str) -> int | None:
@@ -215,9 +236,9 @@ def size(value: str | None, name: str) -> int | None:
     try:
         px = int(raw)
     except ValueError:
-        raise ParamError(name, "must be a whole number of pixels") from None
+        raise ParamError(name, N_("must be a whole number of pixels")) from None
     if not MIN_PX <= px <= MAX_PX:
-        raise ParamError(name, f"must be between {MIN_PX} and {MAX_PX}")
+        raise ParamError(name, N_("must be between %(low)s and %(high)s"), low=MIN_PX, high=MAX_PX)
     return px
 
 

@@ -34,6 +34,10 @@ from pathlib import Path
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from indicators.text import N_
+
+from . import i18n
+
 MAX_BODY = 1 * 2 ** 20
 MAX_QUERY = 8 * 1024
 EMBED_PREFIX = "/embed/"
@@ -122,14 +126,14 @@ def init_app(server: Flask) -> None:
     @server.before_request
     def _caps():
         if len(request.query_string) > MAX_QUERY:
-            return _refuse(414, f"the query string is longer than {MAX_QUERY} bytes")
+            return _refuse(414, N_("the query string is longer than %(num)s bytes"), num=MAX_QUERY)
         if not read_capped(MAX_BODY):
-            return _refuse(413, f"the request body is larger than {MAX_BODY // 1024} KB")
+            return _refuse(413, TOO_LARGE, num=MAX_BODY // 1024)
         return None
 
     @server.errorhandler(RequestEntityTooLarge)
     def _too_large(_exc):  # a body read past the cap anywhere: the same JSON 413 as the cap's
-        return _refuse(413, f"the request body is larger than {MAX_BODY // 1024} KB")
+        return _refuse(413, TOO_LARGE, num=MAX_BODY // 1024)
 
     @server.after_request
     def _headers(response: Response) -> Response:
@@ -149,7 +153,11 @@ def init_app(server: Flask) -> None:
         return response
 
 
-def _refuse(status: int, message: str) -> Response:
-    response = jsonify({"error": message, "status": status})
+TOO_LARGE = N_("the request body is larger than %(num)s KB")
+
+
+def _refuse(status: int, message: str, **values) -> Response:
+    """A JSON refusal; its prose (a catalogue template and its values) in the request's language."""
+    response = jsonify({"error": i18n.gettext(message, **values), "status": status})
     response.status_code = status
     return response

@@ -7,6 +7,34 @@ Sentences the engine would compose from numbers are not written here: it returns
 dashboard composes the sentence in the reader's language.
 """
 
+from __future__ import annotations
+
 
 def N_(text: str) -> str:  # noqa: N802 - the gettext convention
     return text
+
+
+class Sentence(str):
+    """English text that keeps its catalogue template and values, so the dashboard can show it in the reader's
+    language (`dashboard.i18n.localise`) while `str()`, logs, the CLI and comparisons keep the English.
+
+    `Sentence(N_("year %(year)s is not a scored year"), year="1800")`; values may be Sentences themselves
+    (translated too). `Sentence.joined(parts, "; ")` keeps each part for translation and joins them.
+    """
+
+    template: str
+    values: dict
+    parts: tuple | None
+    separator: str
+
+    def __new__(cls, template: str, **values):
+        self = super().__new__(cls, template % values if values else template)
+        self.template, self.values, self.parts, self.separator = template, values, None, ""
+        return self
+
+    @classmethod
+    def joined(cls, parts, separator: str = "; ") -> Sentence:
+        parts = tuple(parts)
+        self = super().__new__(cls, separator.join(parts))
+        self.template, self.values, self.parts, self.separator = str(self), {}, parts, separator
+        return self

@@ -219,7 +219,7 @@ def parse_view(params: dict, specs) -> tuple[dict, list[str]]:
             view[name] = parser(params, ctx)
         except ValueError as exc:
             view[name] = default
-            problems.append(str(exc))
+            problems.append(i18n.localise(exc))  # a ParamError's prose in the page's language
     return view, problems
 
 

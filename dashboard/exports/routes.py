@@ -15,6 +15,9 @@ import unicodedata
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from indicators.text import N_, Sentence
+
+from .. import i18n
 from .. import params as P
 from ..params import ParamError
 from . import brief, embed
@@ -26,11 +29,14 @@ from .tables import scores_table, sources_table
 
 
 def error_response(status: int, message: str, parameter: str | None = None) -> Response:
-    body = {"error": message, "status": status}
+    """`{"error", "status", "parameter"}`: `error` is prose in the request's language (`?lang=`, else
+    Accept-Language, else English; a Sentence is translated here), `status` and `parameter` never change."""
+    body = {"error": i18n.localise(message), "status": status}
     if parameter:
         body["parameter"] = parameter
     response = jsonify(body)
     response.status_code = status
+    response.headers["Content-Language"] = i18n.current()
     return response
 
 
@@ -53,7 +59,8 @@ def _file(payload: bytes, fmt: str, filename: str, link: str | None = None) -> R
 @bp.get("/scores.<fmt>")
 def download_scores(fmt: str):
     if fmt not in DATA_FORMATS:
-        raise ParamError("format", f"format '{fmt}' is not one of {', '.join(DATA_FORMATS)}", 404)
+        raise ParamError("format", N_("format '%(value)s' is not one of %(allowed)s"), 404, value=fmt,
+                         allowed=", ".join(DATA_FORMATS))
     query = Query.from_args(request.args, one_year=fmt in ONE_YEAR_FORMATS)
     payload = export_data(query, fmt)
     link = query.sources_url() if fmt == "csv" else None  # from the parsed values: no header injection
@@ -79,7 +86,7 @@ def download_chart(kind: str, fmt: str):
 @bp.get("/brief/<iso3>.<fmt>")
 def download_brief(iso3: str, fmt: str):
     if fmt != "pdf":
-        raise ParamError("format", f"briefs are PDF: use /download/brief/{iso3}.pdf", 404)
+        raise ParamError("format", N_("briefs are PDF: use %(url)s"), 404, url=f"/download/brief/{iso3}.pdf")
     code = parse_country(iso3)
     year = P.year(request.args.get("year"))
     payload = _cache.get(("brief", code, year), lambda: brief.build_brief(code, year))
@@ -92,7 +99,7 @@ ANY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
 @bp.route("/", defaults={"rest": ""}, methods=ANY_METHOD)
 @bp.route("/<path:rest>", methods=ANY_METHOD)
 def download_unknown(rest: str):
-    return unknown_path(f"/download/{rest}", "a download")
+    return unknown_path(f"/download/{rest}", Sentence(N_("a download")))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -121,8 +128,9 @@ def allowed_methods(path: str) -> list[str]:
 def method_not_allowed(allowed: list[str]) -> Response:
     """405 naming what is allowed, in the body and in `Allow` (RFC 9110)."""
     shown = [m for m in allowed if m not in ("HEAD", "OPTIONS")]
-    response = error_response(405, f"{request.path} does not answer {request.method} (it answers "
-                                   f"{', '.join(shown)})", "method")
+    response = error_response(405, Sentence(N_("%(path)s does not answer %(method)s (it answers %(allowed)s)"),
+                                            path=request.path, method=request.method, allowed=", ".join(shown)),
+                              "method")
     response.headers["Allow"] = ", ".join(allowed)
     return response
 
@@ -132,13 +140,14 @@ def unknown_path(path: str, what: str) -> Response:
     allowed = allowed_methods(request.path)
     if allowed:
         return method_not_allowed(allowed)
-    raise ParamError("path", f"{path} is not {what}: see /api/v1/openapi.json", 404)
+    raise ParamError("path", N_("%(path)s is not %(what)s: see /api/v1/openapi.json"), 404, path=path, what=what)
 
 
 # --------------------------------------------------------------------------------------------------
 # Error handling shared by the API and downloads: JSON, never an HTML 500
 
 JSON_PREFIXES = ("/api/", "/download/")
+INTERNAL = N_("internal error while building the response")
 
 
 def _is_json_path() -> bool:
@@ -146,14 +155,14 @@ def _is_json_path() -> bool:
 
 
 def handle_param_error(exc: ParamError):
-    return error_response(exc.status, exc.message, exc.parameter)
+    return error_response(exc.status, exc.localised(i18n.localise), exc.parameter)
 
 
 def handle_http_error(exc: HTTPException):
     if not _is_json_path():
         return exc
     if isinstance(exc, InternalServerError):
-        return error_response(500, "internal error while building the response")
+        return error_response(500, Sentence(INTERNAL))
     if exc.code == 405:  # RFC 9110: a 405 lists what is allowed (never a catch-all's GET)
         return method_not_allowed(allowed_methods(request.path) or list(getattr(exc, "valid_methods", None) or []))
     return error_response(exc.code or 500, exc.description or exc.name)
@@ -166,7 +175,7 @@ def handle_unexpected(exc: Exception):
         return handle_param_error(exc)
     import logging
     logging.getLogger(__name__).exception("export failed: %s", request.path)
-    return error_response(500, "internal error while building the response")
+    return error_response(500, Sentence(INTERNAL))
 
 
 bp.register_error_handler(Exception, handle_unexpected)
@@ -191,11 +200,13 @@ def check_parameters():
     for name in request.args:
         values = request.args.getlist(name)
         if len(values) > 1:
-            return error_response(400, f"{name}: given {len(values)} times; give it once (a list is "
-                                       "comma-separated, e.g. country=COL,IDN)", name[:40])
+            return error_response(400, Sentence(N_("%(name)s: given %(num)s times; give it once (a list is "
+                                                   "comma-separated, e.g. country=COL,IDN)"),
+                                                name=name[:40], num=len(values)), name[:40])
         odd = _odd_character(values[0])
         if odd:
-            return error_response(400, f"{name}: contains the control or space character {odd}", name[:40])
+            return error_response(400, Sentence(N_("%(name)s: contains the control or space character %(code)s"),
+                                                name=name[:40], code=odd), name[:40])
     return None
 
 

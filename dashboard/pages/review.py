@@ -431,7 +431,7 @@ def refresh(country, year, *_versions):
     try:
         country, year = service._country(country), service._year(year)
     except service.ReviewError as exc:
-        reject(str(exc))
+        reject(i18n.localise(exc))
     store = _store()
     pending = data.recomputing()
     drill = data.drilldown(country, int(year))
@@ -503,7 +503,7 @@ def _server_row(country, year, code: str) -> dict | None:
     try:
         country, year = service._country(country), service._year(year)
     except service.ReviewError as exc:
-        reject(str(exc))
+        reject(i18n.localise(exc))
     drill = data.drilldown(country, int(year))
     rows = grid_rows(drill, service.list_reviews(_store(), country, int(year)))
     return next((r for r in rows if r["id"] == code), None)
@@ -601,6 +601,7 @@ def submit(_n, country, year, selected, status, comment, proposed, source, versi
         payload["proposed_value"] = proposed
     problems = service.review_problems(payload)
     if problems:
+        problems = {field: i18n.localise(problem) for field, problem in problems.items()}  # the service's words
         errors = [problems.get(f, "") for f in FIELDS]
         flags = [bool(problems.get(f)) for f in ("proposed_value", "source", "comment")]
         summary = _alert([html.Strong(ngettext("%(num)s thing to fix before saving:",
@@ -610,7 +611,7 @@ def submit(_n, country, year, selected, status, comment, proposed, source, versi
     try:
         result = service.submit_review(_store(), _user(), payload)
     except service.ReviewError as exc:
-        return _alert(str(exc), False, role="alert"), dash.no_update, *clear
+        return _alert(i18n.localise(exc), False, role="alert"), dash.no_update, *clear
     msg = _("Saved: %(indicator)s %(status)s.", indicator=selected, status=_status(status))
     if result.get("correction"):
         msg += " " + _("Correction #%(id)s awaits a lead's decision.", id=result["correction"]["id"])
@@ -634,7 +635,7 @@ def decide(_accept, _reject, selected, comment, version):
     try:
         result = service.decide(_store(), user, selected, accept, comment)
     except service.ReviewError as exc:
-        return _alert(str(exc), False, role="alert"), dash.no_update
+        return _alert(i18n.localise(exc), False, role="alert"), dash.no_update
     text = (_("Correction #%(id)s accepted: the scores are being recomputed with it; pages show the previous "
               "scores until then.", id=result["id"]) if accept else
             _("Correction #%(id)s rejected: it stays in the history.", id=result["id"]))
@@ -655,7 +656,7 @@ def add_observation(_n, country, year, indicator, value, source, comment, versio
     try:
         result = service.propose_observation(_store(), _user(), payload)
     except service.ReviewError as exc:
-        return _alert(str(exc), False, role="alert"), dash.no_update
+        return _alert(i18n.localise(exc), False, role="alert"), dash.no_update
     return _alert(_("Observation proposed as correction #%(id)s; another lead must accept it.", id=result["id"]),
                   True), \
         (version or 0) + 1

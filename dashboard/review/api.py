@@ -26,7 +26,10 @@ import re
 from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..security import read_capped
+from indicators.text import N_, Sentence
+
+from .. import i18n
+from ..security import TOO_LARGE, read_capped
 from . import service
 from .auth import current_user, store
 
@@ -39,10 +42,13 @@ bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
 
 
 def _error(status: int, message: str, **headers):
-    response = jsonify({"error": message, "status": status})
+    """`{"error", "status"}`: the prose in the request's language (`?lang=`, else Accept-Language, else
+    English: dashboard.i18n), `status` the same in every language."""
+    response = jsonify({"error": i18n.localise(message), "status": status})
     response.status_code = status
     response.headers.update(headers)
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Language"] = i18n.current()
     return response
 
 
@@ -50,16 +56,17 @@ def _error(status: int, message: str, **headers):
 def _authenticate():
     if current_user() is None:
         if g.get("review_retry_after"):
-            return _error(429, f"too many wrong passwords: try again in {g.review_retry_after} s",
+            return _error(429, Sentence(N_("too many wrong passwords: try again in %(num)s s"),
+                                        num=g.review_retry_after),
                           **{"Retry-After": str(g.review_retry_after)})
-        return _error(401, "sign in: HTTP Basic credentials of a reviewer or lead",
+        return _error(401, Sentence(N_("sign in: HTTP Basic credentials of a reviewer or lead")),
                       **{"WWW-Authenticate": 'Basic realm="drd-review", charset="UTF-8"'})
     if request.method == "POST":
         if not read_capped(MAX_BODY):  # by Content-Length, or while reading a chunked body
-            return _error(413, f"the body is larger than {MAX_BODY // 1024} KB")
+            return _error(413, Sentence(TOO_LARGE, num=MAX_BODY // 1024))
         if g.get("review_auth") == "session" and not request.is_json:
             # a cross-site form cannot send JSON without a CORS preflight: this stops CSRF on cookies
-            return _error(400, "send JSON (Content-Type: application/json), even with an empty body {}")
+            return _error(400, Sentence(N_("send JSON (Content-Type: application/json), even with an empty body {}")))
     return None
 
 
@@ -71,29 +78,29 @@ def _no_store(response):
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_exc):
-    return _error(413, f"the body is larger than {MAX_BODY // 1024} KB")
+    return _error(413, Sentence(TOO_LARGE, num=MAX_BODY // 1024))
 
 
 @bp.errorhandler(service.ReviewError)
 def _review_error(exc: service.ReviewError):
-    return _error(exc.status, str(exc))
+    return _error(exc.status, exc.sentence)
 
 
 def _body(optional: bool = False) -> dict:
     if not request.get_data(cache=True) and optional:
         return {}
     if not request.is_json:
-        raise service.ReviewError("send JSON (Content-Type: application/json)")
+        raise service.ReviewError(N_("send JSON (Content-Type: application/json)"))
     payload = request.get_json(silent=True)
     if payload is None:
-        raise service.ReviewError("the body is not valid JSON")
+        raise service.ReviewError(N_("the body is not valid JSON"))
     return payload
 
 
 def _country_year(required: bool) -> tuple[str | None, int | None]:
     country, year = request.args.get("country"), request.args.get("year")
     if required and not country:
-        raise service.ReviewError("country is required (?country=COL&year=2021)")
+        raise service.ReviewError(N_("country is required (?country=COL&year=2021)"))
     iso3 = service._country(country) if country else None
     return iso3, service._year(year) if year else None
 
@@ -108,7 +115,7 @@ def _once(action, status: int):
     """Run a POST's action, once per Idempotency-Key when the client sends one."""
     key = request.headers.get("Idempotency-Key")
     if key is not None and not IDEMPOTENCY_KEY.match(key):
-        raise service.ReviewError("Idempotency-Key must be 1-128 printable ASCII characters without spaces")
+        raise service.ReviewError(N_("Idempotency-Key must be 1-128 printable ASCII characters without spaces"))
     fingerprint = hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n"
                                  + request.get_data(cache=True)).hexdigest()
     answer, code, replayed = service.idempotent(store(), current_user(), key, fingerprint,
@@ -129,7 +136,7 @@ def post_review():
 def get_progress():
     iso3, year = _country_year(required=True)
     if year is None:
-        raise service.ReviewError("year is required")
+        raise service.ReviewError(N_("year is required"))
     return jsonify(service.progress(store(), iso3, year))
 
 
@@ -138,7 +145,7 @@ def get_corrections():
     iso3, _ = _country_year(required=False)
     status = request.args.get("status")
     if status and status not in ("proposed", "accepted", "rejected"):
-        raise service.ReviewError("status must be proposed, accepted or rejected")
+        raise service.ReviewError(N_("status must be proposed, accepted or rejected"))
     return jsonify(service.list_corrections(store(), iso3, status))
 
 
@@ -146,9 +153,9 @@ def get_corrections():
 def post_decision(correction_id: int, decision: str):
     body = _body(optional=True)
     if not isinstance(body, dict) or set(body) - {"comment"}:
-        raise service.ReviewError("the body may only hold {\"comment\": \"...\"}")
+        raise service.ReviewError(N_('the body may only hold {"comment": "..."}'))
     if correction_id > MAX_ID:
-        raise service.NotFound(f"no correction {str(correction_id)[:20]}")
+        raise service.NotFound(service.NO_CORRECTION, id=str(correction_id)[:20])
     return _once(lambda: service.decide(store(), current_user(), correction_id, decision == "accept",
                                         body.get("comment")), 200)
 
@@ -171,5 +178,6 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
         return default
     text = text.strip()
     if not re.fullmatch(r"-?\d{1,12}", text) or not low <= int(text) <= high:
-        raise service.ReviewError(f"{name} must be an integer from {low} to {high}")
+        raise service.ReviewError(N_("%(name)s must be an integer from %(low)s to %(high)s"), name=name, low=low,
+                                  high=high)
     return int(text)

@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select, update
 
 from indicators.methodology import parse_mapping
 from indicators.observations import CORRECTION_COLUMNS
+from indicators.text import N_, Sentence
 
 from .. import data
 from .auth import User
@@ -34,9 +35,14 @@ OBSERVATION_FIELDS = {"country", "year", "indicator", "value", "comment", "sourc
 
 
 class ReviewError(Exception):
-    """Bad input: answered 400 with this message."""
+    """Bad input: answered 400 with this message. `str()` is English (logs, CLI); `sentence` keeps the
+    catalogue template and values, so the API and the review page answer in the reader's language."""
 
     status = 400
+
+    def __init__(self, message: str, **values):
+        self.sentence = message if isinstance(message, Sentence) else Sentence(message, **values)
+        super().__init__(str(self.sentence))
 
 
 class Forbidden(ReviewError):
@@ -57,21 +63,31 @@ class Unprocessable(ReviewError):
 
 # ---------------------------------------------------------------- validation helpers
 
+NOT_AN_OBJECT = N_("the body must be a JSON object")
+NEEDS_PROPOSAL = N_("a dispute needs a proposed_value (a number)")
+NO_CORRECTION = N_("no correction %(id)s")
+
+
+def _unknown_fields(unknown: list[str], allowed: set[str]) -> Sentence:
+    return Sentence(N_("unknown field(s): %(fields)s (allowed: %(allowed)s)"), fields=", ".join(unknown),
+                    allowed=", ".join(sorted(allowed)))
+
+
 def _check_fields(payload: Any, allowed: set[str]) -> dict:
     if not isinstance(payload, dict):
-        raise ReviewError("the body must be a JSON object")
+        raise ReviewError(NOT_AN_OBJECT)
     unknown = sorted(set(payload) - allowed)
     if unknown:
-        raise ReviewError(f"unknown field(s): {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
+        raise ReviewError(_unknown_fields(unknown, allowed))
     return payload
 
 
 def _country(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ReviewError("country is required: an ISO3 code such as COL")
+        raise ReviewError(N_("country is required: an ISO3 code such as COL"))
     iso3 = value.strip().upper()
     if iso3 not in data.countries().index:
-        raise ReviewError(f"unknown country '{value[:20]}'")
+        raise ReviewError(N_("unknown country '%(code)s'"), code=value[:20])
     return iso3
 
 
@@ -80,10 +96,11 @@ def _year(value: Any) -> int:
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value.strip())
         else:
-            raise ReviewError("year must be an integer such as 2021")
+            raise ReviewError(N_("year must be an integer such as 2021"))
     years = data.years()
     if value not in years:
-        raise ReviewError(f"year {value} is not a scored year ({min(years)}-{max(years)})")
+        raise ReviewError(N_("year %(year)s is not a scored year (%(range)s)"), year=value,
+                          range=f"{min(years)}-{max(years)}")
     return value
 
 
@@ -91,7 +108,7 @@ def _indicator(value: Any) -> str:
     known = data.dataset().methodology.indicators
     if not isinstance(value, str) or value not in known.index:
         shown = value[:40] if isinstance(value, str) else repr(value)[:40]
-        raise ReviewError(f"unknown indicator '{shown}'")
+        raise ReviewError(N_("unknown indicator '%(code)s'"), code=shown)
     return value
 
 
@@ -99,14 +116,15 @@ def _text(value: Any, name: str, limit: int, required: bool) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ReviewError(f"{name} must be text")
+        raise ReviewError(N_("%(name)s must be text"), name=name)
     value = value.strip()
     if required and not value:
-        raise ReviewError(f"{name} is required")
+        raise ReviewError(N_("%(name)s is required"), name=name)
     if len(value) > limit:
-        raise ReviewError(f"{name} is too long: {len(value)} characters, at most {limit}")
+        raise ReviewError(N_("%(name)s is too long: %(length)s characters, at most %(limit)s"), name=name,
+                          length=len(value), limit=limit)
     if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
-        raise ReviewError(f"{name} contains control characters")
+        raise ReviewError(N_("%(name)s contains control characters"), name=name)
     return value
 
 
@@ -136,23 +154,26 @@ def value_range(indicator: str) -> tuple[float, float] | None:
 
 def _number(value: Any, name: str, indicator: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ReviewError(f"{name} must be a number, not {type(value).__name__}: {json.dumps(value)[:40]}")
+        raise ReviewError(N_("%(name)s must be a number, not %(type)s: %(value)s"), name=name,
+                          type=type(value).__name__, value=json.dumps(value)[:40])
     try:
         value = float(value)
     except OverflowError:
-        raise ReviewError(f"{name} is far outside any scale: {str(value)[:20]}...") from None
+        raise ReviewError(N_("%(name)s is far outside any scale: %(value)s..."), name=name,
+                          value=str(value)[:20]) from None
     if not math.isfinite(value):
-        raise ReviewError(f"{name} must be a finite number")
+        raise ReviewError(N_("%(name)s must be a finite number"), name=name)
     bounds = value_range(indicator)
     if bounds and not bounds[0] <= value <= bounds[1]:
-        raise ReviewError(f"{name} {value:g} is outside the range of {indicator} ({bounds[0]:g} to {bounds[1]:g}: "
-                          "its goalposts and every published value)")
+        raise ReviewError(N_("%(name)s %(value)s is outside the range of %(indicator)s (%(low)s to %(high)s: its "
+                             "goalposts and every published value)"), name=name, value=f"{value:g}",
+                          indicator=indicator, low=f"{bounds[0]:g}", high=f"{bounds[1]:g}")
     spec = data.dataset().methodology.indicators.loc[indicator]
     if spec["method"] == "categorical":
         allowed = sorted(parse_mapping(spec["mapping"]))
         if value not in allowed:
-            raise ReviewError(f"{name} {value:g} is not a category of {indicator} "
-                              f"({', '.join(f'{a:g}' for a in allowed)})")
+            raise ReviewError(N_("%(name)s %(value)s is not a category of %(indicator)s (%(allowed)s)"), name=name,
+                              value=f"{value:g}", indicator=indicator, allowed=", ".join(f"{a:g}" for a in allowed))
     return value
 
 
@@ -188,9 +209,10 @@ def _published(iso3: str, year: int, indicator: str) -> float | None:
 
 def _require(user: User | None, lead: bool = False) -> User:
     if user is None:
-        raise Forbidden("sign in first")
+        raise Forbidden(N_("sign in first"))
     if lead and not user.is_lead:
-        raise Forbidden(f"only a lead can do this; {user.name} is a {user.role}")
+        raise Forbidden(N_("only a lead can do this; %(name)s is a %(role)s"), name=user.name,
+                        role=Sentence(user.role))  # the role's words: N_() in dashboard/pages/review.py
     return user
 
 
@@ -200,35 +222,37 @@ def review_problems(payload: Any) -> dict[str, str]:
     """Every problem of a review payload at once, by field ({} when it can be saved): the form shows
     each next to its field; `submit_review` refuses the payload with all of them."""
     if not isinstance(payload, dict):
-        return {"body": "the body must be a JSON object"}
+        return {"body": Sentence(NOT_AN_OBJECT)}
     problems: dict[str, str] = {}
 
     def check(name, fn):
         try:
             return fn()
         except ReviewError as exc:
-            problems[name] = str(exc)
+            problems[name] = exc.sentence
             return None
 
     unknown = sorted(set(payload) - REVIEW_FIELDS)
     if unknown:
-        problems["body"] = f"unknown field(s): {', '.join(unknown)} (allowed: {', '.join(sorted(REVIEW_FIELDS))})"
+        problems["body"] = _unknown_fields(unknown, REVIEW_FIELDS)
     check("country", lambda: _country(payload.get("country")))
     check("year", lambda: _year(payload.get("year")))
     indicator = check("indicator", lambda: _indicator(payload.get("indicator")))
     status = payload.get("status")
     if status not in REVIEW_STATUSES:
-        problems["status"] = f"status must be one of {', '.join(REVIEW_STATUSES)}: choose a verdict"
+        problems["status"] = Sentence(N_("status must be one of %(allowed)s: choose a verdict"),
+                                      allowed=", ".join(REVIEW_STATUSES))
     disputed = status == "disputed"
     check("comment", lambda: _text(payload.get("comment"), "comment", MAX_COMMENT, required=disputed))
     check("source", lambda: _text(payload.get("source"), "source", MAX_SOURCE, required=disputed))
     proposed = payload.get("proposed_value")
     if disputed and proposed in (None, ""):
-        problems["proposed_value"] = "a dispute needs a proposed_value (a number)"
+        problems["proposed_value"] = Sentence(NEEDS_PROPOSAL)
     elif disputed and indicator is not None:
         check("proposed_value", lambda: _number(proposed, "proposed_value", indicator))
     elif status == "confirmed" and proposed not in (None, ""):
-        problems["proposed_value"] = "proposed_value is only for a disputed value: leave it empty to confirm"
+        problems["proposed_value"] = Sentence(N_("proposed_value is only for a disputed value: leave it empty to "
+                                                 "confirm"))
     return problems
 
 
@@ -237,22 +261,22 @@ def submit_review(store: Store, user: User | None, payload: Any) -> dict:
     user = _require(user)
     problems = review_problems(payload)
     if problems:
-        raise ReviewError("; ".join(problems.values()))
+        raise ReviewError(Sentence.joined(problems.values(), "; "))
     p = _check_fields(payload, REVIEW_FIELDS)
     iso3, year, indicator = _country(p.get("country")), _year(p.get("year")), _indicator(p.get("indicator"))
     status = p.get("status")
     if status not in REVIEW_STATUSES:
-        raise ReviewError(f"status must be one of {', '.join(REVIEW_STATUSES)}")
+        raise ReviewError(N_("status must be one of %(allowed)s"), allowed=", ".join(REVIEW_STATUSES))
     disputed = status == "disputed"
     comment = _text(p.get("comment"), "comment", MAX_COMMENT, required=disputed)
     source = _text(p.get("source"), "source", MAX_SOURCE, required=disputed)
     proposed = None
     if disputed:
         if p.get("proposed_value") is None:
-            raise ReviewError("a dispute needs a proposed_value (a number)")
+            raise ReviewError(NEEDS_PROPOSAL)
         proposed = _number(p["proposed_value"], "proposed_value", indicator)
     elif p.get("proposed_value") is not None:
-        raise ReviewError("proposed_value is only for a disputed value")
+        raise ReviewError(N_("proposed_value is only for a disputed value"))
     seen = current_value(iso3, year, indicator)
     row = {"iso3": iso3, "year": year, "indicator": indicator, "status": status, "comment": comment,
            "proposed_value": proposed, "source": source, "reviewer_id": user.id, "created_at": now(),
@@ -280,12 +304,13 @@ def propose_observation(store: Store, user: User | None, payload: Any) -> dict:
     p = _check_fields(payload, OBSERVATION_FIELDS)
     iso3, year, indicator = _country(p.get("country")), _year(p.get("year")), _indicator(p.get("indicator"))
     if p.get("value") is None:
-        raise ReviewError("value is required (a number)")
+        raise ReviewError(N_("value is required (a number)"))
     value = _number(p["value"], "value", indicator)
     comment = _text(p.get("comment"), "comment", MAX_COMMENT, required=True)
     source = _text(p.get("source"), "source", MAX_SOURCE, required=True)
     if _published(iso3, year, indicator) is not None:
-        raise ReviewError(f"{iso3} {year} already has a published {indicator}: dispute it instead")
+        raise ReviewError(N_("%(country)s %(year)s already has a published %(indicator)s: dispute it instead"),
+                          country=iso3, year=year, indicator=indicator)
     corr = {"kind": "observation", "iso3": iso3, "year": year, "review_year": year, "indicator": indicator,
             "value": value, "original_value": None, "reason": comment, "source": source, "review_id": None,
             "proposer_id": user.id, "created_at": now(), "status": "proposed"}
@@ -310,11 +335,11 @@ def decide(store: Store, user: User | None, correction_id: int, accept: bool, co
                            .join(users, users.c.id == corrections.c.proposer_id)
                            .where(corrections.c.id == correction_id)).mappings().first()
         if row is None:
-            raise NotFound(f"no correction {correction_id}")
+            raise NotFound(NO_CORRECTION, id=correction_id)
         if row["proposer_id"] == user.id:
-            raise Forbidden("four-eyes rule: the proposer cannot decide their own correction")
+            raise Forbidden(N_("four-eyes rule: the proposer cannot decide their own correction"))
         if row["status"] != "proposed":
-            raise Conflict(f"correction {correction_id} is already {row['status']}")
+            raise Conflict(N_("correction %(id)s is already %(status)s"), id=correction_id, status=row["status"])
         if accept:
             newer = conn.execute(select(corrections.c.id).where(
                 corrections.c.iso3 == row["iso3"], corrections.c.year == row["year"],
@@ -322,8 +347,8 @@ def decide(store: Store, user: User | None, correction_id: int, accept: bool, co
                 corrections.c.decision_event > _proposal_event(conn, correction_id))
                 .order_by(corrections.c.id)).scalars().first()
             if newer is not None:
-                raise Conflict(f"correction #{newer} for the same value was accepted after this one was proposed: "
-                               "look at the value again, then reject this one or propose anew")
+                raise Conflict(N_("correction #%(id)s for the same value was accepted after this one was proposed: "
+                                  "look at the value again, then reject this one or propose anew"), id=newer)
         before = _public_correction(dict(row))
         status = "accepted" if accept else "rejected"
         decided_at = now()
@@ -361,7 +386,7 @@ def idempotent(store: Store, user: User | None, key: str | None, fingerprint: st
                                                      idempotency.c.key == key)).mappings().first()
         if row is not None:
             if row["request_hash"] != fingerprint:
-                raise Unprocessable("this Idempotency-Key was used for a different request: use a new key")
+                raise Unprocessable(N_("this Idempotency-Key was used for a different request: use a new key"))
             return json.loads(row["response"]), row["status"], True
         answer, status = action()
         at = time.time()
