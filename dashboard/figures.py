@@ -60,6 +60,73 @@ def wrap(text: str, width: int) -> str:
     return "<br>".join(lines).replace(glue, LICENCE) or text
 
 
+# Right to left (Arabic): the builders mirror what reads from the right (titles, legends, notes, category
+# order, the value axis of bar charts) and keep time running left to right (README "Languages"). Each line
+# of text is a right-to-left isolate, so a sentence's neutral marks and numbers sit where Arabic puts them
+# (Plotly draws SVG text left to right).
+RLI, PDI = "\u2067", "\u2069"
+
+
+def rtl() -> bool:
+    """Whether the figure being built reads right to left (the request's language, dashboard.i18n)."""
+    return i18n.direction() == "rtl"
+
+
+def isolate(text):
+    """Each <br>-separated line of `text` as a right-to-left isolate (text that is not a string as it is)."""
+    if not isinstance(text, str) or not text or text.startswith(RLI):
+        return text
+    return "<br>".join(f"{RLI}{line}{PDI}" for line in text.split("<br>"))
+
+
+def mirror(fig: go.Figure) -> go.Figure:
+    """The parts every figure shares, read from the right: title, legend, paper-anchored notes (the
+    source line) and hover labels on the right; every title, note, legend entry, bar label and hover text
+    a right-to-left isolate. Axes are the builders' business (bar charts mirror theirs, time does not)."""
+    fig.update_layout(title={"x": 0.99, "xanchor": "right", "text": isolate(fig.layout.title.text)},
+                      hoverlabel={"align": "right"})
+    if fig.layout.legend.xanchor == "left":
+        fig.update_layout(legend={"x": 1 - (fig.layout.legend.x or 0), "xanchor": "right"})
+    flip = {"left": "right", "right": "left"}
+    for note in fig.layout.annotations:  # the source line at x=1: assets/drd.js moves it to the chart's edge
+        note.text = isolate(note.text)
+        if note.xref == "paper":
+            note.x = 1 - (note.x if note.x is not None else 0.5)
+            note.xanchor = flip.get(note.xanchor, note.xanchor)
+            note.align = flip.get(note.align, note.align)
+    for trace in fig.data:
+        if isinstance(trace.name, str):
+            trace.name = isolate(trace.name)
+        for prop in ("text", "hovertext"):
+            value = getattr(trace, prop, None)
+            if isinstance(value, str):
+                setattr(trace, prop, isolate(value))
+            elif value is not None and not isinstance(value, dict):
+                values = list(value)
+                if all(isinstance(v, str) or v is None for v in values):
+                    setattr(trace, prop, [isolate(v) for v in values])
+    for axis in (fig.layout.xaxis, fig.layout.yaxis):
+        if axis.title.text:
+            axis.title.text = isolate(axis.title.text)
+    return fig
+
+
+def mirror_bars(fig: go.Figure, horizontal: bool) -> go.Figure:
+    """A bar chart read from the right: the value axis on the right; horizontal bars grow leftwards from
+    a right-hand zero, vertical bars keep zero at the bottom and put their first category on the right."""
+    if horizontal:
+        value = fig.layout.xaxis
+        if value.range is not None:
+            fig.update_xaxes(range=list(value.range)[::-1])
+        else:
+            fig.update_xaxes(autorange="reversed")
+        fig.update_yaxes(side="right")
+    else:
+        fig.update_xaxes(autorange="reversed")
+        fig.update_yaxes(side="right")
+    return fig
+
+
 def tick(name: str, width: int = 11) -> str:
     """A category label broken over lines, so long pillar names need no rotation on phones."""
     return "<br>".join(textwrap.wrap(str(name), width)) or str(name)
@@ -125,6 +192,10 @@ def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom
     fig.add_annotation(text=src, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
                        y=0, yanchor="top", yshift=-(bottom + 4), align="left",
                        font={"size": 10, "color": "#495057"})
+    if rtl():
+        if fig.layout.yaxis.side == "right":  # a mirrored bar chart: its value axis moved to the right
+            fig.update_layout(margin={"l": 20, "r": 50})
+        mirror(fig)
     return fig
 
 
@@ -265,16 +336,19 @@ def pillars_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
                                    "arrayminus": [s - lo if ok else 0
                                                   for lo, s, ok in zip(f["low"], f["score"], ranged)]})
         fig.add_trace(go.Scatter(x=[hi + 0.08 if ok else 0 for hi, ok in zip(f["high"], ranged)], y=ticks,
-                                 mode="text", text=labels, textposition="middle right", cliponaxis=False,
+                                 mode="text", text=labels, cliponaxis=False,
+                                 textposition="middle left" if rtl() else "middle right",
                                  hoverinfo="skip", showlegend=False))
     for name, ok in zip(ticks, scored):
         if not ok:
-            fig.add_annotation(x=0.05, y=name, text=_("no data (coverage too low)"), showarrow=False, xanchor="left",
-                               font={"size": 11, "color": "#495057"})
+            fig.add_annotation(x=0.05, y=name, text=_("no data (coverage too low)"), showarrow=False,
+                               xanchor="right" if rtl() else "left", font={"size": 11, "color": "#495057"})
     wide = ranged is not None and ranged.any()
     fig.update_xaxes(range=[0, 7.6 if wide else 6.6], tickvals=[1, 2, 3, 4, 5, 6], title=_("Score (1-6)"),
                      gridcolor="#e9ecef")
     fig.update_yaxes(automargin=True)
+    if rtl():
+        mirror_bars(fig, horizontal=True)
     return finish(fig, title, source, height=30 + 52 * len(f), bottom=44, legend=False)
 
 
@@ -314,6 +388,8 @@ def split_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
         note = 14 * (text.count("<br>") + 1) + 6
         fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0, y=0, yshift=-34,
                            xanchor="left", yanchor="top", align="left", font={"size": 10, "color": "#212529"})
+    if rtl():
+        mirror_bars(fig, horizontal=False)
     return finish(fig, title, source, height=340, bottom=34 + note, top_legend=True)
 
 
@@ -421,6 +497,8 @@ def compare_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
         note = 14 * (text.count("<br>") + 1) + 6
         fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0, y=0, yshift=-34,
                            xanchor="left", yanchor="top", align="left", font={"size": 10, "color": "#212529"})
+    if rtl():
+        mirror_bars(fig, horizontal=False)
     return finish(fig, title, source, height=360, bottom=34 + note, top_legend=True)
 
 
@@ -462,6 +540,8 @@ def region_compare_figure(frame: pd.DataFrame, *, title: str, source: str, count
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(range=[1, 6], tickvals=[1, 2, 3, 4, 5, 6], title=_("Score (1-6)"), gridcolor="#e9ecef")
     fig.update_yaxes(automargin=True)
+    if rtl():
+        mirror_bars(fig, horizontal=True)
     return finish(fig, title, source, height=40 + 44 * len(f), bottom=44, top_legend=True)
 
 

@@ -210,3 +210,76 @@ def test_compare_chart_carries_sensitivity_ranges():
     iv = data.sensitivity(2021).set_index("iso3")
     col = next(t for t in fig.data if t.name == "Colombia")
     assert col.error_y.array[0] == pytest.approx(iv.at["COL", "overall_high"] - col.y[0])
+
+
+# --- right to left (Arabic): the builders mirror what reads from the right; time keeps running left to right ---
+
+@pytest.fixture(scope="module")
+def server(app_config):
+    from dashboard import create_app
+    return create_app(app_config).server
+
+
+def _built(server, lang, build):
+    with server.test_request_context(f"/?lang={lang}"):
+        return build()
+
+
+PILLARS = pd.DataFrame({"name": ["Overall", "Privacy"], "score": [3.0, math.nan], "band": [3, pd.NA],
+                        "label": ["Partly restricted", "No data"], "coverage": [0.9, 0.2],
+                        "low": [2.5, math.nan], "high": [3.5, math.nan]})
+RLI, PDI = "\u2067", "\u2069"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_horizontal_bars_are_mirrored_in_arabic_only(server, lang):
+    fig = _built(server, lang, lambda: figures.pillars_figure(PILLARS, title="Colombia: scores, 2025",
+                                                              source="Source: X. Data CC BY-SA 4.0"))
+    arabic = lang == "ar"
+    # the value axis: zero on the right and the bars growing leftwards, the category labels on the right
+    assert list(fig.layout.xaxis.range) == ([7.6, 0] if arabic else [0, 7.6])
+    assert fig.layout.yaxis.side == ("right" if arabic else None)
+    assert fig.layout.title.x == (0.99 if arabic else 0.01)
+    assert fig.layout.title.xanchor == ("right" if arabic else "left")
+    source = next(a for a in fig.layout.annotations if "CC BY-SA" in a.text)
+    assert (source.x, source.xanchor, source.align) == ((1, "right", "right") if arabic else (0, "left", "left"))
+    no_data = next(a for a in fig.layout.annotations if a.xref != "paper")
+    assert no_data.xanchor == ("right" if arabic else "left")
+    assert fig.data[1].textposition == ("middle left" if arabic else "middle right")  # the likely range's label
+    # each line of text is a right-to-left isolate in Arabic, untouched otherwise
+    assert fig.layout.title.text.startswith(RLI) is arabic and (RLI in source.text) is arabic
+    if arabic:
+        assert all(line.startswith(RLI) and line.endswith(PDI) for line in source.text.split("<br>"))
+        assert fig.layout.margin.r > fig.layout.margin.l  # room for the value axis on the right
+
+
+def test_vertical_bars_put_the_first_category_on_the_right_in_arabic(server):
+    frame = pd.DataFrame({"country": ["A", "A", "B", "B"], "node_name": ["Overall", "Privacy"] * 2,
+                          "score": [3.0, 4.0, 2.0, 5.0], "label": ["x"] * 4, "coverage": [1.0] * 4})
+    for lang, reversed_ in (("en", False), ("ar", True)):
+        fig = _built(server, lang, lambda: figures.compare_figure(frame, title="T", source="S"))
+        assert (fig.layout.xaxis.autorange == "reversed") is reversed_
+        assert fig.layout.yaxis.side == ("right" if reversed_ else None)
+        assert list(fig.layout.yaxis.range) == [0, 6.3]  # scores still grow upwards from zero
+        assert fig.layout.legend.xanchor == ("right" if reversed_ else "left")
+        assert [t.name for t in fig.data] == ([f"{RLI}A{PDI}", f"{RLI}B{PDI}"] if reversed_ else ["A", "B"])
+
+
+def test_time_runs_left_to_right_in_arabic_too(server):
+    frame = pd.DataFrame({"year": [2019, 2020, 2021], "series": ["A"] * 3, "score": [3.0, 3.5, 4.0]})
+    measured = pd.DataFrame({"year": [2019, 2020, 2021], "measured_share": [0.5, 0.5, 0.9]})
+    en = _built(server, "en", lambda: figures.lines_figure(frame, measured, title="T", source="S"))
+    ar = _built(server, "ar", lambda: figures.lines_figure(frame, measured, title="T", source="S"))
+    for fig in (en, ar):
+        assert fig.layout.xaxis.autorange is None and fig.layout.xaxis.range is None  # years left to right
+        assert fig.layout.yaxis.side is None  # the score axis where time starts
+    assert (en.layout.title.xanchor, ar.layout.title.xanchor) == ("left", "right")
+    caption = [a for a in ar.layout.annotations if a.yanchor == "bottom"][0]  # the measured share's caption
+    assert (caption.x, caption.xanchor) == (1, "right")
+
+
+def test_an_arabic_chart_from_the_registry_is_mirrored(server):
+    fig = _built(server, "ar", lambda: CHARTS["pillars"]({"country": "COL", "year": "2021"}))
+    assert fig.layout.yaxis.side == "right" and fig.layout.xaxis.range[0] > fig.layout.xaxis.range[1]
+    fig = _built(server, "en", lambda: CHARTS["pillars"]({"country": "COL", "year": "2021"}))
+    assert fig.layout.yaxis.side is None and fig.layout.xaxis.range[0] < fig.layout.xaxis.range[1]
