@@ -417,3 +417,21 @@ def test_signin_errors_and_redirects_keep_the_language(client):
     assert expired.status_code == 400 and "表单已过期，请重新登录。" in expired.get_data(as_text=True)
     english = client.post("/signin", data={"name": "nobody", "password": "x", "csrf": "forged"})
     assert "The form expired; please sign in again." in english.get_data(as_text=True)
+
+
+def test_review_grid_scales_follow_the_language_and_keep_the_publishers_units(client):
+    """The raw value on its scale: the words and numbers in the language, the unit as the publisher wrote it."""
+    from dashboard.review.present import country_page, value_text
+    cases = [(3, "FIW item score (0-4)", None), (1.25, "V-Dem estimate (about -4..3)", None),
+             (62.5, "% of population", None), (None, "FIW item score (0-4)", None)]
+    expected = {"en": ["3 on 0–4 (FIW item score)", "1.25 on about −4 to 3 (V-Dem estimate)", "62.5 % of population",
+                       "no data"],
+                "fr": ["3 sur une échelle de 0–4 (FIW item score)", "1,25 sur une échelle d’environ −4 à 3 (V-Dem estimate)",
+                       "62,5 % of population", "pas de données"]}
+    for lang, texts in expected.items():
+        with client.application.test_request_context(f"/?lang={lang}"):
+            assert [value_text(v, u, m) for v, u, m in cases] == texts
+    with client.application.test_request_context("/?lang=es"):
+        assert value_text(-1.5, "(about -4..3)") == "−1,5 en una escala de aproximadamente −4 a 3"
+        page = country_page({"publisher": "V-Dem Institute", "url": "https://v-dem.net"}, "COL", "Colombia", 2021)
+        assert page["label"] == "V-Dem Institute (página del conjunto de datos; no hay página por país)"

@@ -3,7 +3,9 @@
 - `split_source`: a source as typed ("https://... (E1)", "FH 2022 report, https://...") -> the link and
   the words around it, so a label never ends up inside a URL.
 - `country_page`: the publisher's page for this country where the publisher has one, else its page.
-- `value_text`, `edition`: a raw value with its scale ("3 on 0–4 (FIW item score)"), the edition.
+- `value_text`, `edition`: a raw value with its scale ("3 on 0–4 (FIW item score)"), the edition. The
+  words around the numbers and the numbers themselves follow the request's language ("3 sur 0–4 (FIW
+  item score)", "1,2 sur environ −4 à 3 (V-Dem estimate)"); the unit, the publisher's own words, does not.
 - `action_text`: the audit trail's verbs in plain words (English, marked for the catalogues: the page
   shows them through gettext).
 """
@@ -14,6 +16,7 @@ import re
 import unicodedata
 from urllib.parse import urlencode, urlparse
 
+from .. import i18n
 from ..i18n import N_
 
 URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
@@ -83,19 +86,27 @@ def country_page(source: dict | None, iso3: str, country: str, obs_year: int | N
                     "label": f"Freedom House: {country}, Freedom in the World {year}", "country_page": True}
     if url and "ourworldindata.org/grapher/" in url and iso3:
         return {"url": url.split("?")[0] + "?" + urlencode({"country": f"~{iso3}"}),
-                "label": f"{publisher}: chart for {country}", "country_page": True}
-    return {"url": url, "label": f"{publisher} (dataset page; no page per country)", "country_page": False}
+                "label": i18n.gettext("%(publisher)s: chart for %(country)s", publisher=publisher, country=country),
+                "country_page": True}
+    return {"url": url, "label": i18n.gettext("%(publisher)s (dataset page; no page per country)",
+                                              publisher=publisher), "country_page": False}
 
 
 def _num(value: float) -> str:
-    return f"{value:g}".replace("-", "−")
+    """A raw value as the publisher gives it (up to 6 significant digits, as `:g`), in the language's
+    number style (CLDR: 1,2 in French) with a true minus sign."""
+    text = f"{value:g}"
+    if "e" in text:  # far outside any scale: as Python writes it
+        return text.replace("-", "−")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return i18n.number(abs(value), decimals).join(["−" if value < 0 else "", ""])
 
 
 def value_text(value, unit, method: str | None = None) -> str:
     """A raw value with its scale: "3 on 0–4 (FIW item score)", "1.2 on about −4 to 3 (V-Dem estimate)",
     "62 % of population", "2 (0 none, 1 draft or partial, 2 enacted)"; "no data" when missing."""
     if value is None or value != value:
-        return "no data"
+        return i18n.gettext("no data")
     v, unit = _num(float(value)), " ".join(str(unit or "").split())
     if not unit:
         return v
@@ -104,9 +115,12 @@ def value_text(value, unit, method: str | None = None) -> str:
     match = RANGE.search(unit)
     if match:
         lo, hi = float(match.group(2)), float(match.group(3))
-        span = f"{_num(lo)}–{_num(hi)}" if lo >= 0 and hi >= 0 else f"{_num(lo)} to {_num(hi)}"
-        what = unit[:match.start()].strip(" ,(")
-        return f"{v} on {'about ' if match.group(1) else ''}{span}" + (f" ({what})" if what else "")
+        span = (f"{_num(lo)}–{_num(hi)}" if lo >= 0 and hi >= 0 else
+                i18n.gettext("%(low)s to %(high)s", low=_num(lo), high=_num(hi)))
+        what = unit[:match.start()].strip(" ,(")  # the publisher's unit: as written
+        text = (i18n.gettext("%(value)s on about %(scale)s", value=v, scale=span) if match.group(1) else
+                i18n.gettext("%(value)s on %(scale)s", value=v, scale=span))
+        return text + (f" ({what})" if what else "")
     return f"{v} {unit}"
 
 
