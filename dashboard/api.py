@@ -138,8 +138,8 @@ def country_trend(iso3: str):
         result = data.trend(code, year_from, year_to, node=node)
     except TrendError as exc:
         parameter = str(exc).split(":", 1)[0]
-        raise ParamError(parameter if parameter in ("from", "to", "node") else "country", str(exc),
-                         404 if parameter == "country" else 400) from None
+        raise ParamError(parameter if parameter in ("from", "to", "node") else "country", exc.args[0],
+                         404 if parameter == "country" else 400) from None  # its Sentence: translated
     ind = data.dataset().methodology.indicators
     used = sorted({ind.at[c["indicator"], "source_id"] for c in result["contributions"]})
     sources = sources_table(pd.DataFrame({"source_id": used}))

@@ -29,7 +29,7 @@ from indicators.drilldown import NO_EVIDENCE, NOT_RATED
 
 from . import data, geo, i18n
 from . import params as P
-from .i18n import _
+from .i18n import N_, _
 
 # --- Visual constants ------------------------------------------------------------------------------
 
@@ -703,7 +703,8 @@ def node_code(node: str, actor: str, ctx: Context | None = None) -> str:
         return node
     code = actor if node == "overall" else f"{node}.{actor}"
     if code not in ctx.nodes:
-        raise P.ParamError("actor", f"the {ctx.pillars.get(node, node)} pillar has no {actor} indicators")
+        raise P.ParamError("actor", N_("the %(pillar)s pillar has no %(actor)s indicators"),
+                           pillar=ctx.pillars.get(node, node), actor=actor)
     return code
 
 
@@ -721,7 +722,8 @@ def build_map(params: dict | None = None) -> go.Figure:
     year, node, actor = param_year(params, ctx), param_node(params, ctx), param_actor(params, ctx)
     region = param_region(params, ctx)
     if actor not in MAP_ACTORS:  # as the map page: structural scores carry no band to colour by (was a 500)
-        raise P.ParamError("actor", f"the map shows {', '.join(MAP_ACTORS[:-1])} or {MAP_ACTORS[-1]} actors")
+        raise P.ParamError("actor", N_("the map shows %(actors)s or %(last)s actors"),
+                           actors=", ".join(MAP_ACTORS[:-1]), last=MAP_ACTORS[-1])
     code = node_code(node, actor, ctx)
     frame = map_table(ctx, year, code, region)
     what = _("%(score)s score", score=ctx.pillars.get(node, _("Overall")) if node != "overall" else _("Overall"))

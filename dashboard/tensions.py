@@ -14,7 +14,7 @@ import pandas as pd
 from indicators.tensions import AXIS_TEXT, LAW
 
 from . import data
-from .i18n import _
+from .i18n import N_, _
 
 VIEW_COLUMNS = {
     "iso3": "ISO 3166-1 alpha-3 code", "country": "Country name (Natural Earth)",
@@ -173,7 +173,8 @@ def init_app(server) -> None:
     @bp.get("/tensions.<fmt>")
     def download_tensions(fmt: str):
         if fmt not in FORMATS:
-            raise ParamError("format", f"format '{fmt}' is not one of {', '.join(FORMATS)}", 404)
+            raise ParamError("format", N_("format '%(value)s' is not one of %(allowed)s"), 404, value=fmt,
+                             allowed=", ".join(FORMATS))
         year, countries, region = selection(request.args)
         frame = view_table(year, countries, region)
         query = selection_query(year, countries, region)  # from the parsed values: no header injection

@@ -62,7 +62,7 @@ import pandas as pd
 
 from .methodology import Methodology
 from .pipeline import Results
-from .text import N_
+from .text import N_, Sentence
 
 STATUSES = ("changed", "unchanged", "carried", "entered", "left", "transient")
 STATUS_TEXT = {  # the "why" of a contribution: English here (CLI, API); the profile shows it translated
@@ -80,7 +80,8 @@ GROUP_COLUMNS = ["group", "year", "mean", "n", "step_published", "step_like_for_
 
 
 class TrendError(ValueError):
-    """A trend that cannot be computed as asked (unknown node, unscored endpoint, bad years)."""
+    """A trend that cannot be computed as asked (unknown node, unscored endpoint, bad years). Its message
+    is a `text.Sentence`: English for the CLI, its template and values for the API's other languages."""
 
 
 def node_tree(methodology: Methodology, node: str) -> pd.DataFrame:
@@ -100,8 +101,8 @@ def node_tree(methodology: Methodology, node: str) -> pd.DataFrame:
     else:
         part = ind.iloc[0:0]
     if part.empty:
-        raise TrendError(f"node: '{node}' is not 'overall', a pillar, an actor or a pillar.actor node with "
-                         "indicators in the methodology")
+        raise TrendError(Sentence(N_("node: '%(node)s' is not 'overall', a pillar, an actor or a pillar.actor node "
+                                     "with indicators in the methodology"), node=node))
     return part.rename_axis("indicator")
 
 
@@ -241,17 +242,19 @@ def country_trend(results: Results, methodology: Methodology, iso3: str, year_fr
     tree = node_tree(methodology, node)
     results = _only(results, [iso3])
     if year_from >= year_to:
-        raise TrendError(f"from: {year_from} must be before to ({year_to})")
+        raise TrendError(Sentence(N_("from: %(start)s must be before to (%(end)s)"), start=year_from, end=year_to))
     for label, year in (("from", year_from), ("to", year_to)):
         if year not in results.years:
-            raise TrendError(f"{label}: {year} is not a scored year ({min(results.years)}-{max(results.years)})")
+            raise TrendError(Sentence(N_("%(name)s: %(year)s is not a scored year (%(range)s)"), name=label,
+                                      year=year, range=f"{min(results.years)}-{max(results.years)}"))
     levels = _node_scores(results, [node]).droplevel("node")
     if iso3 not in levels.index.get_level_values("iso3"):
-        raise TrendError(f"country: '{iso3}' has no scores")
+        raise TrendError(Sentence(N_("country: '%(code)s' has no scores"), code=iso3))
     own = levels.loc[iso3].loc[year_from:year_to]
     for label, year in (("from", year_from), ("to", year_to)):
         if pd.isna(own.get(year)):
-            raise TrendError(f"{label}: {iso3} has no published {node} score in {year} (withheld or no data)")
+            raise TrendError(Sentence(N_("%(name)s: %(country)s has no published %(node)s score in %(year)s "
+                                         "(withheld or no data)"), name=label, country=iso3, node=node, year=year))
     pairs = chain_pairs(results, node, year_from, year_to, countries=[iso3])
     contrib = step_contributions(results, methodology, node, pairs)
     steps = step_table(results, methodology, node, pairs, contrib)

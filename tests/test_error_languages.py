@@ -41,6 +41,13 @@ def _answer(client, url, **headers):
     ("/api/v1/nothing", "path", "path: /api/v1/nothing is not an API route: see /api/v1/openapi.json",
      "path: /api/v1/nothing no es una ruta de la API: vea /api/v1/openapi.json",
      "path: /api/v1/nothing ليس مسارًا في واجهة البرمجة: راجع /api/v1/openapi.json"),
+    ("/download/scores.geojson?year=2021&level=indicator", "level",
+     "level: GIS layers are at pillar level (one feature per country)",
+     "level: las capas SIG son a nivel de pilar (un elemento por país)",
+     "level: طبقات نظم المعلومات الجغرافية على مستوى الركائز (عنصر واحد لكل بلد)"),
+    ("/download/chart/map.gif", "format", "format: chart format 'gif' is not one of png, svg",
+     "format: el formato de gráfico 'gif' no es uno de estos: png, svg",
+     "format: صيغة الرسم البياني 'gif' ليست من الصيغ png, svg"),
     ("/api/v1/scores?year=2021&year=2022", "year",
      "year: given 2 times; give it once (a list is comma-separated, e.g. country=COL,IDN)",
      "year: indicado 2 veces; indíquelo una sola vez (una lista va separada por comas, p. ej., country=COL,IDN)",
@@ -59,6 +66,17 @@ def test_open_api_errors_follow_the_language(client, url, parameter, english, sp
                                              "es")
     assert (status_ar, body_ar, lang_ar) == (status, {"error": arabic, "status": status, "parameter": parameter},
                                              "ar")  # the URL's language wins over the header
+
+
+def test_trend_errors_from_the_engine_follow_the_language(client):
+    """indicators/trend.py's TrendError keeps English for the CLI; the API answers it in the language."""
+    url = "/api/v1/countries/COL/trend?from=2021&to=2019"
+    english = client.get(url).json
+    french = client.get(url + "&lang=fr").json
+    assert english == {"error": "from: 2021 must be before to (2019)", "status": 400, "parameter": "from"}
+    assert french == {"error": "from : 2021 doit précéder to (2019)", "status": 400, "parameter": "from"}
+    node = client.get("/api/v1/countries/COL/trend?node=nope", headers={"Accept-Language": "ru"}).json
+    assert node["parameter"] == "node" and node["error"].startswith("node: 'nope' — не 'overall'")
 
 
 def test_the_english_message_stays_for_logs_and_the_cli():

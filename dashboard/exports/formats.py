@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import data
 from .. import params as P
-from ..i18n import _
+from ..i18n import N_, _
 from .cache import _cache
 from .links import absolute
 from .query import Query
@@ -197,9 +197,9 @@ def missing_shapes(year: int) -> list[str]:
 def gis_frame(query: Query):
     import geopandas as gpd
     if query.level != "pillar":
-        raise P.ParamError("level", "GIS layers are at pillar level (one feature per country)")
+        raise P.ParamError("level", N_("GIS layers are at pillar level (one feature per country)"))
     if len(query.years) != 1:
-        raise P.ParamError("year", "GIS layers take one year (e.g. year=2021)")
+        raise P.ParamError("year", N_("GIS layers take one year (e.g. year=2021)"))
     table = scores_table(query)
     geo = shapes()[["iso3", "geometry"]].merge(table, on="iso3", how="inner")
     geo = gpd.GeoDataFrame(geo, geometry="geometry", crs="EPSG:4326")
@@ -280,5 +280,6 @@ ONE_YEAR_FORMATS = ("geojson", "gpkg")  # one feature per country
 def export_data(query: Query, fmt: str) -> bytes:
     """The bytes of one data export (cached)."""
     if fmt not in FORMATS:
-        raise P.ParamError("format", f"format '{fmt}' is not one of {', '.join(DATA_FORMATS)}", 404)
+        raise P.ParamError("format", N_("format '%(value)s' is not one of %(allowed)s"), 404, value=fmt,
+                           allowed=", ".join(DATA_FORMATS))
     return _cache.get(("data", query, fmt), lambda: FORMATS[fmt](query))

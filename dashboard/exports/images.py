@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from indicators.text import N_
+
 from .. import params as P
 from . import evidence
 from .cache import _cache
@@ -216,8 +218,8 @@ def build_chart(kind: str, params: dict[str, str]):
     """The print-ready figure of one chart (what the PNG, SVG and /embed show)."""
     charts = chart_kinds()
     if kind not in charts:
-        raise P.ParamError("chart", f"chart '{kind}' is not one of {', '.join(sorted(charts)) or '(none yet)'}",
-                           404)
+        raise P.ParamError("chart", N_("chart '%(value)s' is not one of %(allowed)s"), 404, value=kind,
+                           allowed=", ".join(sorted(charts)) or "(none yet)")
     build_params = {k: v for k, v in chart_params(params) if k not in CHART_OWN_PARAMS}
     try:
         fig = charts[kind](dict(build_params))
@@ -234,7 +236,8 @@ def render_chart(kind: str, fmt: str, params: dict[str, str]) -> bytes:
     `width`/`height` (200-4000 CSS px) set the image's size; the PNG is that at print resolution
     (3000 px wide or 4x, whichever is smaller, at least 1x), stamped 300 dpi."""
     if fmt not in IMAGE_FORMATS:
-        raise P.ParamError("format", f"chart format '{fmt}' is not one of {', '.join(IMAGE_FORMATS)}", 404)
+        raise P.ParamError("format", N_("chart format '%(value)s' is not one of %(allowed)s"), 404, value=fmt,
+                           allowed=", ".join(IMAGE_FORMATS))
     if kind not in chart_kinds():
         build_chart(kind, params)  # raises the 404 naming the chart kinds
     size = {name: P.size(params.get(name), name) for name in CHART_OWN_PARAMS}
