@@ -426,8 +426,9 @@ def test_review_grid_scales_follow_the_language_and_keep_the_publishers_units(cl
              (62.5, "% of population", None), (None, "FIW item score (0-4)", None)]
     expected = {"en": ["3 on 0–4 (FIW item score)", "1.25 on about −4 to 3 (V-Dem estimate)", "62.5 % of population",
                        "no data"],
-                "fr": ["3 sur une échelle de 0–4 (FIW item score)", "1,25 sur une échelle d’environ −4 à 3 (V-Dem estimate)",
-                       "62,5 % of population", "pas de données"]}
+                "fr": ["3 sur une échelle de 0–4 (FIW item score)",
+                       "1,25 sur une échelle d’environ −4 à 3 (V-Dem estimate)", "62,5 % of population",
+                       "pas de données"]}
     for lang, texts in expected.items():
         with client.application.test_request_context(f"/?lang={lang}"):
             assert [value_text(v, u, m) for v, u, m in cases] == texts
