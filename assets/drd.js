@@ -162,3 +162,21 @@
     if (m && (!e.relatedTarget || !m.root.contains(e.relatedTarget))) { close(m, false); }
   });
 })();
+/* Views redrawn by a callback (dashboard/components/ui.py busy/progress): while the callback runs, Dash
+   shows its progress line (`running` sets the line's class); the view the line names (data-drd-view)
+   is dimmed and marked aria-busy here, so Dash never re-renders the whole view just to dim it. */
+(function () {
+  function sync(line) {
+    var view = document.getElementById(line.getAttribute('data-drd-view'));
+    if (!view) { return; }
+    var on = line.classList.contains('drd-progress-on');
+    view.classList.toggle('drd-stale', on);
+    view.setAttribute('aria-busy', on ? 'true' : 'false');
+  }
+  function start() {
+    new MutationObserver(function (records) {
+      records.forEach(function (r) { if (r.target.hasAttribute('data-drd-view')) { sync(r.target); } });
+    }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ['class']});
+  }
+  if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', start); } else { start(); }
+})();

@@ -153,7 +153,7 @@ def layout(countries=None, year=None, actor=None, node=None, view=None, **_other
             ui.actor_radio("compare-actor", state["actor"], {"xs": 12, "sm": 8, "lg": 4}),
         ], className="g-2 align-items-end"),
         html.Div(menu(state), id="compare-downloads", className="mb-2"),
-        ui.progress("compare-progress", _("Redrawing the comparison…")),
+        ui.progress("compare-progress", _("Redrawing the comparison…"), "compare-view-body"),
         html.Div([ui.graph("compare-graph", chart(state), _("Chart comparing the chosen countries")),
                   html.Div(table(state), id="compare-table")], id="compare-view-body", className="drd-view"),
         dcc.Store(id="compare-url-sync"),
@@ -165,7 +165,7 @@ def layout(countries=None, year=None, actor=None, node=None, view=None, **_other
           Output("compare-node-col", "className"),
           Input("compare-countries", "value"), Input("compare-year", "value"), Input("compare-actor", "value"),
           Input("compare-node", "value"), Input("compare-view", "value"),
-          running=ui.busy("compare-view-body", "compare-progress"), prevent_initial_call=True)
+          running=ui.busy("compare-progress"), prevent_initial_call=True)
 def update(countries, year, actor, node="overall", view="year"):
     if countries is not None and (not isinstance(countries, list) or len(countries) > 50):
         reject("countries must be a list of at most 50 codes")

@@ -90,7 +90,7 @@ def layout(iso3=None, year=None, **_other):
                                                                 placeholder=_("Type a country name…")),
                              "country-find", {"xs": 12, "sm": 8, "lg": 4})], className="g-2"),
         dcc.Location(id="country-find-nav", refresh="callback-nav"),
-        ui.progress("country-progress", _("Updating the profile for the chosen year…")),
+        ui.progress("country-progress", _("Updating the profile for the chosen year…"), "country-body"),
         html.Div(page_body(code, chosen), id="country-body", className="drd-view", **{"aria-busy": "false"}),
         dcc.Store(id="country-url-sync"),
     ])
@@ -311,7 +311,7 @@ def how_sure_section(sure: dict | None):
 
 @callback(*[Output(i, prop) for i, prop in YEAR_PARTS], Input("country-year", "value"), State("country-iso3", "data"),
           State("country-drilldown", "active_item"),
-          running=ui.busy("country-body", "country-progress"), prevent_initial_call=True)
+          running=ui.busy("country-progress"), prevent_initial_call=True)
 @rejects_bad_values
 def update_year(year, iso3, opened=None):
     ctx, iso3, year = _checked(iso3, year)

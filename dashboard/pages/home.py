@@ -115,7 +115,7 @@ def layout(year=None, node=None, actor=None, region=None, pilots=None, **_other)
             dbc.Col(html.Div(menu(view), id="map-downloads"), xs=4, sm=6, lg=4,
                     className="mb-2 d-flex align-items-end justify-content-end"),
         ], className="g-2 align-items-end drd-controls"),
-        ui.progress("map-progress", _("Redrawing the map…")),
+        ui.progress("map-progress", _("Redrawing the map…"), "map-view"),
         html.Div(ui.graph("map-graph", fig, _("World map of digital rights scores; the table below lists "
                                               "the same values"), class_name="drd-map", clear_on_unhover=True,
                           zoom=True), id="map-view", className="drd-view"),
@@ -140,7 +140,7 @@ def pilots_value(value) -> str:
 @callback(Output("map-graph", "figure"), Output("map-downloads", "children"), Output("map-summary", "children"),
           Input("map-year", "value"), Input("map-node", "value"), Input("map-actor", "value"),
           Input("map-region", "value"), Input("map-pilots", "value"), prevent_initial_call=True,
-          running=ui.busy("map-view", "map-progress"))
+          running=ui.busy("map-progress"))
 def update_map(year, node, actor, region, pilots):
     view, _unused = parse({"year": year, "node": node, "actor": actor, "region": region,
                            "pilots": pilots_value(pilots)})

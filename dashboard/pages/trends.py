@@ -142,7 +142,7 @@ def layout(node=None, actor=None, region=None, **_other):
                         "trends-region", {"xs": 12, "sm": 6, "lg": 4}),
         ], className="g-2 align-items-end"),
         html.Div(menu(view), id="trends-downloads", className="mb-2"),
-        ui.progress("trends-progress", _("Redrawing the trends…")),
+        ui.progress("trends-progress", _("Redrawing the trends…"), "trends-view"),
         html.Div([
             ui.graph("trends-graph", figures.figure_dict("region_trends", chart_params(view)),
                      _("Line chart of mean scores by region over the years; each line has its own dash and marker")),
@@ -166,7 +166,7 @@ def layout(node=None, actor=None, region=None, **_other):
 
 @callback(Output("trends-graph", "figure"), Output("trends-downloads", "children"), Output("trends-change", "children"),
           Input("trends-node", "value"), Input("trends-actor", "value"), Input("trends-region", "value"),
-          running=ui.busy("trends-view", "trends-progress"), prevent_initial_call=True)
+          running=ui.busy("trends-progress"), prevent_initial_call=True)
 def update(node, actor, region):
     view, _unused = parse({"node": node, "actor": actor, "region": region})
     return figures.figure_dict("region_trends", chart_params(view)), menu(view), change_section(view)
