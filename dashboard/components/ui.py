@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, clientside_callback, dcc, html
 
-from .. import data, i18n
+from .. import data, figures, i18n
 from ..figures import SCALE
 from ..i18n import N_, _
 
@@ -169,6 +169,12 @@ def year_options() -> list[dict]:
 
 
 def country_options(scored_only: bool = False) -> list[dict]:
+    """Every country as a dropdown option, named in the page's language and sorted for it (memoised per
+    scoring run and language: ~200 CLDR names, built for each page with a country picker)."""
+    return figures.memo(("country-options", scored_only), lambda: _country_options(scored_only))
+
+
+def _country_options(scored_only: bool) -> list[dict]:
     frame = data.countries().sort_values("name")
     named = [(i18n.country_name(iso3, row["name"]), iso3) for iso3, row in frame.iterrows()]
     return [{"label": f"{name} ({iso3})", "value": iso3} for name, iso3 in sorted(named, key=lambda n: _collate(n[0]))]
