@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import data, i18n
+from dashboard import data, figures, i18n
 from dashboard.components import ui
 from dashboard.components.static import static
 from dashboard.i18n import N_, _, ngettext
@@ -317,8 +317,10 @@ def trends_section() -> html.Section:
 
 def layout(**_params):
     """The page: read-only text and tables, sent as one component of HTML (components/static.py), so
-    Dash's renderer does not build ~1,500 components for a text page (Lighthouse's blocking time)."""
-    return static(content(), "drd-methodology")
+    Dash's renderer does not build ~1,500 components for a text page (Lighthouse's blocking time).
+    Memoised per scoring run and language: the page callback and the first-paint copy both ask for it
+    (~150 ms a build)."""
+    return figures.memo(("methodology-page",), lambda: static(content(), "drd-methodology"))
 
 
 def content() -> html.Div:
