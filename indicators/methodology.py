@@ -7,6 +7,7 @@ a broken methodology is reported in one go.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +80,9 @@ CHANGELOG_EFFECTS = [f.name for f in CHANGELOG_FIELDS if f.name.startswith("effe
 PARAMETER_FIELDS = [Field("name", "code"), Field("value"), Field("description", required=False)]
 # translations.csv: the methodology's words in other languages (one row per table row, field and language)
 TRANSLATION_FIELDS = [Field("table"), Field("key"), Field("field"), Field("lang"), Field("text")]
+# optional `source`: the English a text was translated from, as source_hash(english). Where the column
+# exists, every row needs it and a row whose English has changed since is refused (the text may be stale).
+TRANSLATION_SOURCE = [Field("source", required=False)]
 # which fields of which table are translated: every one of them needs a text in every language the file
 # has (a language appears as soon as one row names it). Keys: the table's key columns joined by ":"
 # (`code`; `node:band` for bands, `version:order` for the changelog, `candidate` for excluded
@@ -217,7 +221,8 @@ def load_methodology(directory: Path, known_sources: set[str] | None,
     translations = None
     if (directory / "translations.csv").exists():  # optional: the words of the methodology in other languages
         translations = read_table(directory / "translations.csv", TRANSLATION_FIELDS, issues,
-                                  key=["table", "key", "field", "lang"], name=prefix + "translations.csv")
+                                  key=["table", "key", "field", "lang"], name=prefix + "translations.csv",
+                                  optional=TRANSLATION_SOURCE)
     if any(t is None for t in (raw_ind, raw_pil, raw_act, raw_band, raw_par)):
         return None
     if translations is not None:
@@ -321,6 +326,11 @@ def _sensitivity_rows(directory: Path) -> pd.DataFrame | None:
     return None if problems else frame
 
 
+def source_hash(english: str) -> str:
+    """The English a translation was made from, in 8 hex digits (SHA-256): translations.csv's `source`."""
+    return hashlib.sha256(english.strip().encode("utf-8")).hexdigest()[:8]
+
+
 def translation_key(table: str, row) -> str:
     """The key of a table row in translations.csv: its key columns joined by ':' (e.g. '2.0:1')."""
     return ":".join(str(row[c]) for c in TABLE_KEYS.get(table, ("code",)))
@@ -364,6 +374,34 @@ def _check_translations(frame: pd.DataFrame, tables: dict[str, pd.DataFrame], pr
                         issues.append(Issue(prefix + f"{table}.csv", line, field,
                                             f"no '{lang}' translation of {field} for '{key}' "
                                             f"(add it to {label})"))
+    if "source" in frame.columns:
+        _check_sources(frame, tables, prefix, issues)
+
+
+def _check_sources(frame: pd.DataFrame, tables: dict[str, pd.DataFrame], prefix: str,
+                   issues: list[Issue]) -> None:
+    """Each translation names the English it was made from (`source`): one whose English was edited since
+    is reported, so a changed goalpost or reason is not left saying the old thing in another language."""
+    english = {(table, key, field): (str(row[field]), line)
+               for table, source in tables.items() if table in TRANSLATED
+               for (key, line), (_, row) in zip(_table_keys(table, source), source.iterrows())
+               for field in TRANSLATED[table] if field in row.index}
+    for _, row in frame.iterrows():
+        found = english.get((row["table"], row["key"], row["field"]))
+        if found is None:
+            continue  # a translation of nothing: reported above
+        text, line = found
+        expected = source_hash(text)
+        where = f"methodology/{row['table']}.csv, line {line}"
+        if row["source"] == "":
+            issues.append(Issue(prefix + "translations.csv", int(row["_line"]), "source",
+                                f"no source: set it to '{expected}' (the English of {row['field']} for "
+                                f"'{row['key']}', {where}, that this text translates)"))
+        elif row["source"] != expected:
+            issues.append(Issue(prefix + "translations.csv", int(row["_line"]), "source",
+                                f"the English of {row['field']} for '{row['key']}' ({where}) changed after "
+                                f"this '{row['lang']}' text was written: check the text, then set source to "
+                                f"'{expected}'"))
 
 
 def _check_changelog(frame: pd.DataFrame, codes: set[str], label: str, issues: list[Issue]) -> None:

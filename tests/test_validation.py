@@ -209,3 +209,35 @@ def test_a_missing_description_or_reason_names_file_row_field_and_language(tmp_p
         message = find(issues, file, line, field).message
         assert f"no 'es' translation of {field} for '{key}'" in message, message
     assert len(issues) == 4  # the indicators without a description need no translation of one
+
+
+def test_a_translation_whose_english_changed_since_is_refused(tmp_path):
+    """translations.csv's `source` names the English each text was made from (8 hex digits of its SHA-256):
+    an edited description, or a row without a source, is reported on the translation's line."""
+    import hashlib
+
+    import pandas as pd
+    root = write_data_dir(tmp_path, GOOD)
+    _translations(root, extra=_explained(root))
+    path = root / "methodology" / "translations.csv"
+    rows = pd.read_csv(path, dtype=str, keep_default_na=False)
+    said = "Higher counts are worse."
+    rows.insert(4, "source", "")
+    rows.loc[rows["key"] == "b_worse", "source"] = hashlib.sha256(said.encode()).hexdigest()[:8]
+    rows.to_csv(path, index=False)
+    line = {k: i + 2 for i, k in enumerate(rows["table"] + "/" + rows["key"] + "/" + rows["field"])}
+    issues = issues_of(root)
+    assert {i.field for i in issues} == {"source"} and all(i.file == "methodology/translations.csv" for i in issues)
+    assert len(issues) == len(rows) - 1  # only b_worse's description names its English rightly:
+    named = find(issues, "methodology/translations.csv", line["indicators/b_worse/name"], "source").message
+    assert "changed after this 'es' text was written" in named  # its name was not made from that sentence
+    blank = find(issues, "methodology/translations.csv", line["indicators/a_lin/name"], "source").message
+    assert blank.startswith("no source: set it to '" + hashlib.sha256(b"Linear item").hexdigest()[:8] + "'")
+
+    ind = pd.read_csv(root / "methodology" / "indicators.csv", dtype=str, keep_default_na=False)
+    ind.loc[ind["code"] == "b_worse", "description"] = "Higher counts are worse; 0 is best."  # edited later
+    ind.to_csv(root / "methodology" / "indicators.csv", index=False)
+    stale = find(issues_of(root), "methodology/translations.csv", line["indicators/b_worse/description"],
+                 "source").message
+    assert "description for 'b_worse' (methodology/indicators.csv, line 3) changed" in stale
+    assert hashlib.sha256(b"Higher counts are worse; 0 is best.").hexdigest()[:8] in stale
