@@ -126,3 +126,18 @@ def test_review_api_errors_follow_the_language(review_api):
     assert (unsigned.status_code, unsigned.json) == (401, {"status": 401,
                                                            "error": "请登录：审核人或负责人的 HTTP Basic 凭据"})
     assert review_api.get("/api/v1/reviews").json["error"] == "sign in: HTTP Basic credentials of a reviewer or lead"
+
+
+def test_display_name_errors_on_the_review_page_follow_the_language(client):
+    """The account tool keeps its English; the errors the review page can meet are shown in its language."""
+    from dashboard.review.auth import AuthError, check_display_name
+    with pytest.raises(AuthError) as short:
+        check_display_name("x", 3)
+    with pytest.raises(AuthError) as taken:
+        check_display_name("Panel member 7", 3)
+    assert str(short.value) == "a display name has 2-64 printable characters"
+    assert str(taken.value) == "'Panel member N' names are the accounts' defaults; use 'Panel member 3' or another name"
+    with client.application.test_request_context("/?lang=es"):
+        assert i18n.localise(short.value) == "un nombre público tiene de 2 a 64 caracteres imprimibles"
+        assert i18n.localise(taken.value) == ("los nombres 'Panel member N' son los predeterminados de las cuentas; "
+                                              "use 'Panel member 3' u otro nombre")

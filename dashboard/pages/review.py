@@ -678,6 +678,6 @@ def set_display_name(_n, account, display_name, version):
     try:
         shown = update_user(_store(), account, display_name=display_name or "", actor=user.name)
     except AuthError as exc:
-        return _alert(str(exc), False, role="alert"), dash.no_update
+        return _alert(i18n.localise(exc), False, role="alert"), dash.no_update
     return _alert(_("%(account)s is now shown in public as “%(name)s”.", account=account, name=shown["display_name"]),
                   True), (version or 0) + 1

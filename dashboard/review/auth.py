@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from flask import current_app, g, request, session
 from sqlalchemy import delete, func, insert, select, update
 
+from indicators.text import N_, Sentence
+
 from .models import ROLES, sessions, sign_in_failures, users
 from .store import Store, append_event, default_display_name, now
 
@@ -40,7 +42,12 @@ DEFAULT_DISPLAY = re.compile(r"^panel member \d+$", re.IGNORECASE)
 
 
 class AuthError(Exception):
-    """A bad account request (name taken, weak password, unknown role)."""
+    """A bad account request (name taken, weak password, unknown role). English in `str()` (the account
+    tool); the ones the review page can meet keep a `sentence` it shows in the page's language."""
+
+    def __init__(self, message: str, **values):
+        self.sentence = message if isinstance(message, Sentence) else Sentence(message, **values)
+        super().__init__(str(self.sentence))
 
 
 class TooManyAttempts(Exception):
@@ -111,10 +118,10 @@ def check_display_name(value, uid: int) -> str:
     """A public display name: 2-64 printable characters, unlike any account's default pseudonym but its own."""
     shown = " ".join(str(value or "").split())
     if not 2 <= len(shown) <= 64 or any(not c.isprintable() for c in shown):
-        raise AuthError("a display name has 2-64 printable characters")
+        raise AuthError(N_("a display name has 2-64 printable characters"))
     if DEFAULT_DISPLAY.match(shown) and shown.lower() != default_display_name(uid).lower():
-        raise AuthError(f"'Panel member N' names are the accounts' defaults; use {default_display_name(uid)!r} "
-                        "or another name")
+        raise AuthError(N_("'Panel member N' names are the accounts' defaults; use '%(name)s' or another name"),
+                        name=default_display_name(uid))
     return shown
 
 
@@ -133,7 +140,7 @@ def update_user(store: Store, name: str, *, role: str | None = None, password: s
     with store.write() as conn:
         row = conn.execute(select(users).where(users.c.name == name)).mappings().first()
         if row is None:
-            raise AuthError(f"no user '{name}'")
+            raise AuthError(N_("no user '%(name)s'"), name=name)
         changes: dict = {}
         if role is not None and role != row["role"]:
             changes["role"] = role
