@@ -35,12 +35,14 @@ class Rendered:
     html: str
     charts: bool = False
     truncated: bool = False
+    dropdowns: bool = False
 
 
 @dataclass
 class _Out:
     parts: list[str] = field(default_factory=list)
     charts: bool = False
+    dropdowns: bool = False
     budget: int | None = None
     ids: bool = True
     size: int = 0
@@ -63,7 +65,7 @@ def to_html(tree, budget: int | None = None, ids: bool = True) -> Rendered:
     order: a copy shown while Dash loads, that scripts, tests and keyboards never take for the live one."""
     out = _Out(budget=budget, ids=ids)
     _write(tree, out)
-    return Rendered("".join(out.parts), out.charts, out.truncated)
+    return Rendered("".join(out.parts), out.charts, out.truncated, out.dropdowns)
 
 
 def _style(style: dict | None) -> str:
@@ -179,6 +181,7 @@ def _dcc(kind: str, props: dict, children, out: _Out) -> None:
         _tag(out, "div", {"id": props.get("id"), "className": props.get("className"), "style": style},
              classes="dash-graph dash-graph--pending drd-graph-placeholder", extra={"aria-hidden": "true"})
     elif kind == "Dropdown":
+        out.dropdowns = True
         shown = _dropdown_text(props)
         classes = "drd-select-placeholder" + (" drd-select-multi" if props.get("multi") else "")
         out.add(f'<div class="{classes}" aria-hidden="true">'

@@ -183,6 +183,35 @@ def plotly_url(app: dash.Dash) -> str:
     return asset_version(app, PLOTLY_ASSET)
 
 
+# dcc's graph and dropdown code are chunks its main script fetches when the first one mounts, after the
+# layout and the page callback have arrived: one more round trip at the end of a first visit (two on a
+# slow phone connection). A page whose copy draws them asks for them from its <head> instead.
+DCC_CHUNKS = {"charts": "async-graph.js", "dropdowns": "async-dropdown.js"}
+
+
+def preload_chunks(app: dash.Dash, rendered: prerender.Rendered | None) -> str:
+    """<link rel=preload> for the dcc chunks the page's first-paint copy shows it will need."""
+    if rendered is None:
+        return ""
+    base = app.config.requests_pathname_prefix + "_dash-component-suites/dash/dcc/"
+    return "".join(f'<link rel="preload" as="script" href="{html_lib.escape(base + name)}">\n'
+                   for flag, name in DCC_CHUNKS.items() if getattr(rendered, flag))
+
+
+# Scripts deferred: the page (its first-paint copy) is painted as soon as the HTML and the stylesheets
+# are in, while the scripts download; they then run in document order before DOMContentLoaded, and
+# Dash's renderer starts after them (Dash writes it as an inline script, which cannot be deferred).
+# The inline scripts between them (the lazy libraries' stand-ins, clientside callback functions) only
+# define functions and need nothing from the deferred files.
+SCRIPT_SRC = re.compile(r"<script src=")
+RENDERER = ('<script id="_dash-renderer" type="application/javascript">window.addEventListener('
+            '"DOMContentLoaded", function () { window.renderer = new DashRenderer(); });</script>')
+
+
+def deferred(scripts: str) -> str:
+    return SCRIPT_SRC.sub("<script defer src=", scripts)
+
+
 def prerendered_path(path: str) -> bool:
     return path in PRERENDER_PATHS or path.startswith(PRERENDER_PREFIXES)
 
@@ -243,7 +272,9 @@ class DashboardApp(dash.Dash):
         scripts = lazy_scripts(self, kwargs.get("scripts", ""))
         if rendered is not None and rendered.charts:
             scripts = f'<script src="{html_lib.escape(plotly_url(self))}"></script>\n' + scripts
-        kwargs["scripts"] = head + "\n" + LANG_HEADER_SCRIPT + "\n" + scripts
+        kwargs["css"] = preload_chunks(self, rendered) + kwargs.get("css", "")
+        kwargs["scripts"] = head + "\n" + LANG_HEADER_SCRIPT + "\n" + deferred(scripts)
+        kwargs["renderer"] = RENDERER
         lang = i18n.current()
         kwargs["title"] = html_lib.escape(i18n.gettext(kwargs.get("title") or ""))  # the app's name, translated
         if lang in i18n.RTL:  # Bootstrap's mirrored stylesheet instead of the left-to-right one
