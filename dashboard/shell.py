@@ -198,20 +198,6 @@ def preload_chunks(app: dash.Dash, rendered: prerender.Rendered | None) -> str:
                    for flag, name in DCC_CHUNKS.items() if getattr(rendered, flag))
 
 
-# Scripts deferred: the page (its first-paint copy) is painted as soon as the HTML and the stylesheets
-# are in, while the scripts download; they then run in document order before DOMContentLoaded, and
-# Dash's renderer starts after them (Dash writes it as an inline script, which cannot be deferred).
-# The inline scripts between them (the lazy libraries' stand-ins, clientside callback functions) only
-# define functions and need nothing from the deferred files.
-SCRIPT_SRC = re.compile(r"<script src=")
-RENDERER = ('<script id="_dash-renderer" type="application/javascript">window.addEventListener('
-            '"DOMContentLoaded", function () { window.renderer = new DashRenderer(); });</script>')
-
-
-def deferred(scripts: str) -> str:
-    return SCRIPT_SRC.sub("<script defer src=", scripts)
-
-
 def prerendered_path(path: str) -> bool:
     return path in PRERENDER_PATHS or path.startswith(PRERENDER_PREFIXES)
 
@@ -273,8 +259,7 @@ class DashboardApp(dash.Dash):
         if rendered is not None and rendered.charts:
             scripts = f'<script src="{html_lib.escape(plotly_url(self))}"></script>\n' + scripts
         kwargs["css"] = preload_chunks(self, rendered) + kwargs.get("css", "")
-        kwargs["scripts"] = head + "\n" + LANG_HEADER_SCRIPT + "\n" + deferred(scripts)
-        kwargs["renderer"] = RENDERER
+        kwargs["scripts"] = head + "\n" + LANG_HEADER_SCRIPT + "\n" + scripts
         lang = i18n.current()
         kwargs["title"] = html_lib.escape(i18n.gettext(kwargs.get("title") or ""))  # the app's name, translated
         if lang in i18n.RTL:  # Bootstrap's mirrored stylesheet instead of the left-to-right one

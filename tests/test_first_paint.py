@@ -13,7 +13,7 @@ from dash import dcc, html
 
 from dashboard import caching, data, prerender
 
-PLOTLY_TAG = re.compile(r'<script defer src="/assets/vendor/plotly-drd\.min\.js\?m=[0-9.]+"></script>')
+PLOTLY_TAG = re.compile(r'<script src="/assets/vendor/plotly-drd\.min\.js\?m=[0-9.]+"></script>')
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +166,7 @@ def test_the_grid_library_is_fetched_only_when_a_grid_is_drawn(client, path):
     from dashboard import shell
     body = client.get(path, follow_redirects=True).get_data(as_text=True)
     assert not shell.LAZY_TAG.search(body) and "polyfill@" not in body
-    assert re.search(r'<script defer src="/assets/vendor/regenerator-runtime\.min\.js\?m=[0-9.]+"></script>', body)
+    assert re.search(r'<script src="/assets/vendor/regenerator-runtime\.min\.js\?m=[0-9.]+"></script>', body)
     loader = re.search(r'\("dash_ag_grid", "AgGrid", '
                        r'"(/_dash-component-suites/dash_ag_grid/dash_ag_grid\.v[^"]+\.min\.js)"\)', body)
     assert loader, "the stand-in names the real script"
@@ -264,13 +264,9 @@ def test_a_download_carries_an_etag_and_an_unchanged_one_gets_304(client):
     assert client.get("/download/scores.csv?year=2020&country=COL").headers["ETag"] != first.headers["ETag"]
 
 
-def test_scripts_are_deferred_and_the_dcc_chunks_preloaded(client):
-    """The copy paints before any script runs: every script file is deferred and Dash's renderer starts on
-    DOMContentLoaded (after them); a page drawing charts and dropdowns asks for dcc's chunks from its head."""
-    body = client.get("/country/COL?year=2021").get_data(as_text=True)
-    assert "<script src=" not in body and body.count("<script defer src=") >= 8
-    assert 'addEventListener("DOMContentLoaded", function () { window.renderer = new DashRenderer(); })' in body
-    head = body.split("</head>")[0]
+def test_the_dcc_chunks_a_page_needs_are_preloaded(client):
+    """A page drawing charts and dropdowns asks for dcc's chunks from its head, not after the page callback."""
+    head = client.get("/country/COL?year=2021").get_data(as_text=True).split("</head>")[0]
     for chunk in ("async-graph.js", "async-dropdown.js"):
         assert f'<link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/{chunk}">' in head
     text_page = client.get("/methodology").get_data(as_text=True).split("</head>")[0]
