@@ -268,7 +268,7 @@ def test_findings_name_strongest_and_weakest_pillar_and_thin_evidence():
 
 def test_embed_page_is_self_contained_and_links_back(client):
     html = get_ok(client, "/embed/split?country=LBN&year=2021&utm_source=x").data.decode()
-    assert html.startswith("<!DOCTYPE html>") and '<html lang="en">' in html
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="en" dir="ltr">' in html
     assert '<img src="/download/chart/split.svg?country=LBN&amp;year=2021"' in html
     assert re.search(r'alt="Lebanon: state vs corporate[^"]+Scale 1-6', html)
     assert f'href="{BASE}/country/LBN?year=2021"' in html and "CC BY-SA 4.0" in html

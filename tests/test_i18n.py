@@ -380,12 +380,12 @@ def test_no_translation_call_hides_inside_an_f_string():
 
 # --- the review service's pages a person reads (the sign-in page) ----------------------------------------
 
-def test_signin_page_follows_the_language(client):
+def translated(lang: str, text: str) -> str:
     from babel.support import Translations
+    return Translations.load(str(i18n.TRANSLATIONS), [lang]).gettext(text)
 
-    def translated(lang, text):
-        return Translations.load(str(i18n.TRANSLATIONS), [lang]).gettext(text)
 
+def test_signin_page_follows_the_language(client):
     english = client.get("/signin").get_data(as_text=True)
     assert HTML_TAG.search(english).group(0) == '<html lang="en" dir="ltr">' and "Sign in to review" in english
     spanish = client.get("/signin", headers={"Accept-Language": "es-CO,es;q=0.9"})
@@ -436,3 +436,26 @@ def test_review_grid_scales_follow_the_language_and_keep_the_publishers_units(cl
         assert value_text(-1.5, "(about -4..3)") == "−1,5 en una escala de aproximadamente −4 a 3"
         page = country_page({"publisher": "V-Dem Institute", "url": "https://v-dem.net"}, "COL", "Colombia", 2021)
         assert page["label"] == "V-Dem Institute (página del conjunto de datos; no hay página por país)"
+
+
+def test_embed_page_follows_the_language(client):
+    """/embed (the snippet's page) in the reader's language: <html lang dir>, its words and the source line."""
+    english = client.get("/embed/pillars?country=COL&year=2021&code=1").get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in english and "Embed this chart" in english
+    arabic = client.get("/embed/pillars?country=COL&year=2021&code=1&lang=ar").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in arabic
+    assert translated("ar", "Embed this chart") in arabic and "Embed this chart" not in arabic
+    assert translated("ar", "PNG for print") in arabic and "Scale 1-6" not in arabic
+    spanish = client.get("/embed/pillars?country=COL&year=2021&lang=es").get_data(as_text=True)
+    assert "Fuente" in spanish  # the chart's source line, found in any language
+
+
+def test_chart_image_notes_follow_the_language(client):
+    """The lines a downloaded chart image gains (scale, year) are in its language, like the chart."""
+    from dashboard.exports import images
+    with client.application.test_request_context("/download/chart/pillars.png?country=COL&year=2021&lang=es"):
+        params = {"country": "COL", "year": "2021"}
+        fig = images.print_ready(images.build_chart("pillars", params), "pillars", params)
+        notes = " ".join(a.text or "" for a in fig.layout.annotations)
+    assert translated("es", images.SCALE_NOTE) in notes and "Scale 1-6" not in notes
+    assert fig.layout.annotations[-2].font.size == images.SOURCE_FONT  # the source line, found in Spanish

@@ -11,8 +11,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
+from .. import i18n
 from .. import params as P
-from .images import build_chart, chart_params, evidence_notes
+from ..i18n import _
+from .images import SOURCE_FONT, build_chart, chart_params, evidence_notes
 from .links import absolute
 from .tables import DATA_LICENCE, LICENCE_URL, PROJECT
 
@@ -58,23 +60,30 @@ def embed_html(kind: str, params: dict[str, str], with_code: bool = False) -> st
     parsed = dict(chart_params(params))
     fig = build_chart(kind, parsed)  # validates the parameters (ParamError -> JSON 400/404)
     title = _plain(fig.layout.title.text or kind)
-    source = next((_plain(a.text) for a in fig.layout.annotations or () if (a.text or "").startswith("Source:")),
-                  "")
+    # the source line, in any language: the note print_ready set in the credit's font (images.print_ready)
+    source = next((_plain(a.text or "") for a in fig.layout.annotations or () if a.font.size == SOURCE_FONT), "")
     query = _query({k: v for k, v in parsed.items() if k not in ("width", "height")})
     svg = f"/download/chart/{kind}.svg" + (f"?{query}" if query else "")
     notes = evidence_notes(kind, parsed)
-    alt = f"{title}. Scale 1-6: 6 = rights fully respected, 1 = severe violations. " + " ".join(notes)
+    alt = " ".join([f"{title}.", _("Scale 1-6: 6 = rights fully respected, 1 = severe violations."), *notes])
     back = page_url(kind, parsed)
     data_link = absolute("/download/chart/" + kind + ".png" + (f"?{query}" if query else ""))
     code = ""
     if with_code:
-        code = ('<section aria-labelledby="code-h"><h2 id="code-h">Embed this chart</h2>'
-                '<p><label for="code">Copy this HTML into your page:</label></p>'
+        heading, label = escape(_("Embed this chart")), escape(_("Copy this HTML into your page:"))
+        code = (f'<section aria-labelledby="code-h"><h2 id="code-h">{heading}</h2>'
+                f'<p><label for="code">{label}</label></p>'
                 f'<textarea id="code" readonly rows="4">{escape(snippet(kind, parsed, title))}</textarea></section>')
+    lang = i18n.current()
+    project = _(PROJECT)
+    # outside the f-string below, so pybabel finds them (it does not read inside f-strings)
+    words = {"scores": _("Scores and data:"), "terms": _("Third-party figures stay under their publishers' terms."),
+             "back": _("See this chart in the %(project)s", project=project), "print": _("PNG for print")}
+    words = {k: escape(v) for k, v in words.items()}
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{lang}" dir="{i18n.direction(lang)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)} · {escape(PROJECT)}</title>
+<title>{escape(title)} · {escape(project)}</title>
 <style>
 body {{ margin: 0; font: 15px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif;
        color: #212529; background: #fff; }}
@@ -92,11 +101,11 @@ textarea {{ width: 100%; font: 13px/1.4 ui-monospace, monospace; }}
 <figure style="margin:0"><img src="{escape(svg)}" alt="{escape(alt)}"></figure>
 {''.join(f'<p class="small">{escape(n)}</p>' for n in notes)}
 <p class="small">{escape(source)}</p>
-<p class="small">Scores and data: {escape(PROJECT)},
+<p class="small">{words["scores"]} {escape(project)},
 <a href="{LICENCE_URL}" target="_blank" rel="noopener">{DATA_LICENCE}</a>.
-Third-party figures stay under their publishers' terms.
-<a href="{escape(back)}" target="_blank" rel="noopener">See this chart in the {escape(PROJECT)}</a> ·
-<a href="{escape(data_link)}" target="_blank" rel="noopener">PNG for print</a></p>
+{words["terms"]}
+<a href="{escape(back)}" target="_blank" rel="noopener">{words["back"]}</a> ·
+<a href="{escape(data_link)}" target="_blank" rel="noopener">{words["print"]}</a></p>
 {code}
 </main></body></html>"""
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from indicators.text import N_
 
 from .. import params as P
+from ..i18n import _
 from . import evidence
 from .cache import _cache
 from .tables import credit_line
@@ -88,7 +89,7 @@ def _annotation_text(fig) -> str:
 
 
 OVER_TIME = ("trend", "compare_trend", "region_trends")  # charts drawn over every scored year
-SCALE_NOTE = "Scale 1-6: 6 = rights fully respected, 1 = severe violations."
+SCALE_NOTE = N_("Scale 1-6: 6 = rights fully respected, 1 = severe violations.")
 NOTE_CHARS = 84        # note lines wrap to fit the narrowest layout (LAYOUT_MIN_W) at 12 px
 SOURCE_FONT = 12       # the credit line: about 7 pt when a 1000 px chart is printed 15 cm wide
 
@@ -104,16 +105,16 @@ def print_ready(fig, kind: str, params: dict[str, str], notes: list[str] | None 
     if kind == "map" and params.get("pilots") != "1":
         fig.data = [t for t in fig.data if t.name != "Pilot country"]
     if year and kind not in OVER_TIME and str(year) not in text:  # a chart over the years has no one year
-        lines.append(f"Year: {year}")
-    if kind != "map" and "fully respected" not in text:  # the map's colour bar says it
-        lines.append(SCALE_NOTE)
+        lines.append(_("Year: %(year)s", year=year))
+    scale = _(SCALE_NOTE)  # in the chart's language, as every word of it
+    if kind != "map" and scale not in text:  # the map's colour bar says it
+        lines.append(scale)
     lines += list(notes or [])
     if "CC BY" not in text and "licen" not in text.lower():
         lines.append(credit_line(None))
-    for annotation in fig.layout.annotations or ():
-        if (annotation.text or "").startswith("Source:"):
-            annotation.font.size = SOURCE_FONT
-            annotation.font.color = "#343a40"
+    if fig.layout.annotations:  # the source line: the builder's last note (figures.finish), in any language
+        fig.layout.annotations[-1].font.size = SOURCE_FONT
+        fig.layout.annotations[-1].font.color = "#343a40"
     bottom = fig.layout.margin.b or 80
     if lines:
         width = NOTE_CHARS
