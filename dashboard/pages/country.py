@@ -207,8 +207,8 @@ def read_only_sections(iso3: str, year: int) -> tuple:
     """The trend and tensions sections, each one StaticHtml (not ~120 components: components/static.py),
     memoised per scoring run and language like the year's parts: the page callback and the first-paint
     copy both build the profile's layout, and these two were most of its time (~0.3 s)."""
-    return figures.memo(("country-static", iso3, year),
-                        lambda: (static(trend_section(iso3)), static(tensions_section(iso3, year))))
+    trend = figures.memo(("country-trend-static", iso3), lambda: static(trend_section(iso3)))  # any year
+    return trend, figures.memo(("country-tensions-static", iso3, year), lambda: static(tensions_section(iso3, year)))
 
 
 def trend_span(iso3: str) -> tuple[int, int] | None:
