@@ -448,6 +448,7 @@ def test_embed_page_follows_the_language(client):
     assert translated("ar", "PNG for print") in arabic and "Scale 1-6" not in arabic
     spanish = client.get("/embed/pillars?country=COL&year=2021&lang=es").get_data(as_text=True)
     assert "Fuente" in spanish  # the chart's source line, found in any language
+    assert "/download/chart/pillars.svg?country=COL&amp;year=2021&amp;lang=es" in spanish  # the image too
 
 
 def test_chart_image_notes_follow_the_language(client):

@@ -63,11 +63,13 @@ def embed_html(kind: str, params: dict[str, str], with_code: bool = False) -> st
     # the source line, in any language: the note print_ready set in the credit's font (images.print_ready)
     source = next((_plain(a.text or "") for a in fig.layout.annotations or () if a.font.size == SOURCE_FONT), "")
     query = _query({k: v for k, v in parsed.items() if k not in ("width", "height")})
-    svg = f"/download/chart/{kind}.svg" + (f"?{query}" if query else "")
+    explicit = i18n.url_language()  # an explicit ?lang= goes on to the chart and its PNG link
+    svg = i18n.with_lang(f"/download/chart/{kind}.svg" + (f"?{query}" if query else ""), explicit)
     notes = evidence_notes(kind, parsed)
     alt = " ".join([f"{title}.", _("Scale 1-6: 6 = rights fully respected, 1 = severe violations."), *notes])
     back = page_url(kind, parsed)
-    data_link = absolute("/download/chart/" + kind + ".png" + (f"?{query}" if query else ""))
+    png = "/download/chart/" + kind + ".png" + (f"?{query}" if query else "")
+    data_link = absolute(i18n.with_lang(png, explicit))
     code = ""
     if with_code:
         heading, label = escape(_("Embed this chart")), escape(_("Copy this HTML into your page:"))
