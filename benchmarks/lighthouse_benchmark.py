@@ -65,8 +65,13 @@ def lighthouse_bin(given: str | None) -> str:
     return path
 
 
-def run_once(binary: str, url: str, desktop: bool, attempts: int = 2) -> dict:
-    """One Lighthouse run; a run that crashes (Lighthouse sometimes loses its Chromium) is tried again."""
+class RunFailed(Exception):
+    """Lighthouse finished but could not measure the page (its runtimeError, e.g. NO_NAVSTART: a lost trace)."""
+
+
+def run_once(binary: str, url: str, desktop: bool, attempts: int = 3) -> dict:
+    """One Lighthouse run; a run that crashes (Lighthouse sometimes loses its Chromium) or loses its
+    trace is tried again."""
     for attempt in range(attempts):
         try:
             return _run(binary, url, desktop)
@@ -74,6 +79,9 @@ def run_once(binary: str, url: str, desktop: bool, attempts: int = 2) -> dict:
             if attempt == attempts - 1:
                 tail = error.stderr.decode(errors="replace")[-500:]
                 raise SystemExit(f"Lighthouse failed on {url}: {tail}") from error
+        except RunFailed as error:
+            if attempt == attempts - 1:
+                raise SystemExit(f"Lighthouse could not measure {url}: {error}") from error
     raise AssertionError("unreachable")
 
 
@@ -87,6 +95,8 @@ def _run(binary: str, url: str, desktop: bool) -> dict:
         env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
         subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=300)
         report = json.loads(out.read_text())
+    if report.get("runtimeError"):
+        raise RunFailed(report["runtimeError"].get("code", "unknown"))
     audits, cats = report["audits"], report["categories"]
     return {"perf": round(100 * (cats["performance"]["score"] or 0)),
             "a11y": round(100 * (cats["accessibility"]["score"] or 0)),

@@ -185,7 +185,7 @@ def plotly_url(app: dash.Dash) -> str:
 
 # dcc's graph and dropdown code are chunks its main script fetches when the first one mounts, after the
 # layout and the page callback have arrived: one more round trip at the end of a first visit (two on a
-# slow phone connection). A page whose copy draws them asks for them from its <head> instead.
+# slow phone connection). A page whose copy draws them has them fetched with the scripts instead.
 DCC_CHUNKS = {"charts": "async-graph.js", "dropdowns": "async-dropdown.js"}
 
 
@@ -194,8 +194,68 @@ def preload_chunks(app: dash.Dash, rendered: prerender.Rendered | None) -> str:
     if rendered is None:
         return ""
     base = app.config.requests_pathname_prefix + "_dash-component-suites/dash/dcc/"
-    return "".join(f'<link rel="preload" as="script" href="{html_lib.escape(base + name)}">\n'
+    return "".join(f'<link rel="preload" as="script" href="{html_lib.escape(base + name)}">'
                    for flag, name in DCC_CHUNKS.items() if getattr(rendered, flag))
+
+
+# Paint first, then fetch and run the scripts. Script tags at the end of <body>, parser-blocking or
+# deferred, are fetched with the HTML and run as soon as they are in, which on a fast connection is
+# before the browser's first frame: the page's first-paint copy then waits for about 700 KB of
+# JavaScript to be parsed and run (4 s on Lighthouse's phone), and for a slow connection they take the
+# bandwidth the stylesheets need. So the shell writes the tags into an inert <template> and Dash's
+# renderer start as a loader: once the copy is on the screen (the first contentful paint: a frame
+# drawn is not yet shown, and scripts started then hold it back) it inserts the template's scripts in
+# order (async = false: fetched together, run in document order) and the dcc chunks' preloads, and
+# starts the renderer when the last script has run. The inline scripts between the tags stay where they
+# were: they only define functions (the lazy libraries' stand-ins, clientside callbacks) and need
+# nothing from the files. A tab opened in the background paints nothing: the scripts start at once
+# there, and a timer starts them if a visible page has not painted within 3 s.
+SCRIPT_TAG = re.compile(r'<script src="([^"]+)"></script>\n?')
+DASH_RENDERER = '<script id="_dash-renderer" type="application/javascript">var renderer = new DashRenderer();</script>'
+SCRIPTS_TEMPLATE_ID = "drd-scripts"
+PAINT_FIRST = """<script id="_dash-renderer" type="application/javascript">(function () {
+  var listed = document.getElementById('ID').content.children, started = false;
+  function start() {
+    if (started) { return; }
+    started = true;
+    var last = null;
+    Array.prototype.forEach.call(listed, function (tag) {
+      if (tag.tagName === 'LINK') { document.head.appendChild(document.importNode(tag, false)); return; }
+      var s = document.createElement('script');
+      s.src = tag.getAttribute('src');
+      s.async = false;
+      document.body.appendChild(s);
+      last = s;
+    });
+    function run() { window.renderer = new DashRenderer(); }
+    if (last) { last.addEventListener('load', run); } else { run(); }
+  }
+  var types = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
+  if (document.visibilityState === 'hidden') {
+    start();
+  } else if (types.indexOf('paint') !== -1) {
+    new PerformanceObserver(function (list, observer) {
+      if (list.getEntriesByName('first-contentful-paint').length) { observer.disconnect(); setTimeout(start, 0); }
+    }).observe({type: 'paint', buffered: true});
+  } else {  /* no paint timing: the frame after the first one */
+    window.requestAnimationFrame(function () { window.requestAnimationFrame(function () { setTimeout(start, 0); }); });
+  }
+  setTimeout(start, 3000);
+})();</script>""".replace("ID", SCRIPTS_TEMPLATE_ID)
+
+
+def paint_first(scripts: str, renderer: str, preloads: str = "") -> tuple[str, str]:
+    """The page's scripts and renderer start, rewritten to fetch and run after the first paint (see
+    above); `preloads` are <link> tags issued with the scripts.
+
+    Returns them unchanged (the preloads first) when Dash's renderer start is not its default one, as a
+    renderer hook would be lost."""
+    if renderer != DASH_RENDERER:
+        log.warning("Dash's renderer start is not the default one: scripts run before the first paint")
+        return preloads + scripts, renderer
+    tags = "".join(m.group(0).strip() for m in SCRIPT_TAG.finditer(scripts))
+    rest = SCRIPT_TAG.sub("", scripts)
+    return rest, f'<template id="{SCRIPTS_TEMPLATE_ID}">{preloads}{tags}</template>\n{PAINT_FIRST}'
 
 
 def prerendered_path(path: str) -> bool:
@@ -258,7 +318,7 @@ class DashboardApp(dash.Dash):
         scripts = lazy_scripts(self, kwargs.get("scripts", ""))
         if rendered is not None and rendered.charts:
             scripts = f'<script src="{html_lib.escape(plotly_url(self))}"></script>\n' + scripts
-        kwargs["css"] = preload_chunks(self, rendered) + kwargs.get("css", "")
+        scripts, kwargs["renderer"] = paint_first(scripts, kwargs.get("renderer", ""), preload_chunks(self, rendered))
         kwargs["scripts"] = head + "\n" + LANG_HEADER_SCRIPT + "\n" + scripts
         lang = i18n.current()
         kwargs["title"] = html_lib.escape(i18n.gettext(kwargs.get("title") or ""))  # the app's name, translated

@@ -264,10 +264,47 @@ def test_a_download_carries_an_etag_and_an_unchanged_one_gets_304(client):
     assert client.get("/download/scores.csv?year=2020&country=COL").headers["ETag"] != first.headers["ETag"]
 
 
-def test_the_dcc_chunks_a_page_needs_are_preloaded(client):
-    """A page drawing charts and dropdowns asks for dcc's chunks from its head, not after the page callback."""
-    head = client.get("/country/COL?year=2021").get_data(as_text=True).split("</head>")[0]
+def scripts_template(body: str) -> str:
+    match = re.search(r'<template id="drd-scripts">(.*?)</template>', body, re.S)
+    assert match, "the page's scripts are listed in the template the paint-first loader reads"
+    return match.group(1)
+
+
+def test_the_dcc_chunks_a_page_needs_are_fetched_with_the_scripts(client):
+    """A page drawing charts and dropdowns asks for dcc's chunks with its scripts, not after the page callback."""
+    listed = scripts_template(client.get("/country/COL?year=2021").get_data(as_text=True))
     for chunk in ("async-graph.js", "async-dropdown.js"):
-        assert f'<link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/{chunk}">' in head
-    text_page = client.get("/methodology").get_data(as_text=True).split("</head>")[0]
+        assert f'<link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/{chunk}">' in listed
+    text_page = client.get("/methodology").get_data(as_text=True)
     assert 'rel="preload"' not in text_page  # no chart, no dropdown
+
+
+@pytest.mark.parametrize("path", ["/country/COL?year=2021", "/methodology", "/trends"])
+def test_scripts_are_fetched_after_the_first_paint_in_dashs_order(client, path):
+    """No script tag runs before the first paint: every file is in the inert template, in Dash's order,
+    and the renderer start is the loader that inserts them once the page has painted."""
+    body = client.get(path).get_data(as_text=True)
+    listed = scripts_template(body)
+    outside = body.replace(listed, "")
+    assert not re.search(r"<script[^>]*\ssrc=", outside), "a script tag outside the template runs before the paint"
+    order = re.findall(r'<script src="([^"]+)"></script>', listed)
+    names = [re.sub(r"[.?].*", "", url.rsplit("/", 1)[-1]) for url in order]
+    assert names.index("react@18") < names.index("react-dom@18") < names.index("dash_renderer")
+    assert names[-1] == "dash_html_components" and "drd" in names
+    charts = path != "/methodology"
+    assert ("plotly-drd" in names) == charts  # the chart bundle first, where the page draws charts
+    assert names[0] == ("plotly-drd" if charts else "regenerator-runtime")
+    loader = re.search(r'<script id="_dash-renderer" type="application/javascript">(.*?)</script>', body, re.S)
+    assert loader and "first-contentful-paint" in loader.group(1) and "new DashRenderer()" in loader.group(1)
+    assert body.index('<template id="drd-scripts">') < loader.start()
+
+
+def test_a_renderer_hook_keeps_dashs_own_script_tags():
+    from dashboard import shell
+    tags = '<script src="/a.js"></script>\n<script>inline()</script>\n<script src="/b.js"></script>'
+    hooked = '<script id="_dash-renderer" type="application/javascript">var renderer = new DashRenderer(h);</script>'
+    assert shell.paint_first(tags, hooked, "<link>") == ("<link>" + tags, hooked)
+    rest, loader = shell.paint_first(tags, shell.DASH_RENDERER, "<link>")
+    assert rest.strip() == "<script>inline()</script>"  # inline scripts stay in place, the files move
+    listed = '<template id="drd-scripts"><link><script src="/a.js"></script><script src="/b.js"></script></template>'
+    assert listed in loader

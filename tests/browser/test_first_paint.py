@@ -49,6 +49,29 @@ def test_the_page_does_not_jump_while_it_loads(browser, live_server, path, drawn
         assert len(plotly) == 1 and "/assets/vendor/plotly-drd.min.js" in plotly[0], plotly
 
 
+@pytest.mark.parametrize(("path", "drawn"), [PAGES[1], PAGES[2]], ids=["profile", "methodology"])
+def test_the_copy_is_on_the_screen_before_any_script_is_fetched(browser, live_server, path, drawn):
+    """Paint first (dashboard.shell.paint_first): the first contentful paint comes before the first
+    script file is even requested, and Dash still takes over the page."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server.url + path)
+    page.wait_for_selector(drawn, timeout=TIMEOUT)
+    fcp, first_script, files = page.evaluate("""() => {
+      const paint = performance.getEntriesByName('first-contentful-paint')[0];
+      const scripts = performance.getEntriesByType('resource').filter(e => e.initiatorType === 'script');
+      return [paint ? paint.startTime : null, Math.min(...scripts.map(e => e.startTime)), scripts.length];
+    }""")
+    live = page.evaluate("() => !!window.renderer && !document.getElementById('drd-first-paint')")
+    context.close()
+    assert not errors
+    assert fcp is not None and files >= 8
+    assert fcp <= first_script, f"first paint at {fcp:.0f} ms, first script requested at {first_script:.0f} ms"
+    assert live, "Dash's renderer did not take over the page"
+
+
 def test_without_javascript_the_profile_and_methodology_still_read(browser, live_server):
     context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     page = context.new_page()
