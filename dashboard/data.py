@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -100,7 +101,19 @@ def wait_recomputed(timeout: float = 300.0) -> bool:
     return not recomputing()
 
 
+RECOMPUTE_NICE = 10  # the background job's CPU priority: below the requests' (Linux threads have their own)
+
+
+def _lower_priority() -> None:
+    """Make the calling thread yield the CPU to the workers' requests (Linux: niceness is per thread)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), RECOMPUTE_NICE)
+    except (AttributeError, OSError):  # not Linux, or not allowed: the job runs at the process's priority
+        logger.debug("could not lower the background recompute's priority")
+
+
 def _recompute_loop() -> None:
+    _lower_priority()
     while True:
         with _lock:
             target = int(_job["wanted"])
