@@ -132,6 +132,28 @@ def tick(name: str, width: int = 11) -> str:
     return "<br>".join(textwrap.wrap(str(name), width)) or str(name)
 
 
+WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]")
+NARROW = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")  # Arabic: about 0.5 em
+SIZED = re.compile(r"<span style='font-size:(\d+)px'>(.*?)</span>")
+
+
+def label_room(labels, size: int = 12, pad: int = 14) -> int:
+    """Pixels a column of category labels needs beside its axis (the widest line), estimated from the
+    characters: Chinese, Japanese and Korean ones about 1 em, Arabic about 0.5 em, others about 0.62 em
+    (bold Latin is the widest). Given as the chart's margin on that side, plotly's automargin finds the
+    labels already fit and draws once, instead of drawing, pushing the margin and drawing again (each
+    first draw and year change twice the work); where the estimate is short, automargin still makes room."""
+    widest = 0.0
+    for label in labels:
+        for line in str(label).split("<br>"):
+            sized = SIZED.search(line)
+            px = int(sized.group(1)) if sized else size
+            text = re.sub(r"<[^>]+>", "", sized.group(2) if sized else line)
+            wide, narrow = len(WIDE.findall(text)), len(NARROW.findall(text))
+            widest = max(widest, px * (1.0 * wide + 0.5 * narrow + 0.62 * (len(text) - wide - narrow)))
+    return math.ceil(widest) + pad
+
+
 def fmt_score(value) -> str:
     return _("no data") if value is None or pd.isna(value) else i18n.number(value)
 
@@ -158,10 +180,11 @@ def source_line(publishers: list[str], year: int | str | None, version: str | No
 
 
 def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom: int = 0,
-           legend: bool = True, top_legend: bool = False) -> go.Figure:
+           legend: bool = True, top_legend: bool = False, labels: int = 50) -> go.Figure:
     """Title on top (legend, if `top_legend`, under it), the source line under the plot, one font.
 
     `height` is the plot area; margins are added so titles, legends and the credit never overlap.
+    `labels` is the margin on the category axis's side (left; right when mirrored), e.g. label_room().
     """
     src = wrap(source, 56)
     lines = src.count("<br>") + 1
@@ -176,7 +199,7 @@ def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom
                "pad": {"t": 10 + lift}, "font": {"size": 15}},
         font={"family": FONT, "size": 12, "color": "#212529"},
         paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
-        height=height + margin_b + margin_t, margin={"l": 50, "r": 20, "t": margin_t, "b": margin_b},
+        height=height + margin_b + margin_t, margin={"l": max(50, labels), "r": 20, "t": margin_t, "b": margin_b},
         showlegend=legend,
         hoverlabel={"font": {"family": FONT}},
         separators=i18n.separators(),  # plotly's numbers as the language writes them: 4,15 in Spanish
@@ -194,7 +217,7 @@ def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom
                        font={"size": 10, "color": "#495057"})
     if rtl():
         if fig.layout.yaxis.side == "right":  # a mirrored bar chart: its value axis moved to the right
-            fig.update_layout(margin={"l": 20, "r": 50})
+            fig.update_layout(margin={"l": 20, "r": max(50, labels)})
         mirror(fig)
     return fig
 
@@ -349,7 +372,7 @@ def pillars_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
     fig.update_yaxes(automargin=True)
     if rtl():
         mirror_bars(fig, horizontal=True)
-    return finish(fig, title, source, height=30 + 52 * len(f), bottom=44, legend=False)
+    return finish(fig, title, source, height=30 + 52 * len(f), bottom=44, legend=False, labels=label_room(ticks))
 
 
 def split_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
@@ -391,6 +414,9 @@ def split_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
     if rtl():
         mirror_bars(fig, horizontal=False)
     return finish(fig, title, source, height=340, bottom=34 + note, top_legend=True)
+
+
+LINES_LEFT = 70  # the 1-6 ticks and the axis title beside them (what automargin gives): drawn once
 
 
 def line_style(i: int) -> tuple[str, str, str]:
@@ -452,7 +478,7 @@ def lines_figure(frame: pd.DataFrame, measured: pd.DataFrame | None, *, title: s
                            font={"size": 10, "color": "#495057"})
     fig.update_layout(hovermode="closest")
     # bottom: room for a year under every bar, which a phone's width turns upright (~32 px), above the source
-    return finish(fig, title, source, height=400, bottom=40, top_legend=True)
+    return finish(fig, title, source, height=400, bottom=40, top_legend=True, labels=LINES_LEFT)
 
 
 def compare_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
@@ -542,7 +568,8 @@ def region_compare_figure(frame: pd.DataFrame, *, title: str, source: str, count
     fig.update_yaxes(automargin=True)
     if rtl():
         mirror_bars(fig, horizontal=True)
-    return finish(fig, title, source, height=40 + 44 * len(f), bottom=44, top_legend=True)
+    return finish(fig, title, source, height=40 + 44 * len(f), bottom=44, top_legend=True,
+                  labels=label_room(f["node_name"]))
 
 
 def message_figure(title: str, message: str, source: str) -> go.Figure:

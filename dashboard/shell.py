@@ -30,6 +30,7 @@ Scripts: the partial plotly bundle (assets/vendor/plotly-drd.min.js) is not in D
 asset list; the shell adds it only when the page draws a chart, before Dash's scripts so every
 dcc.Graph finds `window.Plotly`. On other pages `window._dashPlotlyJSURL` points dcc.Graph at the
 same bundle, so moving to a chart page in the browser loads it then, never Dash's full 4.8 MB one.
+All of them are fetched and run only once the page has painted (`paint_first`).
 """
 
 from __future__ import annotations

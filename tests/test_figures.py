@@ -283,3 +283,21 @@ def test_an_arabic_chart_from_the_registry_is_mirrored(server):
     assert fig.layout.yaxis.side == "right" and fig.layout.xaxis.range[0] > fig.layout.xaxis.range[1]
     fig = _built(server, "en", lambda: CHARTS["pillars"]({"country": "COL", "year": "2021"}))
     assert fig.layout.yaxis.side is None and fig.layout.xaxis.range[0] < fig.layout.xaxis.range[1]
+
+
+def test_label_room_is_the_widest_line_of_the_labels_at_its_own_size():
+    from dashboard.figures import label_room
+    # "Mostly respected": 16 characters at 10 px x 0.62 = 99.2 -> 100, wider than "Overall" at 12 px (52.1); + 14
+    assert label_room(["<b>Overall</b><br><span style='font-size:10px'>Mostly respected</span>"]) == 114
+    assert label_room(["隐私隐私"]) == 48 + 14  # 4 characters x 12 px x 1
+    assert label_room(["隐私", "Access"]) == 45 + 14  # the wider: 6 x 12 x 0.62 = 44.6 against 2 x 12
+    assert label_room(["الخصوصية"]) == 48 + 14  # 8 Arabic letters x 12 px x 0.5
+    assert label_room([]) == 14
+
+
+def test_the_pillar_chart_reserves_its_labels_room(app_config):
+    from dashboard import create_app, figures
+    app = create_app(app_config)
+    with app.server.test_request_context("/?lang=en"):
+        fig = figures.build_pillars({"country": "COL", "year": 2021})
+    assert fig.layout.margin.l == figures.label_room(fig.data[0].y) > 50
