@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from dash.development.base_component import Component
@@ -198,3 +199,23 @@ def test_a_background_recompute_keeps_what_a_correction_does_not_change(pages):
         assert kept, "the warmers' trends for the new results were dropped at the swap"
     finally:
         data.configure(DATA)
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread niceness is a Linux (POSIX) feature")
+def test_the_background_recompute_thread_yields_the_cpu_to_requests():
+    """The recompute job's thread lowers its own priority; the thread serving requests keeps its own."""
+    import threading
+
+    from dashboard import data
+    seen = {}
+
+    def job():
+        data._lower_priority()
+        seen["job"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    worker = threading.Thread(target=job)
+    worker.start()
+    worker.join()
+    assert seen["job"] == max(before, data.RECOMPUTE_NICE)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before  # the caller's thread unchanged
