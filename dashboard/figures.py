@@ -134,15 +134,17 @@ def tick(name: str, width: int = 11) -> str:
 
 WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]")
 NARROW = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")  # Arabic: about 0.5 em
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")  # about 0.62 em, bold or not
 SIZED = re.compile(r"<span style='font-size:(\d+)px'>(.*?)</span>")
 
 
-def label_room(labels, size: int = 12, pad: int = 14) -> int:
+def label_room(labels, size: int = 12, pad: int = 20) -> int:
     """Pixels a column of category labels needs beside its axis (the widest line), estimated from the
-    characters: Chinese, Japanese and Korean ones about 1 em, Arabic about 0.5 em, others about 0.62 em
-    (bold Latin is the widest). Given as the chart's margin on that side, plotly's automargin finds the
-    labels already fit and draws once, instead of drawing, pushing the margin and drawing again (each
-    first draw and year change twice the work); where the estimate is short, automargin still makes room."""
+    characters: Chinese, Japanese and Korean ones about 1 em, Arabic about 0.5 em, Cyrillic about 0.62
+    em, others about 0.62 em in bold and 0.52 em regular. Given as the chart's margin on that side,
+    plotly's automargin finds the labels already fit and draws once, instead of drawing, pushing the
+    margin and drawing again (each first draw and year change twice the work); where the estimate is
+    short, automargin still makes room."""
     widest = 0.0
     for label in labels:
         for line in str(label).split("<br>"):
@@ -150,7 +152,10 @@ def label_room(labels, size: int = 12, pad: int = 14) -> int:
             px = int(sized.group(1)) if sized else size
             text = re.sub(r"<[^>]+>", "", sized.group(2) if sized else line)
             wide, narrow = len(WIDE.findall(text)), len(NARROW.findall(text))
-            widest = max(widest, px * (1.0 * wide + 0.5 * narrow + 0.62 * (len(text) - wide - narrow)))
+            cyrillic = len(CYRILLIC.findall(text))
+            latin = 0.62 if "<b>" in line else 0.52  # bold or regular
+            widest = max(widest, px * (1.0 * wide + 0.5 * narrow + 0.62 * cyrillic
+                                       + latin * (len(text) - wide - narrow - cyrillic)))
     return math.ceil(widest) + pad
 
 

@@ -287,12 +287,14 @@ def test_an_arabic_chart_from_the_registry_is_mirrored(server):
 
 def test_label_room_is_the_widest_line_of_the_labels_at_its_own_size():
     from dashboard.figures import label_room
-    # "Mostly respected": 16 characters at 10 px x 0.62 = 99.2 -> 100, wider than "Overall" at 12 px (52.1); + 14
-    assert label_room(["<b>Overall</b><br><span style='font-size:10px'>Mostly respected</span>"]) == 114
-    assert label_room(["隐私隐私"]) == 48 + 14  # 4 characters x 12 px x 1
-    assert label_room(["隐私", "Access"]) == 45 + 14  # the wider: 6 x 12 x 0.62 = 44.6 against 2 x 12
-    assert label_room(["الخصوصية"]) == 48 + 14  # 8 Arabic letters x 12 px x 0.5
-    assert label_room([]) == 14
+    # "Mostly respected": 16 regular characters at 10 px x 0.52 = 83.2 -> 84, wider than bold "Overall" at 12 px
+    # x 0.62 (52.1); + 20 (the tick's own gap and a few pixels for other fonts)
+    assert label_room(["<b>Overall</b><br><span style='font-size:10px'>Mostly respected</span>"]) == 104
+    assert label_room(["<b>Freedom of association</b>"]) == 164 + 20  # 22 x 12 x 0.62 = 163.7
+    assert label_room(["隐私隐私"]) == 48 + 20  # 4 characters x 12 px x 1
+    assert label_room(["隐私", "Access"]) == 38 + 20  # the wider: 6 x 12 x 0.52 = 37.4 against 2 x 12
+    assert label_room(["الخصوصية"]) == 48 + 20  # 8 Arabic letters x 12 px x 0.5
+    assert label_room([]) == 20
 
 
 def test_the_pillar_chart_reserves_its_labels_room(app_config):
