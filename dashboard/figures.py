@@ -185,11 +185,11 @@ def source_line(publishers: list[str], year: int | str | None, version: str | No
 
 
 def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom: int = 0,
-           legend: bool = True, top_legend: bool = False, labels: int = 50) -> go.Figure:
+           legend: bool = True, top_legend: bool = False, label_margin: int = 50) -> go.Figure:
     """Title on top (legend, if `top_legend`, under it), the source line under the plot, one font.
 
     `height` is the plot area; margins are added so titles, legends and the credit never overlap.
-    `labels` is the margin on the category axis's side (left; right when mirrored), e.g. label_room().
+    `label_margin` is the margin on the category axis's side (left; right when mirrored), e.g. label_room().
     """
     src = wrap(source, 56)
     lines = src.count("<br>") + 1
@@ -204,7 +204,7 @@ def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom
                "pad": {"t": 10 + lift}, "font": {"size": 15}},
         font={"family": FONT, "size": 12, "color": "#212529"},
         paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
-        height=height + margin_b + margin_t, margin={"l": max(50, labels), "r": 20, "t": margin_t, "b": margin_b},
+        height=height + margin_b + margin_t, margin={"l": max(50, label_margin), "r": 20, "t": margin_t, "b": margin_b},
         showlegend=legend,
         hoverlabel={"font": {"family": FONT}},
         separators=i18n.separators(),  # plotly's numbers as the language writes them: 4,15 in Spanish
@@ -222,7 +222,7 @@ def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom
                        font={"size": 10, "color": "#495057"})
     if rtl():
         if fig.layout.yaxis.side == "right":  # a mirrored bar chart: its value axis moved to the right
-            fig.update_layout(margin={"l": 20, "r": max(50, labels)})
+            fig.update_layout(margin={"l": 20, "r": max(50, label_margin)})
         mirror(fig)
     return fig
 
@@ -377,7 +377,8 @@ def pillars_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
     fig.update_yaxes(automargin=True)
     if rtl():
         mirror_bars(fig, horizontal=True)
-    return finish(fig, title, source, height=30 + 52 * len(f), bottom=44, legend=False, labels=label_room(ticks))
+    return finish(fig, title, source, height=30 + 52 * len(f), bottom=44, legend=False,
+                  label_margin=label_room(ticks))
 
 
 def split_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
@@ -483,7 +484,7 @@ def lines_figure(frame: pd.DataFrame, measured: pd.DataFrame | None, *, title: s
                            font={"size": 10, "color": "#495057"})
     fig.update_layout(hovermode="closest")
     # bottom: room for a year under every bar, which a phone's width turns upright (~32 px), above the source
-    return finish(fig, title, source, height=400, bottom=40, top_legend=True, labels=LINES_LEFT)
+    return finish(fig, title, source, height=400, bottom=40, top_legend=True, label_margin=LINES_LEFT)
 
 
 def compare_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
@@ -574,7 +575,7 @@ def region_compare_figure(frame: pd.DataFrame, *, title: str, source: str, count
     if rtl():
         mirror_bars(fig, horizontal=True)
     return finish(fig, title, source, height=40 + 44 * len(f), bottom=44, top_legend=True,
-                  labels=label_room(f["node_name"]))
+                  label_margin=label_room(f["node_name"]))
 
 
 def message_figure(title: str, message: str, source: str) -> go.Figure:
