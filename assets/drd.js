@@ -180,3 +180,65 @@
   }
   if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', start); } else { start(); }
 })();
+/* Charts are drawn one at a time, each in a task of its own, and only when they are on or near the
+   screen. dcc.Graph draws each chart as React mounts or updates it, so every chart of a page was drawn
+   in the same task as React's own work: on a profile, four charts and the mount held the page for half
+   a second (Lighthouse's blocking time), and on a phone none of them is on the first screen. Here
+   Plotly.react (the only drawing call dcc.Graph makes) waits until the chart is within MARGIN px of
+   the screen, then its turn after the charts before it, then a new task. dcc.Graph asks for a chart's
+   next figure only once the last one is drawn, so a chart that waited through a year change draws the
+   old figure and then the new one when it is scrolled to. Printing draws every waiting chart first. */
+(function () {
+  var MARGIN = 400;
+  var waiting = new Map(), observer = null, chain = Promise.resolve(), printing = false;
+  function near(gd) {
+    var r = gd.getBoundingClientRect();
+    return r.bottom > -MARGIN && r.top < (window.innerHeight || 0) + MARGIN;
+  }
+  function release(gd) {
+    var go = waiting.get(gd);
+    if (!go) { return; }
+    waiting.delete(gd);
+    if (observer) { observer.unobserve(gd); }
+    go();
+  }
+  function whenNear(gd) {
+    waiting.forEach(function (go, el) {  /* charts of a page left before they were drawn */
+      if (!el.isConnected) { waiting.delete(el); observer.unobserve(el); }
+    });
+    if (!observer || printing || near(gd)) { return Promise.resolve(); }
+    return new Promise(function (resolve) { waiting.set(gd, resolve); observer.observe(gd); });
+  }
+  function nextTask() {
+    return printing ? Promise.resolve() : new Promise(function (resolve) { setTimeout(resolve, 0); });
+  }
+  function pace(P) {
+    if (!P || typeof P.react !== 'function' || P.react.drdPaced) { return; }
+    var react = P.react;
+    if (window.IntersectionObserver) {
+      observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) { if (e.isIntersecting) { release(e.target); } });
+      }, {rootMargin: MARGIN + 'px 0px'});
+    }
+    P.react = function (gd) {
+      var self = this, args = arguments;
+      if (!gd || !gd.getBoundingClientRect) { return react.apply(self, args); }
+      return whenNear(gd).then(function () {
+        var turn = chain.then(nextTask).then(function () { return react.apply(self, args); });
+        chain = turn.catch(function () {});
+        return turn;
+      });
+    };
+    P.react.drdPaced = true;
+  }
+  /* before printing, at once: the waiting charts are drawn in the microtasks that follow this event */
+  window.addEventListener('beforeprint', function () { printing = true; Array.from(waiting.keys()).forEach(release); });
+  window.addEventListener('afterprint', function () { printing = false; });
+  if (window.Plotly) {
+    pace(window.Plotly);
+  } else {  /* pages without charts: dcc.Graph loads the bundle when a chart first mounts */
+    var loaded;
+    Object.defineProperty(window, 'Plotly', {configurable: true, enumerable: true,
+      get: function () { return loaded; }, set: function (v) { loaded = v; pace(v); }});
+  }
+})();

@@ -152,3 +152,18 @@ def axe_violations(pg, impacts=("serious", "critical")) -> list[dict]:
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
              "nodes": [n["target"] for n in v["nodes"][:5]]}
             for v in violations if v["impact"] in impacts]
+
+
+# Charts are drawn when they come near the screen (assets/drd.js): scroll to the chart, as a reader
+# would, until it is drawn (the page can still move under it while Dash takes over from the copy).
+SCROLL_UNTIL_DRAWN = """([box, drawn]) => {
+    if (document.querySelector(drawn)) { return true; }
+    const el = document.querySelector(box);
+    if (el) { el.scrollIntoView({block: 'center'}); }
+    return false;
+}"""
+
+
+def wait_drawn(pg, box: str, drawn: str, timeout: int = 30_000) -> None:
+    """Wait until `drawn` (a selector inside the chart `box`) is on the page, scrolling to `box`."""
+    pg.wait_for_function(SCROLL_UNTIL_DRAWN, arg=[box, drawn], timeout=timeout, polling=250)

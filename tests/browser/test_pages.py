@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import axe_violations
+from tests.conftest import axe_violations, wait_drawn
 
 SHOTS = Path("/tmp/shots")
 TIMEOUT = 30_000
 
 
 def wait_graph(page, graph_id: str):
-    """Wait until the plotly graph inside #graph_id has drawn."""
-    page.wait_for_selector(f"#{graph_id} .main-svg", timeout=TIMEOUT)
+    """Wait until the plotly graph inside #graph_id has drawn (scrolled to: tests.conftest.wait_drawn)."""
+    wait_drawn(page, f"#{graph_id}", f"#{graph_id} .main-svg", timeout=TIMEOUT)
     page.wait_for_function("(id) => { const g = document.querySelector('#' + id + ' .js-plotly-plot');"
                            " return g && g._fullLayout && g._fullData && g._fullData.length > 0; }",
                            arg=graph_id, timeout=TIMEOUT)
@@ -153,6 +153,32 @@ def test_profile_drilldown_reaches_an_indicator_source(page):
     access = page.locator("#country-drilldown tr", has_text="a_shutdowns")
     access.wait_for(state="visible", timeout=TIMEOUT)
     assert page.get_by_role("button", name=re.compile(r"^Access: ")).get_attribute("aria-expanded") == "true"
+
+
+def test_charts_off_the_screen_wait_until_they_are_scrolled_to(page):
+    """assets/drd.js draws a chart when it comes near the screen, one chart per task: on a phone none of
+    the profile's four charts is on the first screen, so none is drawn until the reader scrolls, and a
+    chart whose figure changed while it waited (another year) shows the new figure when it is."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(page.base_url + "/country/COL?year=2021")
+    charts = ["country-pillars", "country-split", "country-region", "country-trend"]
+    for chart in charts:
+        page.locator(f"#{chart}").wait_for(state="attached", timeout=TIMEOUT)
+    page.wait_for_load_state("networkidle")
+    drawn = "(ids) => ids.filter(id => document.querySelector('#' + id + ' .main-svg'))"
+    assert page.evaluate(drawn, charts) == []
+    with page.expect_response(lambda r: "_dash-update-component" in r.url, timeout=TIMEOUT):
+        choose(page, "country-year", "2019")
+    page.wait_for_function("() => document.getElementById('country-body').getAttribute('aria-busy') !== 'true'",
+                           timeout=TIMEOUT)
+    assert page.evaluate(drawn, charts) == [], "a chart off the screen was drawn before it was scrolled to"
+    wait_graph(page, "country-pillars")
+    assert "2019" in graph_title(page, "country-pillars")
+    assert "country-trend" not in page.evaluate(drawn, charts)  # four screens further down
+    wait_graph(page, "country-region")
+    page.wait_for_function("() => document.querySelector('#country-region .js-plotly-plot').layout.title.text"
+                           ".includes('2019')", timeout=TIMEOUT)
+    assert "2019" in page.locator("#country-region .gtitle").text_content()
 
 
 def test_a_link_in_static_html_moves_within_the_app(page):
