@@ -210,6 +210,8 @@ def preload_chunks(app: dash.Dash, rendered: prerender.Rendered | None) -> str:
 # when the one before has run and in a task of its own, and starts the renderer after the last. Scripts
 # inserted together (async = false) were run back to back in one task: on the map, plotly and Dash's
 # libraries made one task of 270 ms in which the page could not answer (Lighthouse's blocking time).
+# The chart bundle itself is evaluated in stages, one task each (scripts/plotly_bundle/entry.js): the
+# next script waits for window.drdPlotlyReady.
 # The inline scripts between the tags stay where they were: they only define functions (the lazy
 # libraries' stand-ins, clientside callbacks) and need nothing from the files. A tab opened in the
 # background paints nothing: the scripts start at once there, and a timer starts them if a visible
@@ -236,7 +238,10 @@ PAINT_FIRST = """<script id="_dash-renderer" type="application/javascript">(func
       if (i === files.length) { window.renderer = new DashRenderer(); return; }
       var s = document.createElement('script');
       s.src = files[i];
-      s.onload = s.onerror = function () { setTimeout(function () { next(i + 1); }, 0); };
+      s.setAttribute('data-drd-staged', '');  /* the chart bundle then sets up in several tasks too */
+      function go() { setTimeout(function () { next(i + 1); }, 0); }
+      s.onload = function () { Promise.resolve(window.drdPlotlyReady).then(go, go); };
+      s.onerror = go;
       document.body.appendChild(s);
     }
     next(0);

@@ -296,6 +296,7 @@ def test_scripts_are_fetched_after_the_first_paint_in_dashs_order(client, path):
     assert names[0] == ("plotly-drd" if charts else "regenerator-runtime")
     loader = re.search(r'<script id="_dash-renderer" type="application/javascript">(.*?)</script>', body, re.S)
     assert loader and "first-contentful-paint" in loader.group(1) and "new DashRenderer()" in loader.group(1)
+    assert "data-drd-staged" in loader.group(1) and "drdPlotlyReady" in loader.group(1)  # staged chart bundle
     assert body.index('<template id="drd-scripts">') < loader.start()
 
 

@@ -78,6 +78,31 @@ def test_the_copy_is_on_the_screen_before_any_script_is_fetched(browser, live_se
     assert live, "Dash's renderer did not take over the page"
 
 
+def test_the_chart_bundle_sets_up_in_stages_from_the_loader_and_at_once_when_dcc_loads_it(browser, live_server):
+    """scripts/plotly_bundle/entry.js: from the page's loader (data-drd-staged) plotly's modules are
+    evaluated a stage per task and window.drdPlotlyReady gives window.Plotly; loaded by dcc.Graph on a
+    page that had no chart (methodology, then the map through the app's router) it sets up in one go.
+    Either way the charts are drawn, through the paced Plotly.react of assets/drd.js."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server.url + "/")
+    page.wait_for_selector("#map-graph .js-plotly-plot path.choroplethlocation", timeout=TIMEOUT)
+    staged = page.evaluate("""async () => [
+        document.querySelector('script[src*="plotly-drd"]').hasAttribute('data-drd-staged'),
+        (await window.drdPlotlyReady) === window.Plotly, window.Plotly.react.drdPaced === true]""")
+    assert staged == [True, True, True]
+    page.goto(live_server.url + "/methodology")
+    page.locator("#react-entry-point .navbar .nav-link", has_text="Map").first.click()
+    page.wait_for_selector("#map-graph .js-plotly-plot path.choroplethlocation", timeout=TIMEOUT)
+    at_once = page.evaluate("""() => [window.drdPlotlyReady === undefined, typeof window.Plotly.react,
+        window.Plotly.react.drdPaced === true]""")
+    context.close()
+    assert not errors
+    assert at_once == [True, "function", True]
+
+
 def test_without_javascript_the_profile_and_methodology_still_read(browser, live_server):
     context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     page = context.new_page()

@@ -44,6 +44,8 @@ def expected_scored(year: int) -> set[str]:
 def test_map_draws_every_scored_country(page):
     page.goto(page.base_url + "/?year=2021")
     wait_graph(page, "map-graph")
+    # the shapes are drawn once the map's topojson is in, after the rest of the chart
+    page.wait_for_selector("#map-graph path.choroplethlocation", timeout=TIMEOUT)
     drawn = page.evaluate("""() => {
         const g = document.querySelector('#map-graph .js-plotly-plot');
         const out = {scored: [], nodata: [], points: []};
