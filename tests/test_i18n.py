@@ -419,6 +419,17 @@ def test_signin_errors_and_redirects_keep_the_language(client):
     assert "The form expired; please sign in again." in english.get_data(as_text=True)
 
 
+def test_raw_values_use_the_minus_sign_and_dash_that_changes_use(client):
+    """The profile's drill-down and its "what moved it" list write a raw value beside a change (−0.41):
+    the same minus sign, not a hyphen, and the same dash for no value."""
+    from dashboard.components.drilldown import num
+    with client.application.test_request_context("/?lang=fr"):
+        assert [num(v) for v in (None, float("nan"), -1.234, 2.5, -3e7, 0)] == \
+            ["–", "–", "−1,234", "2,5", "−30\u202f000\u202f000", "0"]
+    with client.application.test_request_context("/?lang=en"):
+        assert num(-0.5) == "−0.5" and num(1234.5678) == "1235"
+
+
 def test_review_grid_scales_follow_the_language_and_keep_the_publishers_units(client):
     """The raw value on its scale: the words and numbers in the language, the unit as the publisher wrote it."""
     from dashboard.review.present import country_page, value_text

@@ -44,16 +44,19 @@ def correction_source(text) -> list:
 
 
 def num(value, digits: int = 4) -> str:
-    """A raw value as the language writes numbers (4 significant digits; whole numbers above a million)."""
+    """A raw value as the language writes numbers (4 significant digits; whole numbers above a million),
+    with the minus sign and the dash for no value that changes use (i18n.signed): −1.2, not -1.2 beside
+    a change of −0.41."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "-"
+        return "–"
     value = float(value)
     if abs(value) >= 1e6:
-        return babel_numbers.format_decimal(round(value), locale=i18n.current())
-    text = f"{value:.{digits}g}"
-    if "e" in text:
-        return text
-    return babel_numbers.format_decimal(float(text), format="0.######", locale=i18n.current())
+        text = babel_numbers.format_decimal(round(value), locale=i18n.current())
+    else:
+        text = f"{value:.{digits}g}"
+        if "e" not in text:
+            text = babel_numbers.format_decimal(float(text), format="0.######", locale=i18n.current())
+    return "−" + text[1:] if text.startswith("-") else text
 
 
 _UNITS = [
