@@ -185,11 +185,13 @@ def source_line(publishers: list[str], year: int | str | None, version: str | No
 
 
 def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom: int = 0,
-           legend: bool = True, top_legend: bool = False, label_margin: int = 50) -> go.Figure:
+           legend: bool = True, top_legend: bool = False, label_margin: int = 50,
+           value_margin: int = 20) -> go.Figure:
     """Title on top (legend, if `top_legend`, under it), the source line under the plot, one font.
 
     `height` is the plot area; margins are added so titles, legends and the credit never overlap.
-    `label_margin` is the margin on the category axis's side (left; right when mirrored), e.g. label_room().
+    `label_margin` is the margin on the category axis's side (left; right when mirrored), e.g. label_room();
+    `value_margin` the one at the values' end (right; left when mirrored), for labels drawn past the axis.
     """
     src = wrap(source, 56)
     lines = src.count("<br>") + 1
@@ -204,7 +206,8 @@ def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom
                "pad": {"t": 10 + lift}, "font": {"size": 15}},
         font={"family": FONT, "size": 12, "color": "#212529"},
         paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
-        height=height + margin_b + margin_t, margin={"l": max(50, label_margin), "r": 20, "t": margin_t, "b": margin_b},
+        height=height + margin_b + margin_t, margin={"l": max(50, label_margin), "r": value_margin, "t": margin_t,
+                                                          "b": margin_b},
         showlegend=legend,
         hoverlabel={"font": {"family": FONT}},
         separators=i18n.separators(),  # plotly's numbers as the language writes them: 4,15 in Spanish
@@ -222,7 +225,7 @@ def finish(fig: go.Figure, title: str, source: str, *, height: int = 420, bottom
                        font={"size": 10, "color": "#495057"})
     if rtl():
         if fig.layout.yaxis.side == "right":  # a mirrored bar chart: its value axis moved to the right
-            fig.update_layout(margin={"l": 20, "r": max(50, label_margin)})
+            fig.update_layout(margin={"l": value_margin, "r": max(50, label_margin)})
         mirror(fig)
     return fig
 
@@ -381,8 +384,11 @@ def pillars_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
     fig.update_yaxes(automargin=True)
     if rtl():
         mirror_bars(fig, horizontal=True)
+    # the likely-range labels start after the error bar and run past the axis's end: on a 390 px phone
+    # about 20 px of them surely fit inside it, the rest needs the margin (they were cut off in five languages)
+    room = max(20, label_room(labels, pad=0) - LIKELY_INSIDE) if wide else 20
     return finish(fig, title, source, height=30 + 52 * len(f), bottom=44, legend=False,
-                  label_margin=label_room(ticks))
+                  label_margin=label_room(ticks), value_margin=room)
 
 
 def split_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
@@ -427,6 +433,7 @@ def split_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
 
 
 LINES_LEFT = 70  # the 1-6 ticks and the axis title beside them (what automargin gives): drawn once
+LIKELY_INSIDE = 20  # px of a likely-range label inside the pillars' axis on a phone (pillars_figure)
 
 
 def line_style(i: int) -> tuple[str, str, str]:

@@ -57,6 +57,19 @@ def test_page_in_every_language(page, name, lang):
           const side = document.documentElement.dir === 'rtl' ? 'r' : 'l';
           return [g.layout.margin[side], g._fullLayout._size[side]]; }""")
         assert drawn_with == given, f"automargin pushed the labels' margin from {given} to {drawn_with} px"
+        # on a phone the score and likely-range labels past the bars stay inside the chart (figures.py
+        # pillars_figure reserves the margin they run into): cut off in five languages before
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_function("""() => { const g = document.querySelector('#country-pillars .js-plotly-plot');
+          return g && g._fullLayout && g._fullLayout.width <= 390; }""", timeout=TIMEOUT)
+        page.wait_for_timeout(300)
+        spare = page.evaluate("""() => {
+          const g = document.querySelector('#country-pillars .js-plotly-plot');
+          const svg = g.querySelector('.main-svg').getBoundingClientRect(), rtl = document.dir === 'rtl';
+          return Math.min(...Array.from(g.querySelectorAll('.textpoint text, .bartext'), t => {
+            const r = t.getBoundingClientRect(); return rtl ? r.left - svg.left : svg.right - r.right; })); }""")
+        assert spare >= 0, f"a label past the bars is cut off by {-spare:.0f} px on a phone"
+        page.set_viewport_size({"width": 1280, "height": 800})
     if name == "profile" and lang in ("ar", "zh"):
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / f"profile_{lang}_desktop.png"), full_page=False)
