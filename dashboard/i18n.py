@@ -244,6 +244,26 @@ def signed(value, digits: int = 2, lang: str | None = None) -> str:
     return ("+" if value > 0 else "−" if value < 0 else "±") + number(abs(value), digits, lang)
 
 
+def measured(value, digits: int = 4, lang: str | None = None) -> str:
+    """A raw value as its publisher gives it, in the language's number style: `digits` significant
+    digits (whole and grouped from a million), the true minus sign that signed() uses, "–" for none:
+    −1.2 beside a change of −0.41, never -1.2."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):  # None, pandas' NA
+        return "–"
+    if value != value:
+        return "–"
+    if abs(value) >= 1e6:
+        text = babel_numbers.format_decimal(round(value), locale=lang or current())
+    else:
+        text = f"{value:.{digits}g}"
+        if "e" in text:  # far outside any scale: as Python writes it
+            return text.replace("-", "−")
+        text = babel_numbers.format_decimal(float(text), format="0.######", locale=lang or current())
+    return "−" + text[1:] if text.startswith("-") else text
+
+
 def percent(value, lang: str | None = None) -> str:
     """A share as a whole percentage in the language's style: 67%, 67 % (French)."""
     return babel_numbers.format_percent(value, locale=lang or current())

@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 
 import dash_bootstrap_components as dbc
-import pandas as pd
-from babel import numbers as babel_numbers
 from dash import html
 
 from .. import data, i18n
@@ -43,20 +41,7 @@ def correction_source(text) -> list:
     return [html.A(url, href=url, target="_blank", rel="noopener noreferrer"), *([f" ({label})"] if label else [])]
 
 
-def num(value, digits: int = 4) -> str:
-    """A raw value as the language writes numbers (4 significant digits; whole numbers above a million),
-    with the minus sign and the dash for no value that changes use (i18n.signed): −1.2, not -1.2 beside
-    a change of −0.41."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–"
-    value = float(value)
-    if abs(value) >= 1e6:
-        text = babel_numbers.format_decimal(round(value), locale=i18n.current())
-    else:
-        text = f"{value:.{digits}g}"
-        if "e" not in text:
-            text = babel_numbers.format_decimal(float(text), format="0.######", locale=i18n.current())
-    return "−" + text[1:] if text.startswith("-") else text
+num = i18n.measured  # a raw value (the drill-down's name for it)
 
 
 _UNITS = [

@@ -75,11 +75,6 @@ def _pct(value) -> str:
     return "–" if value is None or pd.isna(value) else i18n.percent(value)
 
 
-def _raw(value) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    from ..components.drilldown import num
-    return num(value)
 
 
 def _scored(nodes: list[dict]) -> list[dict]:
@@ -293,7 +288,7 @@ def brief_html(iso3: str, year: int, tensions_html: str = "") -> str:
                 flags.append(_("carried forward"))
             if it.get("corrected"):
                 c = it.get("correction") or {}
-                flags.append(_("expert correction, was %(value)s", value=_raw(c.get("original_value"))))
+                flags.append(_("expert correction, was %(value)s", value=i18n.measured(c.get("original_value"))))
             indicator = i18n.methodology("indicators", it["indicator"], "name", it["name"])
             name = escape(indicator) + (f" <i>({escape('; '.join(flags))})</i>" if flags else "")
             src = it["source"]["publisher"] if it.get("source") else _("expert panel")
@@ -301,7 +296,7 @@ def brief_html(iso3: str, year: int, tensions_html: str = "") -> str:
                 used.append(it["source"]["source_id"])
             h.append(f"<tr><td>{escape(_pillar(p))}</td><td>{name}</td>"
                      f"<td>{escape(actor_names.get(it['actor'], it['actor']))}</td>"
-                     f"<td class=\"num\">{_raw(it['value'])}</td><td class=\"num\">{it['obs_year']}</td>"
+                     f"<td class=\"num\">{i18n.measured(it['value'])}</td><td class=\"num\">{it['obs_year']}</td>"
                      f"<td class=\"num\">{_fmt(it['score'])}</td><td>{escape(src)}</td></tr>")
     if not used and not any(it["status"] == "used" for p in d["pillars"] for it in p["items"]):
         h.append('<tr><td colspan="7">' + escape(_("No indicator has data for this country and year.")) + "</td></tr>")

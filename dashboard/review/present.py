@@ -93,13 +93,8 @@ def country_page(source: dict | None, iso3: str, country: str, obs_year: int | N
 
 
 def _num(value: float) -> str:
-    """A raw value as the publisher gives it (up to 6 significant digits, as `:g`), in the language's
-    number style (CLDR: 1,2 in French) with a true minus sign."""
-    text = f"{value:g}"
-    if "e" in text:  # far outside any scale: as Python writes it
-        return text.replace("-", "−")
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return i18n.number(abs(value), decimals).join(["−" if value < 0 else "", ""])
+    """A raw value as the publisher gives it (up to 6 significant digits), in the language's style."""
+    return i18n.measured(value, 6)
 
 
 def value_text(value, unit, method: str | None = None) -> str:
