@@ -46,7 +46,8 @@ num = i18n.measured  # a raw value (the drill-down's name for it)
 
 _UNITS = [
     (re.compile(r"^V-Dem estimate \(about (-?[\d.]+)\.\.(-?[\d.]+)\)$"),
-     lambda m: _("V-Dem expert-survey estimate, usually between %(low)s and %(high)s", low=m[1], high=m[2])),
+     lambda m: _("V-Dem expert-survey estimate, usually between %(low)s and %(high)s", low=num(float(m[1])),
+                 high=num(float(m[2])))),  # −4, as the value beside it writes its minus
     (re.compile(r"^FIW item score (\d+)-(\d+)$"),
      lambda m: _("Freedom House item score, %(low)s to %(high)s", low=m[1], high=m[2])),
     (re.compile(r"^RDR score (\d+)-(\d+)$"),
