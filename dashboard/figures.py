@@ -338,6 +338,14 @@ def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
     return fig
 
 
+def scale_colours(scores) -> list[str]:
+    """The SCALE colour of each score (1-6), as colour strings: plotly.js takes numbers with a colour scale
+    for a bar's fill, but not for the colour its text and hover label derive from it ('Invalid color
+    specifier' for every bar). No score: the scale's lowest colour, on a bar of length 0."""
+    from plotly.colors import sample_colorscale
+    return sample_colorscale(SCALE, [min(max((s - 1) / 5, 0.0), 1.0) if pd.notna(s) else 0.0 for s in scores])
+
+
 def pillars_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure:
     """Horizontal bars: overall and each pillar. `frame`: name, score, band, label, coverage; optional
     low, high (the likely range from indicators/sensitivity.py) drawn as error bars."""
@@ -359,8 +367,7 @@ def pillars_figure(frame: pd.DataFrame, *, title: str, source: str) -> go.Figure
         text = ["" if ok else t for t, ok in zip(text, ranged)]  # the label goes after the error bar
     fig = go.Figure(go.Bar(
         y=ticks, x=[s if ok else 0 for s, ok in zip(f["score"], scored)], base=0, orientation="h",
-        marker={"color": [s if ok else 0 for s, ok in zip(f["score"], scored)], "cmin": 1, "cmax": 6,
-                "colorscale": SCALE, "line": {"color": "#333333", "width": 0.5}},
+        marker={"color": scale_colours(f["score"]), "line": {"color": "#333333", "width": 0.5}},
         text=text, textposition="outside", cliponaxis=False, hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>",
         showlegend=False))

@@ -106,6 +106,17 @@ def test_every_figure_carries_title_and_source():
     assert any("no data" in a.text for a in fig.layout.annotations)  # the missing pillar says so
 
 
+def test_pillar_bars_are_filled_with_colour_strings_from_the_scale():
+    """plotly.js warned 'Invalid color specifier: number 3.5' for every bar given a number to colour."""
+    fig = figures.pillars_figure(pd.DataFrame({"name": ["Overall", "Privacy", "Access"], "score": [6.0, 1.0, math.nan],
+                                               "band": [6, 1, pd.NA], "label": ["a", "b", "No data"],
+                                               "coverage": [1.0, 1.0, 0.0]}), title="T", source="S")
+    colours = list(fig.data[0].marker.color)  # bottom to top: Access, Privacy, Overall
+    assert colours == ["rgb(68, 1, 84)", "rgb(68, 1, 84)", "rgb(253, 231, 37)"]  # SCALE's ends: #440154, #fde725
+    assert fig.data[0].marker.colorscale is None and list(fig.data[0].x)[0] == 0  # no score: a bar of length 0
+    assert figures.scale_colours([3.5])[0] not in colours
+
+
 def test_split_leaves_missing_actor_out_and_says_so():
     frame = pd.DataFrame({"pillar": ["privacy"] * 2, "pillar_name": ["Privacy"] * 2,
                           "actor": ["state", "corporate"], "actor_name": ["State", "Corporate"],
