@@ -19,6 +19,8 @@ import pandas as pd
 
 from indicators import Dataset, Results, default_data_dir, load_dataset, score
 from indicators.drilldown import explain
+from indicators.pipeline import combine_corrections
+from indicators.rescore import RescoreError, score_elsewhere
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -67,9 +69,10 @@ def recompute(key: object = None) -> None:
     """New scores after a correction was accepted (by this worker or another).
 
     Without background mode (tests, scripts) this is `refresh()`. In background mode the current results
-    keep being served, unchanged, while a thread scores again, computes the likely ranges of every year
-    and lets the pages rebuild what they had cached (`add_warmer`); then the new results replace the old
-    in one step. A decision made meanwhile is folded in by another pass before anything is swapped.
+    keep being served, unchanged, while a thread has a child process score again and compute the likely
+    ranges of the years the change reaches (`_build_elsewhere`), then lets the pages rebuild what they
+    had cached (`add_warmer`); then the new results replace the old in one step. A decision made
+    meanwhile is folded in by another pass before anything is swapped.
     `key` (e.g. the id of the decision) makes a second request for the same change a no-op."""
     with _lock:
         if key is not None and key == _job.get("key"):
@@ -119,7 +122,7 @@ def _recompute_loop() -> None:
             target = int(_job["wanted"])
             previous = _state.get("bundle")
         try:
-            new = _build()
+            new = _build_elsewhere(previous)
             token = _building.set(new)
             try:
                 for year in new.results.years:
@@ -162,30 +165,50 @@ def _reuse_sensitivity(previous: Bundle | None, new: Bundle, year: int) -> bool:
     key = f"sensitivity-{year}"
     if previous is None or key not in previous.derived or previous.dataset.data_dir != new.dataset.data_dir:
         return False
-
-    def reach(corrections) -> list:
-        if corrections is None or corrections.empty:
-            return []
-        part = corrections[(corrections["year"] <= year) & (corrections["year"] >= year - SENSITIVITY_REACH)]
-        return sorted((str(i), int(y), str(c), float(v))
-                      for i, y, c, v in zip(part["iso3"], part["year"], part["indicator"], part["value"]))
-
-    if reach(previous.corrections) != reach(new.corrections):
+    if _reach(previous.corrections, year) != _reach(new.corrections, year):
         return False
     new.derived[key] = previous.derived[key]
     return True
 
 
+def _reach(corrections: pd.DataFrame | None, year: int) -> list:
+    """The corrections that can move the likely ranges of `year`, comparable between runs."""
+    if corrections is None or corrections.empty:
+        return []
+    part = corrections[(corrections["year"] <= year) & (corrections["year"] >= year - SENSITIVITY_REACH)]
+    return sorted((str(i), int(y), str(c), float(v))
+                  for i, y, c, v in zip(part["iso3"], part["year"], part["indicator"], part["value"]))
+
+
+def _more_corrections() -> pd.DataFrame | None:
+    extra = _settings["extra_corrections"]
+    return None if extra is None else extra()
+
+
 def _build() -> Bundle:
     dataset = load_dataset(_settings["data_dir"])
-    corrections = dataset.corrections
-    extra = _settings["extra_corrections"]
-    if extra is not None:
-        more = extra()
-        if more is not None and not more.empty:
-            key = ["iso3", "year", "indicator"]
-            corrections = pd.concat([corrections, more], ignore_index=True).drop_duplicates(key, keep="last")
+    corrections = combine_corrections(dataset.corrections, _more_corrections())
     return Bundle(dataset, score(dataset, corrections=corrections), corrections)
+
+
+def _build_elsewhere(previous: Bundle | None) -> Bundle:
+    """`_build()` in a low-priority child process (indicators.rescore), which also computes the likely
+    ranges of the years the new corrections reach (into the disk cache, where `sensitivity_result` and
+    the other workers find them): the serving threads keep this process's interpreter to themselves.
+    If the child fails, the scores are built here instead (logged)."""
+    more = _more_corrections()
+    years = []
+    if previous is not None:  # predicted from the previous run; the loop still checks each year
+        corrections = combine_corrections(previous.dataset.corrections, more)
+        years = [y for y in previous.results.years
+                 if f"sensitivity-{y}" not in previous.derived
+                 or _reach(previous.corrections, y) != _reach(corrections, y)]
+    try:
+        dataset, results, corrections = score_elsewhere(_settings["data_dir"], more, years)
+    except RescoreError:
+        logger.exception("scoring in a separate process failed: scoring in this one")
+        return _build()
+    return Bundle(dataset, results, corrections)
 
 
 def bundle() -> Bundle:

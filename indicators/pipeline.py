@@ -66,6 +66,14 @@ def apply_corrections(observations: pd.DataFrame, corrections: pd.DataFrame) -> 
     return merged.drop(columns=["corrected_value", "_merge"])
 
 
+def combine_corrections(base: pd.DataFrame, more: pd.DataFrame | None) -> pd.DataFrame:
+    """`base` (corrections.csv) with `more` added (e.g. the review store's accepted corrections, same
+    columns): where both correct the same (iso3, year, indicator), the row of `more` is kept."""
+    if more is None or more.empty:
+        return base
+    return pd.concat([base, more], ignore_index=True).drop_duplicates(["iso3", "year", "indicator"], keep="last")
+
+
 def select_observations(observations: pd.DataFrame, methodology: Methodology,
                         years: list[int], window: int | None = None) -> pd.DataFrame:
     """Per country x score year x indicator, the latest observation in [Y - window, Y].

@@ -32,6 +32,7 @@ country by binning the first-order effect of that country's own noise (`noise_pr
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -48,6 +49,11 @@ from .normalise import GOALPOST_METHODS, SCALE_MAX, SCALE_MIN, score_values
 from .observations import Dataset
 from .pipeline import apply_corrections, select_observations
 from .text import N_
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: computations are not shared between processes there
+    fcntl = None
 
 SCORE_COLUMNS = ["overall", "privacy", "expression", "access", "association", "state", "corporate"]
 LOW_Q, HIGH_Q = 5.0, 95.0
@@ -643,15 +649,36 @@ def sensitivity_cached(dataset: Dataset, year: int, runs: int = 1000, seed: int 
     """`sensitivity(...)`, read from the cache when an identical computation was saved before."""
     alts = default_alternatives(dataset.data_dir) if alternatives is None else alternatives
     directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    paths = _paths(directory, cache_key(dataset, year, runs, seed, alts, corrections), year)
+    key = cache_key(dataset, year, runs, seed, alts, corrections)
+    paths = _paths(directory, key, year)
     cached = _read(paths)
     if cached is not None:
         return cached
-    result = sensitivity(dataset, year, runs, seed, alts, corrections)
-    for part, path in paths.items():
-        _write_atomic(getattr(result, part), path)
+    with _computing(directory / f"sensitivity-{year}-{key}.lock"):
+        cached = _read(paths)  # another process (a worker, the rescoring child) may have just written it
+        if cached is not None:
+            return cached
+        result = sensitivity(dataset, year, runs, seed, alts, corrections)
+        for part, path in paths.items():
+            _write_atomic(getattr(result, part), path)
     _prune(directory, year)
     return result
+
+
+@contextlib.contextmanager
+def _computing(lock: Path):
+    """Hold an exclusive lock on `lock` (POSIX `flock`, between processes and threads alike): the
+    workers of one server, which all recompute after an accepted correction, then run each
+    computation once and the others read its result. The lock file goes with the lock. Where `flock` is
+    missing, nothing is held."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+        try:
+            yield
+        finally:  # whoever waited on it finds the result; whoever comes later, the result and no lock
+            lock.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -201,6 +201,51 @@ def test_a_background_recompute_keeps_what_a_correction_does_not_change(pages):
         data.configure(DATA)
 
 
+def test_the_background_recompute_scores_in_a_child_process_and_scores_here_if_it_fails(pages, monkeypatch):
+    """The scoring and the reached years' likely ranges run in another process (indicators.rescore), so the
+    serving threads keep this interpreter; the years no correction reaches are kept; a failed child is
+    logged and the scores are built in this process instead."""
+    import pandas as pd
+
+    from dashboard import data
+    from indicators.rescore import RescoreError
+    asked = []
+    real = data.score_elsewhere
+
+    def spy(data_dir, more, years, **kwargs):
+        asked.append(list(years))
+        return real(data_dir, more, years, **kwargs)
+
+    more = pd.DataFrame([{"iso3": "COL", "year": 2023, "indicator": "p_fiw_d4", "value": 1.0, "reason": "test",
+                          "author": "panel", "date": "2026-12-02", "source": "test"}])
+    monkeypatch.setattr(data, "score_elsewhere", spy)
+    data.configure(DATA, background=True)
+    try:
+        first = data.bundle()
+        for year in first.results.years:
+            data.sensitivity_result(year)
+        data._settings["extra_corrections"] = lambda: more  # noqa: SLF001 - a lead accepted a correction
+        data.recompute("test-child")
+        assert data.wait_recomputed(600)
+        new = data.bundle()
+        assert asked == [[y for y in first.results.years if y >= 2023]]  # reach: the year and 10 after
+        row = new.results.indicators.query("iso3 == 'COL' and year == 2023 and indicator == 'p_fiw_d4'")
+        assert row["value"].tolist() == [1.0]
+        assert new.derived["sensitivity-2022"] is first.derived["sensitivity-2022"]  # not reached: kept
+
+        def broken(*args, **kwargs):
+            raise RescoreError("the scoring process exited with 1: test")
+
+        monkeypatch.setattr(data, "score_elsewhere", broken)
+        more = pd.concat([more.assign(year=2024)])
+        data.recompute("test-child-fails")
+        assert data.wait_recomputed(600)
+        row = data.bundle().results.indicators.query("iso3 == 'COL' and year == 2024 and indicator == 'p_fiw_d4'")
+        assert row["value"].tolist() == [1.0]  # built in this process
+    finally:
+        data.configure(DATA)
+
+
 @pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread niceness is a Linux (POSIX) feature")
 def test_the_background_recompute_thread_yields_the_cpu_to_requests():
     """The recompute job's thread lowers its own priority; the thread serving requests keeps its own."""

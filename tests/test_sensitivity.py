@@ -232,6 +232,33 @@ def test_broken_alternatives_name_file_line_and_field(tmp_path):
 
 # --- cache and command line -----------------------------------------------------------------------
 
+def test_the_same_computation_asked_twice_at_once_runs_once(dataset, tmp_path, monkeypatch):
+    """Every worker recomputes after an accepted correction: the lock file makes one compute, the rest read."""
+    import threading
+    import time
+
+    from indicators import sensitivity as module
+    real, calls = module.sensitivity, []
+
+    def slow(*args, **kwargs):
+        calls.append(threading.get_ident())
+        time.sleep(0.5)  # the others arrive while this one computes
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "sensitivity", slow)
+    got = []
+    workers = [threading.Thread(target=lambda: got.append(sensitivity_cached(
+        dataset, 2021, runs=20, seed=3, alternatives=ALL_ON, cache_dir=tmp_path))) for _ in range(3)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert len(calls) == 1 and len(got) == 3
+    for other in got[1:]:
+        pd.testing.assert_frame_equal(got[0].intervals, other.intervals, check_dtype=False)
+    assert not list(tmp_path.glob("*.lock"))  # the lock file goes with the lock
+
+
 def test_cache_is_written_atomically_and_reused(dataset, tmp_path, monkeypatch):
     first = sensitivity_cached(dataset, 2021, runs=30, seed=1, alternatives=ALL_ON, cache_dir=tmp_path)
     files = sorted(p.name for p in tmp_path.iterdir())
