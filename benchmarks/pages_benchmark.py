@@ -285,7 +285,7 @@ AFTER_CORRECTION_PAGES = (
 
 # ms the server took for a page: its HTML and Dash's layout, dependencies and callback requests, each from
 # the request sent to the last byte received (resource timing), summed
-SERVER_MS = """() => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+SERVER_MS = r"""() => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
   .filter(e => e.entryType === 'navigation' || /\/_dash-(layout|dependencies|update-component)/.test(e.name))
   .reduce((sum, e) => sum + e.responseEnd - e.requestStart, 0)"""
 
