@@ -162,13 +162,17 @@ SENSITIVITY_REACH = 10  # years: more than the longest carry-forward window any 
 def _reuse_sensitivity(previous: Bundle | None, new: Bundle, year: int) -> bool:
     """Hand the previous run's likely ranges for `year` to the new run when no correction that can reach
     that year (observation years year-10..year) changed: the computation would give the same numbers."""
-    key = f"sensitivity-{year}"
-    if previous is None or key not in previous.derived or previous.dataset.data_dir != new.dataset.data_dir:
+    if _reached(previous, new.corrections, year) or previous.dataset.data_dir != new.dataset.data_dir:
         return False
-    if _reach(previous.corrections, year) != _reach(new.corrections, year):
-        return False
-    new.derived[key] = previous.derived[key]
+    new.derived[f"sensitivity-{year}"] = previous.derived[f"sensitivity-{year}"]
     return True
+
+
+def _reached(previous: Bundle | None, corrections: pd.DataFrame | None, year: int) -> bool:
+    """True when the likely ranges of `year` must be computed for `corrections`: the previous run has none
+    for that year, or a correction that can reach it differs."""
+    return (previous is None or f"sensitivity-{year}" not in previous.derived
+            or _reach(previous.corrections, year) != _reach(corrections, year))
 
 
 def _reach(corrections: pd.DataFrame | None, year: int) -> list:
@@ -200,9 +204,7 @@ def _build_elsewhere(previous: Bundle | None) -> Bundle:
     years = []
     if previous is not None:  # predicted from the previous run; the loop still checks each year
         corrections = combine_corrections(previous.dataset.corrections, more)
-        years = [y for y in previous.results.years
-                 if f"sensitivity-{y}" not in previous.derived
-                 or _reach(previous.corrections, y) != _reach(corrections, y)]
+        years = [y for y in previous.results.years if _reached(previous, corrections, y)]
     try:
         dataset, results, corrections = score_elsewhere(_settings["data_dir"], more, years)
     except RescoreError:

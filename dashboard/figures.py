@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from indicators.drilldown import NO_EVIDENCE, NOT_RATED
 
@@ -342,7 +343,6 @@ def scale_colours(scores) -> list[str]:
     """The SCALE colour of each score (1-6), as colour strings: plotly.js takes numbers with a colour scale
     for a bar's fill, but not for the colour its text and hover label derive from it ('Invalid color
     specifier' for every bar). No score: the scale's lowest colour, on a bar of length 0."""
-    from plotly.colors import sample_colorscale
     return sample_colorscale(SCALE, [min(max((s - 1) / 5, 0.0), 1.0) if pd.notna(s) else 0.0 for s in scores])
 
 

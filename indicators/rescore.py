@@ -43,11 +43,11 @@ def score_elsewhere(data_dir: Path | str | None, more_corrections: pd.DataFrame 
     request = {"data_dir": None if data_dir is None else str(data_dir), "more_corrections": more_corrections,
                "sensitivity_years": [int(y) for y in sensitivity_years],
                "cache_dir": None if cache_dir is None else str(cache_dir)}
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parent.parent)  # on the path, in the caller's folder (relative paths hold)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     try:
         done = subprocess.run([sys.executable, "-m", "indicators.rescore"], input=pickle.dumps(request),
-                              capture_output=True, timeout=timeout, env=env, cwd=root, check=False,
+                              capture_output=True, timeout=timeout, env=env, check=False,
                               start_new_session=True)
     except (OSError, subprocess.TimeoutExpired) as error:  # run() kills a child that timed out
         raise RescoreError(f"the scoring process could not run: {error}") from error

@@ -75,8 +75,6 @@ def _pct(value) -> str:
     return "–" if value is None or pd.isna(value) else i18n.percent(value)
 
 
-
-
 def _scored(nodes: list[dict]) -> list[dict]:
     return [n for n in nodes if n["score"] is not None and not pd.isna(n["score"])]
 
