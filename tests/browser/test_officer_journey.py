@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_pages import TIMEOUT, choose, wait_graph
+from tests.browser.test_pages import TIMEOUT, choose, wait_graph, wait_map
 from tests.conftest import axe_violations
 
 PHONE = {"width": 390, "height": 844}
@@ -103,7 +103,7 @@ def overlaps_and_clipping(page) -> list[str]:
 def test_programme_officer_journey(page):
     # -- the map: no cloud button, pilots outlined (not hidden under a star), and a switch for it
     page.goto(page.base_url + "/?year=2021")
-    wait_graph(page, "map-graph")
+    wait_map(page)
     titles = modebar_titles(page)
     assert titles and not [t for t in titles if re.search("share|cloud|plotly", t or "", re.I)], titles
     pilot = next(t for t in traces(page, "map-graph") if t["name"] == "Pilot country" and t["type"] == "choropleth")
@@ -218,7 +218,7 @@ def test_phone_and_desktop_accessibility_and_layout(page, path):
 def test_phone_map_comes_before_a_screenful_of_controls(page):
     page.set_viewport_size(PHONE)
     page.goto(page.base_url + "/?year=2021")
-    wait_graph(page, "map-graph")
+    wait_map(page)
     geo = page.evaluate("() => { const r = document.querySelector('#map-graph .geolayer, #map-graph .geo')"
                         ".getBoundingClientRect(); return {top: r.top, height: r.height}; }")
     top = page.evaluate("() => document.querySelector('#map-graph').getBoundingClientRect().top")

@@ -24,6 +24,13 @@ def wait_graph(page, graph_id: str):
                            arg=graph_id, timeout=TIMEOUT)
 
 
+def wait_map(page):
+    """Wait until the map has drawn its country shapes: they come once the topojson file is in, after the rest
+    of the chart (wait_graph alone can return while the map's geo layer is still 0 px high)."""
+    wait_graph(page, "map-graph")
+    page.wait_for_selector("#map-graph path.choroplethlocation", timeout=TIMEOUT)
+
+
 def graph_title(page, graph_id: str) -> str:
     text = page.evaluate(f"() => document.querySelector('#{graph_id} .js-plotly-plot').layout.title.text")
     return text.replace("<br>", " ")
@@ -43,9 +50,7 @@ def expected_scored(year: int) -> set[str]:
 
 def test_map_draws_every_scored_country(page):
     page.goto(page.base_url + "/?year=2021")
-    wait_graph(page, "map-graph")
-    # the shapes are drawn once the map's topojson is in, after the rest of the chart
-    page.wait_for_selector("#map-graph path.choroplethlocation", timeout=TIMEOUT)
+    wait_map(page)
     drawn = page.evaluate("""() => {
         const g = document.querySelector('#map-graph .js-plotly-plot');
         const out = {scored: [], nodata: [], points: []};
@@ -91,7 +96,7 @@ def test_url_reproduces_the_view(page):
 
 def test_clicking_a_country_opens_its_profile(page):
     page.goto(page.base_url + "/?year=2021")
-    wait_graph(page, "map-graph")
+    wait_map(page)
     box = page.evaluate("""() => {
         const g = document.querySelector('#map-graph .js-plotly-plot');
         for (const p of g.querySelectorAll('path.choroplethlocation')) {
