@@ -45,11 +45,16 @@
    labels, which on a phone pushed them off the right edge ("…Free expression corporat"): start
    them at the chart's own left edge instead. The note's SVG group is moved (no Plotly.relayout: that
    re-ran the layout of every chart after each redraw, and its relayoutData made Dash plot each chart
-   a third time). Re-applied after every drawing event, since Plotly redraws its notes from the figure. */
+   a third time). Re-applied after every drawing event, since Plotly redraws its notes from the figure.
+   The same events give the plot area's top (under the title and legend) as --drd-plot-top, where the
+   map's zoom buttons stand (assets/drd.css): placed from the chart's bottom, they covered the colour
+   scale on a phone, where the margins under the map are a larger part of the chart. */
 (function () {
   function fitNotes(gd) {
     var fl = gd._fullLayout;
-    if (!fl || !fl._size || !fl._size.w || !gd.layout || !gd.layout.annotations) { return; }
+    if (!fl || !fl._size || !fl._size.w) { return; }
+    gd.style.setProperty('--drd-plot-top', fl._size.t + 'px');
+    if (!gd.layout || !gd.layout.annotations) { return; }
     gd.layout.annotations.forEach(function (a, i) {
       if (a.xref !== 'paper' || a.yanchor !== 'top' || a.y !== 0 || a.showarrow) { return; }
       // px from the plot's edge to the chart's: left-aligned notes at x=0, right-aligned (Arabic) at x=1

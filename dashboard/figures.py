@@ -329,6 +329,8 @@ def map_figure(frame: pd.DataFrame, *, title: str, source: str, node_label: str,
              "showlakes": False, "lataxis": {"range": [-58, 85]}, "bgcolor": "#ffffff",
              "fitbounds": "locations" if zoom_to_data and not bounds else False},
         clickmode="event", dragmode=False,
+        # the zoom buttons: a column, drawn dark enough to see (plotly's default grey is 1.6:1 on white)
+        modebar={"orientation": "v", "color": "#595959", "activecolor": "#000000"},
     )
     if bounds:
         (lon0, lon1), (lat0, lat1) = bounds

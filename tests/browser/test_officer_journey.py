@@ -64,8 +64,9 @@ def modebar_titles(page) -> list[str]:
 
 
 def overlaps_and_clipping(page) -> list[str]:
-    """Chart titles under the toolbar, chart texts cut at the chart's edge ("…corporat", "core (1-6)") and
-    axis labels over a chart's notes (upright years over the source line on a phone)."""
+    """Chart texts under the toolbar (the title; the map's colour scale on a phone), chart texts cut at the
+    chart's edge ("…corporat", "core (1-6)") and axis labels over a chart's notes (upright years over the
+    source line on a phone)."""
     return page.evaluate("""() => {
         const out = [];
         const inside = (r, s) => r.left >= s.left - 2 && r.right <= s.right + 2 && r.top >= s.top - 2
@@ -90,10 +91,12 @@ def overlaps_and_clipping(page) -> list[str]:
                 }
             }
             const bar = plot.querySelector('.modebar');
-            const title = plot.querySelector('.gtitle');
-            if (bar && title && bar.getBoundingClientRect().width > 0
-                && meet(bar.getBoundingClientRect(), title.getBoundingClientRect())) {
-                out.push(name + ': the toolbar covers the title');
+            const b = bar ? bar.getBoundingClientRect() : null;
+            for (const t of (b && b.width > 0) ? plot.querySelectorAll('.main-svg text') : []) {
+                const r = t.getBoundingClientRect();  // the title, legend, colour scale, source line…
+                if (t.textContent.trim() && r.width && meet(b, r)) {
+                    out.push(name + ': the toolbar covers "' + t.textContent.slice(0, 40) + '"');
+                }
             }
         }
         return out;
