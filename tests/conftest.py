@@ -147,7 +147,9 @@ def axe_violations(pg, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core in `pg` and return the violations of the given impacts."""
     # evaluated over DevTools, not as an inline <script>: the app's CSP (rightly) blocks those
     pg.evaluate("source => { (0, eval)(source); }", AXE.read_text())
-    result = pg.evaluate("async () => JSON.stringify(await axe.run(document))")
+    # with WCAG 2.2's target size (2.5.8), which axe leaves off by default and Lighthouse checks
+    result = pg.evaluate("async () => JSON.stringify(await axe.run(document,"
+                         " {rules: {'target-size': {enabled: true}}}))")
     violations = json.loads(result)["violations"]
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
              "nodes": [n["target"] for n in v["nodes"][:5]]}
