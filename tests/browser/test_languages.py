@@ -15,9 +15,8 @@ from babel.support import Translations
 from pypdf import PdfReader
 
 from dashboard import i18n
-from tests.conftest import axe_violations
+from tests.conftest import SHOTS, axe_violations
 
-SHOTS = Path("/tmp/shots")
 TIMEOUT = 30_000
 PAGES = {"map": ("/?year=2021", "Digital rights around the world", "map-graph"),
          "profile": ("/country/LBN?year=2021", "Pillar scores", "country-pillars"),
@@ -71,7 +70,7 @@ def test_page_in_every_language(page, name, lang):
         assert spare >= 0, f"a label past the bars is cut off by {-spare:.0f} px on a phone"
         page.set_viewport_size({"width": 1280, "height": 800})
     if name == "profile" and lang in ("ar", "zh"):
-        SHOTS.mkdir(exist_ok=True)
+        SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"profile_{lang}_desktop.png"), full_page=False)
         page.set_viewport_size({"width": 390, "height": 844})
         page.wait_for_timeout(600)
@@ -133,7 +132,7 @@ def test_signin_page_in_every_language(page, lang):
     assert len(expected) == 1
     page.recorder.console_errors.remove(expected[0])
     if lang == "ar":
-        SHOTS.mkdir(exist_ok=True)
+        SHOTS.mkdir(parents=True, exist_ok=True)
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=str(SHOTS / "signin_ar_phone.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1

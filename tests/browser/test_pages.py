@@ -6,13 +6,11 @@ Screenshots land in /tmp/shots/ (desktop 1280x800 and phone 390x844) for a human
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import axe_violations, wait_drawn
+from tests.conftest import SHOTS, axe_violations, wait_drawn
 
-SHOTS = Path("/tmp/shots")
 TIMEOUT = 30_000
 
 

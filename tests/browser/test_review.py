@@ -17,15 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import axe_violations
+from tests.conftest import SHOTS, axe_violations
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
 _spec = importlib.util.spec_from_file_location("review_liveproc", HERE.parent / "review" / "liveproc.py")
 liveproc = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(liveproc)
 
-SHOTS = ROOT / "screenshots"
 EVIL = "<b>bold?</b><script>window.pwned=1</script>"
 FH_SOURCE = "https://freedomhouse.org/country/colombia/freedom-world/2022 (E1)"
 
@@ -108,7 +106,7 @@ def overall(page) -> str:
 
 def test_reviewer_disputes_with_the_keyboard_only(page, review_server):
     """Reach a row, dispute it, submit: no mouse at all; then every stumble of the old page is checked."""
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_default_timeout(60_000)
     sign_in_by_keyboard(page, review_server, "rita")
     assert page.locator("#review-lead-panel").is_hidden()

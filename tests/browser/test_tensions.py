@@ -4,12 +4,9 @@ downloads and a click through to a profile; axe-clean at desktop and phone width
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from tests.browser.test_pages import TIMEOUT, choose, graph_title, wait_graph
-from tests.conftest import axe_violations
-
-SHOTS = Path("/tmp/shots")
+from tests.conftest import SHOTS, axe_violations
 
 
 def drawn_points(page) -> list[str]:
