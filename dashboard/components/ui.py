@@ -30,7 +30,12 @@ def graph(graph_id: str, figure=None, label: str = "", class_name: str = "", zoo
     height = ((figure or {}).get("layout") or {}).get("height") if isinstance(figure, dict) else None
     box = {"style": {"minHeight": f"{int(height)}px"}} if height else {}  # the chart's size before it is drawn
     if zoom:
-        config.update(displayModeBar=True, modeBarButtons=MAP_BUTTONS)
+        # the buttons' names (their tooltip and accessible name) in the page's language: plotly.js looks
+        # words up in config.locales[locale].dictionary, so no plotly locale file is needed
+        lang = i18n.current()
+        words = {"Zoom in": _("Zoom in"), "Zoom out": _("Zoom out"), "Reset": _("Reset the map's zoom")}
+        config.update(displayModeBar=True, modeBarButtons=MAP_BUTTONS, locale=lang,
+                      locales={lang: {"dictionary": words}})
     return html.Div(dcc.Graph(id=graph_id, figure=figure if figure is not None else {}, config=config,
                               className=f"drd-graph {class_name}".strip(), **kwargs),
                     role="figure", **{"aria-label": label or _("chart")}, **box)

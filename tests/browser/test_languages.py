@@ -1,7 +1,7 @@
 """Every language in a real browser (issue 15): the map, a profile, the methodology and tensions pages open in each of
 the eight languages with the right `lang` and `dir`, axe-clean and without console errors (the `page`
 fixture fails on any); the language survives a link and a year change; the Arabic and Chinese profiles are
-photographed (desktop and phone, /tmp/shots/) and the Arabic brief is downloaded as a tagged PDF in Arabic.
+photographed (desktop and phone, tests.conftest.SHOTS) and the Arabic brief is downloaded as a tagged PDF in Arabic.
 One page load per language per page."""
 
 from __future__ import annotations
@@ -50,6 +50,10 @@ def test_page_in_every_language(page, name, lang):
     stylesheets = page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href).join(' ')")
     assert ("bootstrap.rtl.min.css" in stylesheets) is (lang == "ar")
     assert axe_violations(page) == []
+    if name == "map":  # the zoom buttons' names (tooltip and accessible name) too, not plotly's English
+        names = page.eval_on_selector_all("#map-graph .modebar-btn",
+                                          "els => els.map(e => e.getAttribute('aria-label'))")
+        assert names == [translated(lang, w) for w in ("Zoom in", "Zoom out", "Reset the map's zoom")], names
     if name == "profile":  # the pillar names fit the margin the server reserved: plotly drew the chart once
         given, drawn_with = page.evaluate("""() => {
           const g = document.querySelector('#country-pillars .js-plotly-plot');
