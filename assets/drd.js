@@ -50,7 +50,7 @@
    map's zoom buttons stand (assets/drd.css): placed from the chart's bottom, they covered the colour
    scale on a phone, where the margins under the map are a larger part of the chart. */
 (function () {
-  function fitNotes(gd) {
+  function fitChart(gd) {
     var fl = gd._fullLayout;
     if (!fl || !fl._size || !fl._size.w) { return; }
     gd.style.setProperty('--drd-plot-top', fl._size.t + 'px');
@@ -68,9 +68,9 @@
     if (gd.__drdNotes || !gd.on) { return; }
     gd.__drdNotes = true;
     ['plotly_afterplot', 'plotly_react', 'plotly_relayout', 'plotly_redraw'].forEach(function (ev) {
-      gd.on(ev, function () { fitNotes(gd); });
+      gd.on(ev, function () { fitChart(gd); });
     });
-    fitNotes(gd);
+    fitChart(gd);
   }
   function scan() { document.querySelectorAll('.js-plotly-plot').forEach(hook); }
   function start() { scan(); new MutationObserver(scan).observe(document.body, {childList: true, subtree: true}); }

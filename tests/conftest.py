@@ -30,6 +30,7 @@ os.environ["DRD_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), "drd-test-cach
 os.environ["DRD_INSTANCE_DIR"] = os.path.join(_SCRATCH, "instance")
 # Screenshots the browser tests take, to look at after a run: kept in the temporary folder (DRD_TEST_SHOTS)
 SHOTS = Path(os.environ.get("DRD_TEST_SHOTS") or os.path.join(tempfile.gettempdir(), "drd-shots"))
+SHOTS.mkdir(parents=True, exist_ok=True)
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
                  "--disable-component-update", "--disable-sync"]

@@ -74,7 +74,6 @@ def test_page_in_every_language(page, name, lang):
         assert spare >= 0, f"a label past the bars is cut off by {-spare:.0f} px on a phone"
         page.set_viewport_size({"width": 1280, "height": 800})
     if name == "profile" and lang in ("ar", "zh"):
-        SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"profile_{lang}_desktop.png"), full_page=False)
         page.set_viewport_size({"width": 390, "height": 844})
         page.wait_for_timeout(600)
@@ -136,7 +135,6 @@ def test_signin_page_in_every_language(page, lang):
     assert len(expected) == 1
     page.recorder.console_errors.remove(expected[0])
     if lang == "ar":
-        SHOTS.mkdir(parents=True, exist_ok=True)
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=str(SHOTS / "signin_ar_phone.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1

@@ -1,6 +1,6 @@
 """The pages in headless Chromium (network blocked but for the live server; console errors fail a test).
 
-Screenshots land in /tmp/shots/ (desktop 1280x800 and phone 390x844) for a human to look at.
+Screenshots land in tests.conftest.SHOTS (desktop 1280x800 and phone 390x844) for a human to look at.
 """
 
 from __future__ import annotations
@@ -266,7 +266,6 @@ PAGES = ["/", "/country/COL?year=2021", "/compare", "/trends", "/methodology", "
 def test_accessibility_and_screenshots(page, path):
     """axe-core finds no serious or critical violation; nothing overflows at phone width."""
     name = (path.strip("/").split("?")[0].replace("/", "_") or "home")
-    SHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(page.base_url + path)
     page.locator("footer.drd-footer").wait_for(timeout=TIMEOUT)
     page.wait_for_load_state("networkidle")

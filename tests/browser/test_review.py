@@ -106,7 +106,6 @@ def overall(page) -> str:
 
 def test_reviewer_disputes_with_the_keyboard_only(page, review_server):
     """Reach a row, dispute it, submit: no mouse at all; then every stumble of the old page is checked."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_default_timeout(60_000)
     sign_in_by_keyboard(page, review_server, "rita")
     assert page.locator("#review-lead-panel").is_hidden()

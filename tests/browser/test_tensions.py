@@ -67,7 +67,6 @@ def test_tensions_draws_the_latest_year_and_clicks_through(page):
 
 
 def test_tensions_page_is_accessible_at_desktop_and_phone_width(page):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(page.base_url + "/tensions")
     wait_graph(page, "tensions-graph")
     page.wait_for_load_state("networkidle")
